@@ -1,0 +1,106 @@
+"""Where things live, and the user's settings (TOML, read with tomllib)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import platformdirs
+import tomli_w
+
+APP = "coachtui"
+DB_NAME = "coachtui.db"
+CONFIG_NAME = "config.toml"
+THEMES = ("textual-dark", "textual-light")
+
+
+@dataclass
+class Config:
+    device_name: str = ""
+    home_site: str = ""
+    join_minutes: int = 20
+    coach_load_limit: int = 10
+    theme: str = "textual-dark"
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+    config_dir: Path
+
+    @property
+    def db(self) -> Path:
+        return self.data_dir / DB_NAME
+
+    @property
+    def config(self) -> Path:
+        return self.config_dir / CONFIG_NAME
+
+    @property
+    def backups(self) -> Path:
+        return self.data_dir / "backups"
+
+
+def resolve_paths(data_dir: str | os.PathLike | None = None) -> Paths:
+    """--data-dir, then COACHTUI_DATA_DIR, then the platform's dirs.
+
+    An explicit data dir holds the config too, so a USB stick or a test
+    directory is self-contained.
+    """
+    chosen = data_dir or os.environ.get("COACHTUI_DATA_DIR")
+    if chosen:
+        d = Path(chosen).expanduser().resolve()
+        return Paths(d, d)
+    return Paths(Path(platformdirs.user_data_dir(APP)), Path(platformdirs.user_config_dir(APP)))
+
+
+def ensure_dir(path: Path) -> None:
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        os.chmod(path, 0o700)
+    except OSError:
+        pass
+
+
+class ConfigError(Exception):
+    pass
+
+
+def load_config(paths: Paths) -> Config:
+    """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
+    cfg = Config()
+    try:
+        raw = paths.config.read_bytes()
+    except FileNotFoundError:
+        return cfg
+    except OSError as exc:
+        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{paths.config} is not valid TOML: {exc}") from exc
+    for f in fields(Config):
+        if f.name in data:
+            value = data[f.name]
+            default = getattr(cfg, f.name)
+            if isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool):
+                if value > 0:
+                    setattr(cfg, f.name, value)
+            elif isinstance(default, str) and isinstance(value, str):
+                setattr(cfg, f.name, value)
+    if cfg.theme not in THEMES:
+        cfg.theme = Config.theme
+    return cfg
+
+
+def save_config(paths: Paths, cfg: Config) -> None:
+    ensure_dir(paths.config_dir)
+    tmp = paths.config.with_suffix(".toml.partial")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(tomli_w.dumps(asdict(cfg)).encode("utf-8"))
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, paths.config)

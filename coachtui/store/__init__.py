@@ -1,0 +1,1 @@
+"""The store: Peewee over SQLite. Every write goes through `coachtui.store.write`."""

@@ -1,0 +1,42 @@
+"""Schema versions and migrations, run at open. Tracked in PRAGMA user_version.
+
+Every module that defines tables is imported here so that its tables exist
+before a migration creates them. Migrations are additive: new tables, new
+columns with defaults. Each one is tested against a database made by the
+version before it (tests/test_schema.py).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from peewee import SqliteDatabase
+
+from coachtui.store import models  # noqa: F401  (registers the core tables)
+
+SCHEMA_VERSION = 1
+
+
+def _v1(db: SqliteDatabase) -> None:
+    db.create_tables(models.LOCAL_MODELS + models.REPLICATED_MODELS, safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1}
+
+
+class SchemaTooNew(Exception):
+    pass
+
+
+def migrate(db: SqliteDatabase) -> int:
+    """Bring the database to SCHEMA_VERSION, one transaction per step."""
+    current = db.execute_sql("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"this database was written by a newer coachtui (schema {current}, this one reads {SCHEMA_VERSION})"
+        )
+    for version in range(current + 1, SCHEMA_VERSION + 1):
+        with db.atomic():
+            MIGRATIONS[version](db)
+            db.execute_sql(f"PRAGMA user_version = {version}")
+    return SCHEMA_VERSION

@@ -1,0 +1,159 @@
+"""The one write path. Every change to a replicated row comes through here.
+
+`write` stamps each field it changes with a fresh HLC stamp (per-field
+clocks let two laptops' edits to different fields both survive a merge).
+`purge` erases irreversibly. Writes made inside `action(label)` are grouped
+so that `undo()` can take back a mistaken keypress by writing the old values
+back: undo is itself a write, so it syncs like any other.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from coachtui.store import db as store_db
+from coachtui.store.models import Purged, Replicated, database, new_id
+
+
+class WriteError(ValueError):
+    pass
+
+
+@dataclass
+class _Change:
+    model: type[Replicated]
+    row_id: str
+    before: dict[str, Any] | None  # None: the row was created
+
+
+@dataclass
+class _Action:
+    label: str
+    changes: list[_Change] = field(default_factory=list)
+
+
+_undo_stack: list[_Action] = []
+_open_action: list[_Action] = []
+UNDO_DEPTH = 100
+
+
+@contextmanager
+def action(label: str) -> Iterator[None]:
+    """Group the writes inside into one undoable step, in one transaction."""
+    if _open_action:  # nested: join the outer action
+        with _atomic():
+            yield
+        return
+    act = _Action(label)
+    _open_action.append(act)
+    try:
+        with _atomic():
+            yield
+    finally:
+        _open_action.pop()
+    if act.changes:
+        _undo_stack.append(act)
+        del _undo_stack[:-UNDO_DEPTH]
+
+
+def _atomic():
+    return database.atomic() if database.in_transaction() else database.atomic("IMMEDIATE")
+
+
+def is_purged(row_id: str) -> bool:
+    return Purged.select().where(Purged.id == row_id).exists()
+
+
+def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> str:
+    """Create or update one row; stamp every field that changes. Returns the id.
+
+    Writes to a purged id are ignored (erasure is final).
+    """
+    allowed = set(model.content_fields())
+    unknown = set(values) - allowed
+    if unknown:
+        raise WriteError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
+    with _atomic():
+        if row_id is not None and is_purged(row_id):
+            return row_id
+        row = model.get_or_none(model.id == row_id) if row_id is not None else None
+        if row is None:
+            row_id = row_id or new_id()
+            stamp = store_db.tick()
+            data = {}
+            for name in allowed:
+                f = model._meta.fields[name]
+                data[name] = values[name] if name in values else f.default() if callable(f.default) else f.default
+            clocks = {name: stamp for name in allowed}
+            model.insert(id=row_id, clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, **data).execute()
+            _record(model, row_id, None)
+            return row_id
+        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+        if not changed:
+            return row_id
+        stamp = store_db.tick()
+        clocks = json.loads(row.clocks)
+        for k in changed:
+            clocks[k] = stamp
+        model.update(clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, **changed).where(
+            model.id == row_id
+        ).execute()
+        _record(model, row_id, {k: getattr(row, k) for k in changed})
+        return row_id
+
+
+def delete(model: type[Replicated], row_id: str) -> str:
+    return write(model, row_id, deleted=True)
+
+
+def purge(model: type[Replicated], row_id: str) -> None:
+    """Erase a row for good: its content goes, and no later write brings it back."""
+    with _atomic():
+        stamp = store_db.tick()
+        model.delete().where(model.id == row_id).execute()
+        Purged.insert(id=row_id, table=model._meta.table_name, stamp=stamp).on_conflict_ignore().execute()
+    # An erased row cannot be undone; forget any history that points at it.
+    for act in _undo_stack:
+        act.changes = [c for c in act.changes if c.row_id != row_id]
+
+
+def _record(model: type[Replicated], row_id: str, before: dict[str, Any] | None) -> None:
+    if _open_action:
+        _open_action[-1].changes.append(_Change(model, row_id, before))
+    else:
+        _undo_stack.append(_Action(f"edit {model.__name__.lower()}", [_Change(model, row_id, before)]))
+        del _undo_stack[:-UNDO_DEPTH]
+
+
+def undo_label() -> str | None:
+    return _undo_stack[-1].label if _undo_stack else None
+
+
+def undo() -> str | None:
+    """Take back the last action by writing the old values. Returns its label."""
+    if not _undo_stack:
+        return None
+    act = _undo_stack.pop()
+    with database.atomic("IMMEDIATE"):
+        for change in reversed(act.changes):
+            if change.before is None:
+                _write_quiet(change.model, change.row_id, {"deleted": True})
+            else:
+                _write_quiet(change.model, change.row_id, change.before)
+    return act.label
+
+
+def _write_quiet(model: type[Replicated], row_id: str, values: dict[str, Any]) -> None:
+    # An undo is not itself undoable (no redo yet): record into a throwaway action.
+    _open_action.append(_Action("undo"))
+    try:
+        write(model, row_id, **values)
+    finally:
+        _open_action.pop()
+
+
+def clear_history() -> None:
+    _undo_stack.clear()

@@ -1,0 +1,23 @@
+import pytest
+
+from coachtui.store import write
+from coachtui.store.db import close_store, open_store
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path, monkeypatch):
+    """Never touch the real user dirs: point everything at tmp_path."""
+    monkeypatch.setenv("COACHTUI_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    yield
+    write.clear_history()
+    close_store()
+
+
+@pytest.fixture
+def store(tmp_path):
+    path = tmp_path / "data" / "coachtui.db"
+    open_store(path)
+    yield path
+    close_store()

@@ -1,0 +1,5 @@
+import sys
+
+from coachtui.cli import main
+
+sys.exit(main())

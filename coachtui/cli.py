@@ -1,0 +1,72 @@
+"""Command line: `coachtui [--data-dir DIR] [--demo]` opens the app; subcommands
+do the rest. Errors: one line on stderr, exit 1. Usage errors: exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from coachtui import __version__
+from coachtui.config import ConfigError, Paths, resolve_paths
+
+
+class CliError(Exception):
+    """Printed as one line on stderr; exit status 1."""
+
+
+# Each feature module adds its subcommands here: register(subparsers) -> None.
+# A subcommand sets `func(args, paths) -> int` with set_defaults.
+def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
+    from coachtui import demo, roster_csv
+
+    return [roster_csv.register_cli, demo.register_cli]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coachtui", description="Offline instructional coaching in the terminal.")
+    parser.add_argument("--version", action="version", version=f"coachtui {__version__}")
+    parser.add_argument("--data-dir", metavar="DIR", help="where the database and config live (or COACHTUI_DATA_DIR)")
+    parser.add_argument("--demo", action="store_true", help="open a demo database with made-up staff")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for register in _registrars():
+        register(sub)
+    return parser
+
+
+def open_paths(args: argparse.Namespace) -> Paths:
+    """Resolve and open the store for a subcommand."""
+    from coachtui.store.db import StoreError, open_store
+
+    paths = resolve_paths(args.data_dir)
+    try:
+        open_store(paths.db)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    return paths
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command:
+            return args.func(args) or 0
+        return _run_app(args)
+    except (CliError, ConfigError) as exc:
+        print(f"coachtui: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run_app(args: argparse.Namespace) -> int:
+    from coachtui.app import CoachApp, prepare
+
+    app = CoachApp(prepare(args.data_dir, demo=args.demo))
+    app.run()
+    return app.return_code or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

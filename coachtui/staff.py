@@ -1,0 +1,263 @@
+"""Staff and sites: the roster's service layer. Screens call these; they write
+through `coachtui.store.write` only."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from coachtui.store import write as w
+from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
+
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 200
+MAX_FIELD = 500
+
+
+class ValidationError(ValueError):
+    """A one-line message for the user; nothing was written."""
+
+
+@dataclass
+class RosterRow:
+    id: str
+    name: str
+    email: str
+    roles: list[str]
+    site_id: str | None
+    site: str
+    team: str
+    support: str
+    coach_id: str | None
+    coach: str
+    archived: bool
+    last_joined: str = ""
+    next_due: str = ""
+    haystack: str = field(default="", repr=False)
+
+    @property
+    def role_text(self) -> str:
+        return ", ".join(self.roles)
+
+    @property
+    def support_text(self) -> str:
+        return SUPPORT_LABELS.get(self.support, self.support)
+
+
+# Other features (joins) add "last joined"/"next due" through this hook.
+_row_decorators: list = []
+
+
+def add_row_decorator(fn) -> None:
+    if fn not in _row_decorators:
+        _row_decorators.append(fn)
+
+
+def roster_rows(include_archived: bool = False) -> list[RosterRow]:
+    """Every member of staff, with site and coach names, in one query."""
+    sql = """
+        SELECT s.id, s.name, s.email, s.roles, s.site_id, COALESCE(site.name, ''),
+               s.team, s.support, s.coach_id, COALESCE(c.name, ''), s.archived
+        FROM staff s
+        LEFT JOIN site ON site.id = s.site_id AND site.deleted = 0
+        LEFT JOIN staff c ON c.id = s.coach_id AND c.deleted = 0
+        WHERE s.deleted = 0 {archived}
+        ORDER BY s.name COLLATE NOCASE
+    """.format(archived="" if include_archived else "AND s.archived = 0")
+    rows = []
+    for r in database.execute_sql(sql).fetchall():
+        roles = [x for x in (r[3] or "").split(",") if x]
+        row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
+        row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email, row.role_text)).lower()
+        rows.append(row)
+    for fn in _row_decorators:
+        fn(rows)
+    return rows
+
+
+def sites() -> list[Site]:
+    return list(Site.select().where(Site.deleted == False).order_by(Site.name))  # noqa: E712
+
+
+def site_named(name: str) -> str:
+    """The id of the site with this name (case-insensitive), created if new."""
+    name = clean(name, "site", MAX_FIELD)
+    if not name:
+        raise ValidationError("site name is empty")
+    for s in sites():
+        if s.name.casefold() == name.casefold():
+            return s.id
+    return w.write(Site, name=name)
+
+
+def coaches(include_archived: bool = False) -> list[Staff]:
+    q = Staff.select().where((Staff.deleted == False) & (Staff.roles.contains("coach")))  # noqa: E712
+    if not include_archived:
+        q = q.where(Staff.archived == False)  # noqa: E712
+    return [s for s in q.order_by(Staff.name) if "coach" in s.role_list]
+
+
+def get(staff_id: str) -> Staff | None:
+    return Staff.get_or_none((Staff.id == staff_id) & (Staff.deleted == False))  # noqa: E712
+
+
+def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:
+    """Trim and check a free-text field. Any characters are allowed, except
+    control characters that would garble a terminal."""
+    value = (value or "").strip()
+    value = "".join(ch for ch in value if ch == "\t" or ord(ch) >= 32 and ord(ch) != 127)
+    if len(value) > limit:
+        raise ValidationError(f"{what} is too long ({len(value)} characters, at most {limit})")
+    return value
+
+
+def normalise_roles(roles) -> str:
+    if isinstance(roles, str):
+        roles = re.split(r"[,;/ ]+", roles)
+    chosen = {r.strip().lower() for r in roles if r and r.strip()}
+    bad = chosen - set(ROLES)
+    if bad:
+        raise ValidationError(f"unknown role {sorted(bad)[0]!r} (roles: {', '.join(ROLES)})")
+    if not chosen:
+        chosen = {"teacher"}
+    return ",".join(r for r in ROLES if r in chosen)
+
+
+def check_coach(staff_id: str | None, coach_id: str | None) -> None:
+    if not coach_id:
+        return
+    if staff_id and coach_id == staff_id:
+        raise ValidationError("nobody can be their own coach")
+    coach = get(coach_id)
+    if coach is None:
+        raise ValidationError("that coach is not on the roster")
+    if "coach" not in coach.role_list:
+        raise ValidationError(f"{coach.name} is not a coach: give them the coach role first")
+    if coach.archived:
+        raise ValidationError(f"{coach.name} is archived")
+
+
+def save(
+    staff_id: str | None = None,
+    *,
+    name: str,
+    email: str = "",
+    roles="teacher",
+    site_id: str | None = None,
+    team: str = "",
+    support: str = "none",
+    coach_id: str | None = None,
+    external_id: str | None = None,
+) -> str:
+    """Validate and write one member of staff. Raises ValidationError."""
+    name = clean(name, "name", MAX_NAME)
+    if not name:
+        raise ValidationError("name is required")
+    email = clean(email, "email")
+    if email and not EMAIL_RE.match(email):
+        raise ValidationError(f"{email!r} does not look like an email address")
+    role_str = normalise_roles(roles)
+    team = clean(team, "team")
+    if support not in SUPPORT_LEVELS:
+        raise ValidationError(f"unknown support level {support!r}")
+    if site_id and not Site.get_or_none((Site.id == site_id) & (Site.deleted == False)):  # noqa: E712
+        raise ValidationError("that site does not exist")
+    coach_id = coach_id or None
+    check_coach(staff_id, coach_id)
+    values = dict(name=name, email=email, roles=role_str, site_id=site_id or None, team=team,
+                  support=support, coach_id=coach_id)
+    if external_id is not None:
+        values["external_id"] = clean(external_id, "MIS id")
+    if staff_id is not None and "coach" not in role_str.split(","):
+        # Taking the coach role away would leave their teachers pointing at a non-coach.
+        current = get(staff_id)
+        if current and "coach" in current.role_list and coachees(staff_id):
+            raise ValidationError(f"{name} still coaches {len(coachees(staff_id))}: reassign them first")
+    with w.action(f"{'edit' if staff_id else 'add'} {name}"):
+        return w.write(Staff, staff_id, **values)
+
+
+def coachees(coach_id: str) -> list[Staff]:
+    return list(
+        Staff.select().where(
+            (Staff.coach_id == coach_id) & (Staff.deleted == False) & (Staff.archived == False)  # noqa: E712
+        )
+    )
+
+
+def assign_coach(staff_id: str, coach_id: str | None) -> None:
+    person = get(staff_id)
+    if person is None:
+        raise ValidationError("that member of staff is no longer on the roster")
+    check_coach(staff_id, coach_id)
+    coach = get(coach_id) if coach_id else None
+    label = f"coach of {person.name} → {coach.name if coach else 'none'}"
+    with w.action(label):
+        w.write(Staff, staff_id, coach_id=coach_id or None)
+
+
+def set_support(staff_id: str, level: str) -> None:
+    if level not in SUPPORT_LEVELS:
+        raise ValidationError(f"unknown support level {level!r}")
+    person = get(staff_id)
+    if person is None:
+        raise ValidationError("that member of staff is no longer on the roster")
+    with w.action(f"support of {person.name} → {SUPPORT_LABELS[level]}"):
+        w.write(Staff, staff_id, support=level)
+
+
+def archive(staff_id: str) -> str:
+    """Hide a leaver from the roster; nothing is lost and restore brings them back.
+    Teachers they coached keep the link (shown as archived) until reassigned."""
+    person = get(staff_id)
+    if person is None:
+        raise ValidationError("that member of staff is no longer on the roster")
+    with w.action(f"archive {person.name}"):
+        w.write(Staff, staff_id, archived=True)
+    return person.name
+
+
+def restore(staff_id: str) -> str:
+    person = get(staff_id)
+    if person is None:
+        raise ValidationError("that member of staff is no longer on the roster")
+    with w.action(f"restore {person.name}"):
+        w.write(Staff, staff_id, archived=False)
+    return person.name
+
+
+@dataclass
+class Coverage:
+    teachers: int
+    with_coach: int
+    loads: list[tuple[str, str, int]]  # (coach id, name, teachers coached), heaviest first
+    limit: int
+
+    @property
+    def overloaded(self) -> list[tuple[str, str, int]]:
+        return [x for x in self.loads if x[2] > self.limit]
+
+    def summary(self) -> str:
+        text = f"Coverage: {self.with_coach}/{self.teachers} teachers have a coach"
+        if self.teachers:
+            text += f" ({100 * self.with_coach // self.teachers}%)"
+        if self.loads:
+            text += f" · {len(self.loads)} coaches, heaviest load {self.loads[0][2]}"
+        over = self.overloaded
+        if over:
+            names = ", ".join(f"{n} ({c})" for _, n, c in over[:3])
+            more = f" +{len(over) - 3}" if len(over) > 3 else ""
+            text += f" · over {self.limit}: {names}{more}"
+        return text
+
+
+def coverage(rows: list[RosterRow], limit: int) -> Coverage:
+    """From the active roster: does every teacher have a coach, and coach loads."""
+    active = [r for r in rows if not r.archived]
+    coach_names = {r.id: r.name for r in active if "coach" in r.roles}
+    teachers = [r for r in active if "teacher" in r.roles]
+    with_coach = sum(1 for r in teachers if r.coach_id in coach_names)
+    counts = Counter(r.coach_id for r in active if r.coach_id in coach_names)
+    loads = sorted(((cid, coach_names[cid], counts.get(cid, 0)) for cid in coach_names), key=lambda x: (-x[2], x[1]))
+    return Coverage(len(teachers), with_coach, loads, limit)

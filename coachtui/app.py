@@ -1,0 +1,123 @@
+"""The App: registers screens, bindings, the command palette and the theme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from coachtui.config import Config, Paths, load_config, resolve_paths, save_config
+from coachtui.resources import resource
+
+DEMO_STAFF = 140
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    config: Config
+    demo: bool = False
+
+
+def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
+    """Resolve paths, open the store (filling a demo one if asked), read config."""
+    from coachtui.store.db import StoreError, open_store
+    from coachtui.cli import CliError
+
+    paths = resolve_paths(data_dir)
+    if demo:
+        # The demo lives apart from real data: nothing of the user's is touched.
+        demo_dir = paths.data_dir / "demo"
+        paths = Paths(demo_dir, demo_dir)
+    try:
+        open_store(paths.db)
+    except StoreError as exc:
+        raise CliError(str(exc)) from exc
+    if demo:
+        from coachtui import demo as demo_data
+        from coachtui.store.models import Staff
+
+        if not Staff.select().exists():
+            demo_data.fill(DEMO_STAFF)
+    return AppContext(paths, load_config(paths), demo)
+
+
+class CoachApp(App):
+    TITLE = "coachtui"
+    CSS_PATH = str(resource("styles", "app.tcss"))
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.config = ctx.config
+        if ctx.demo:
+            self.sub_title = "demo data"
+
+    def on_mount(self) -> None:
+        self.theme = self.config.theme
+        from coachtui.screens.roster import RosterScreen
+
+        self.push_screen(RosterScreen())
+
+    # --- app-wide actions -------------------------------------------------------
+
+    def action_help(self) -> None:
+        from coachtui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_undo(self) -> None:
+        from coachtui.store import write
+
+        label = write.undo()
+        if label is None:
+            self.notify("Nothing to undo.", timeout=2)
+            return
+        self.notify(f"Undone: {label}", timeout=3, markup=False)
+        self.refresh_screens()
+
+    def refresh_screens(self) -> None:
+        """Ask every screen on the stack that shows data to re-read it."""
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh:
+                refresh()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.config.theme = self.theme
+        try:
+            save_config(self.ctx.paths, self.config)
+        except OSError as exc:
+            self.notify(f"Theme not saved: {exc.strerror}", severity="warning", markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
+        yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
+                            self.action_toggle_theme)
+        # Every shown binding of the current screen is a command too.
+        seen = set()
+        for key, active in screen.active_bindings.items():
+            b = active.binding
+            if not b.description or b.action in seen or active.node is self or not active.enabled:
+                continue
+            seen.add(b.action)
+            node = active.node
+
+            def run(node=node, action=b.action):
+                self.call_later(self.run_action, action, node)
+
+            yield SystemCommand(b.description, f"{type(node).__name__}: key {b.key}", run)

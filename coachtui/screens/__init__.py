@@ -1,0 +1,1 @@
+"""Textual screens and their modals. Screens call services; they never write tables."""

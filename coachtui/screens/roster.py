@@ -1,0 +1,320 @@
+"""The staff roster: who is on the staff, their coach and support, coverage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from coachtui import staff
+from coachtui.search import fuzzy_score, split_query
+from coachtui.screens.table import Column, RowTable
+from coachtui.store.models import SUPPORT_LABELS
+
+COLUMNS = [
+    Column("name", "Name", 16, weight=4),
+    Column("roles", "Role", 7, weight=1, priority=3),
+    Column("site", "Site", 9, weight=2, priority=2),
+    Column("team", "Team", 8, weight=2),
+    Column("support", "Support", 10, weight=1),
+    Column("coach", "Coach", 12, weight=3),
+    Column("last_joined", "Last joined", 11, weight=0, priority=1),
+    Column("next_due", "Next due", 10, weight=0, priority=4),
+]
+
+ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
+SUPPORT_SHORT = {"none": "—", "support": "support", "structured": "structured", "formal": "formal"}
+SORT_KEYS = {
+    "name": lambda r: r.name.casefold(),
+    "roles": lambda r: r.role_text,
+    "site": lambda r: r.site.casefold(),
+    "team": lambda r: r.team.casefold(),
+    "support": lambda r: ("none", "support", "structured", "formal").index(r.support)
+    if r.support in SUPPORT_LABELS
+    else 9,
+    "coach": lambda r: r.coach.casefold(),
+    "last_joined": lambda r: r.last_joined,
+    "next_due": lambda r: r.next_due,
+}
+
+
+def cells(row: staff.RosterRow) -> list[str]:
+    roles = "".join(ROLE_SHORT.get(r, "?") for r in row.roles)
+    name = row.name + ("  (archived)" if row.archived else "")
+    return [name, roles, row.site, row.team, SUPPORT_SHORT.get(row.support, row.support), row.coach or "—",
+            row.last_joined, row.next_due]
+
+
+@dataclass
+class Filters:
+    site_id: str | None = None
+    role: str | None = None
+    support: str | None = None
+    coach_id: str | None = None  # "none" means: teachers without a coach
+    archived: bool = False  # show archived staff instead of active
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def active(self) -> bool:
+        return any((self.site_id, self.role, self.support, self.coach_id, self.archived))
+
+    def keep(self, r: staff.RosterRow) -> bool:
+        if r.archived != self.archived:
+            return False
+        if self.site_id and r.site_id != self.site_id:
+            return False
+        if self.role and self.role not in r.roles:
+            return False
+        if self.support and r.support != self.support:
+            return False
+        if self.coach_id == "none":
+            return "teacher" in r.roles and not r.coach
+        if self.coach_id and r.coach_id != self.coach_id:
+            return False
+        return True
+
+    def describe(self) -> str:
+        parts = [f"{k}: {v}" for k, v in self.labels.items() if v]
+        if self.archived:
+            parts.append("archived staff")
+        return " · ".join(parts)
+
+
+class RosterScreen(Screen):
+    """Every member of staff. Type to filter; arrows to move; keys act on the selected row."""
+
+    HELP = """\
+Staff roster
+
+Type in the filter box to find people by name, team, site, coach or email
+(fuzzy: "jsm" finds "Jane Smith"). Down or Enter moves into the table.
+
+In the table:
+  Enter / e   edit the selected person          a   add a member of staff
+  c           choose their coach (then 1-9)     x   archive (hide) / restore
+  f           filters: site, role, support, coach, archived
+  o / O       sort by the next column / reverse the sort
+  /           back to the filter box            Esc clear the filter
+  Ctrl+Z      undo the last change
+
+Roles: T teacher, C coach, L leader. The coverage line counts active
+teachers who have an active coach, and warns when a coach carries more
+teachers than the limit in the config (coach_load_limit, default 10).
+"""
+
+    BINDINGS = [
+        Binding("a", "add", "Add"),
+        Binding("e", "edit", "Edit"),
+        Binding("c", "coach", "Coach"),
+        Binding("x", "archive", "Archive/restore"),
+        Binding("f", "filters", "Filters"),
+        Binding("o", "sort(1)", "Sort"),
+        Binding("O", "sort(-1)", "Reverse sort", show=False),
+        Binding("slash", "focus_filter", "Find", show=False),
+        Binding("escape", "clear_filter", "Clear", show=False),
+        Binding("ctrl+r", "reload", "Reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[staff.RosterRow] = []
+        self.filters = Filters()
+        self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
+        self.table.sort_key = "name"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="roster-top"):
+            yield Input(placeholder="Find staff: name, team, site…", id="roster-filter")
+            yield Static("", id="roster-count", markup=False)
+        yield Static("", id="roster-filters", markup=False)
+        yield Static("", id="coverage", markup=False)
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Staff roster"
+        self.reload()
+        self.query_one("#roster-filter", Input).focus()
+
+    # --- data -----------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Re-read the roster from the store (after any write)."""
+        self.all_rows = staff.roster_rows(include_archived=True)
+        self.apply_filter()
+        self.update_coverage()
+
+    def update_coverage(self) -> None:
+        cov = staff.coverage(self.all_rows, self.app.config.coach_load_limit)
+        widget = self.query_one("#coverage", Static)
+        widget.update(Text(cov.summary()))
+        widget.set_class(bool(cov.overloaded) or cov.with_coach < cov.teachers, "warn")
+
+    def apply_filter(self) -> None:
+        words = split_query(self.query_one("#roster-filter", Input).value)
+        rows = [r for r in self.all_rows if self.filters.keep(r)]
+        if words:
+            scored = []
+            for r in rows:
+                s = fuzzy_score(words, r.haystack)
+                if s is not None:
+                    scored.append((s, r))
+            if self.table.sort_key == "name" and not self.table.sort_reverse:
+                scored.sort(key=lambda p: p[0])  # best match first
+                rows = [r for _, r in scored]
+            else:
+                rows = self._sorted([r for _, r in scored])
+        else:
+            rows = self._sorted(rows)
+        self.table.set_rows(rows, keep=lambda r: r.id)
+        shown = len(rows)
+        total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)
+        self.query_one("#roster-count", Static).update(f"{shown} of {total}")
+        desc = self.filters.describe()
+        bar = self.query_one("#roster-filters", Static)
+        bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""))
+        bar.display = bool(desc)
+
+    def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
+        key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])
+        rows = sorted(rows, key=lambda r: (key(r), r.name.casefold()), reverse=self.table.sort_reverse)
+        if self.table.sort_key in ("last_joined", "next_due", "coach"):
+            # Blanks last whichever way the sort runs.
+            rows = [r for r in rows if key(r)] + [r for r in rows if not key(r)]
+        return rows
+
+    @property
+    def selected(self) -> staff.RosterRow | None:
+        return self.table.current_row
+
+    # --- events ---------------------------------------------------------------
+
+    @on(Input.Changed, "#roster-filter")
+    def _filter_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#roster-filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "down" and self.focused is self.query_one("#roster-filter", Input):
+            self.table.focus()
+            event.stop()
+
+    @on(RowTable.Selected, "#roster-table")
+    def _open_row(self) -> None:
+        self.action_edit()
+
+    @on(RowTable.HeaderClicked, "#roster-table")
+    def _header_clicked(self, event: RowTable.HeaderClicked) -> None:
+        if self.table.sort_key == event.key:
+            self.table.sort_reverse = not self.table.sort_reverse
+        else:
+            self.table.sort_key, self.table.sort_reverse = event.key, False
+        self.apply_filter()
+
+    # --- actions ----------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#roster-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#roster-filter", Input)
+        if box.value:
+            box.value = ""
+        box.focus()
+
+    def action_sort(self, step: int) -> None:
+        if step < 0:
+            self.table.sort_reverse = not self.table.sort_reverse
+        else:
+            keys = self.table.visible_columns() or [c.key for c in COLUMNS]
+            current = keys.index(self.table.sort_key) if self.table.sort_key in keys else -1
+            self.table.sort_key = keys[(current + 1) % len(keys)]
+            self.table.sort_reverse = False
+        label = next(c.title for c in COLUMNS if c.key == self.table.sort_key)
+        self.notify(f"Sorted by {label}{' (reversed)' if self.table.sort_reverse else ''}", timeout=2)
+        self.apply_filter()
+
+    def action_add(self) -> None:
+        from coachtui.screens.staff_form import StaffForm
+
+        self.app.push_screen(StaffForm(None), self._after_edit)
+
+    def action_edit(self) -> None:
+        from coachtui.screens.staff_form import StaffForm
+
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        self.app.push_screen(StaffForm(row.id), self._after_edit)
+
+    def _after_edit(self, saved_id: str | None) -> None:
+        if saved_id:
+            self.reload()
+            for i, r in enumerate(self.table.rows):
+                if r.id == saved_id:
+                    self.table.move_to(i)
+                    break
+
+    def action_coach(self) -> None:
+        from coachtui.screens.coach_picker import CoachPicker
+
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        self.app.push_screen(CoachPicker(row), self._after_coach)
+
+    def _after_coach(self, result: tuple[str, str | None] | None) -> None:
+        if result is None:
+            return
+        staff_id, coach_id = result
+        try:
+            staff.assign_coach(staff_id, coach_id)
+        except staff.ValidationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify("Coach changed (Ctrl+Z to undo).", timeout=3)
+        self.reload()
+
+    def action_archive(self) -> None:
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        try:
+            if row.archived:
+                name = staff.restore(row.id)
+                self.notify(f"Restored {name}.", timeout=3, markup=False)
+            else:
+                name = staff.archive(row.id)
+                self.notify(f"Archived {name}: hidden, not lost (Ctrl+Z to undo, f to see archived).", timeout=4, markup=False)
+        except staff.ValidationError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        self.reload()
+
+    def action_filters(self) -> None:
+        from coachtui.screens.roster_filters import FilterForm
+
+        self.app.push_screen(FilterForm(self.filters), self._after_filters)
+
+    def _after_filters(self, filters: Filters | None) -> None:
+        if filters is not None:
+            self.filters = filters
+            self.apply_filter()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def refresh_data(self) -> None:
+        """Called by the app after an undo or an import."""
+        self.reload()

@@ -1,0 +1,98 @@
+"""The roster's filters: site, role, support level, coach, archived."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Label, Select, Static
+
+from coachtui import staff
+from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+
+
+class FilterForm(ModalScreen):
+    HELP = """\
+Roster filters
+
+Choose a site, role, support level or coach to narrow the roster. "Teachers
+with no coach" answers the coverage question. Tick "archived" to see
+leavers (select one and press x to restore). Ctrl+S applies, Esc cancels,
+Ctrl+L clears every filter.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("ctrl+l", "clear", "Clear all"),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, current) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        with Vertical(id="form"):
+            yield Static("Filter the roster", classes="form-title")
+            with Grid(classes="form-grid"):
+                yield Label("Site")
+                yield Select([(Text(s.name), s.id) for s in staff.sites()], value=c.site_id or Select.NULL,
+                             prompt="Any site", id="f-site", compact=True)
+                yield Label("Role")
+                yield Select([(r, r) for r in ROLES], value=c.role or Select.NULL, prompt="Any role", id="f-role",
+                             compact=True)
+                yield Label("Support")
+                yield Select([(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS], value=c.support or Select.NULL,
+                             prompt="Any support level", id="f-support", compact=True)
+                yield Label("Coach")
+                opts = [("Teachers with no coach", "none")] + [(Text(x.name), x.id) for x in staff.coaches()]
+                value = c.coach_id if c.coach_id in {v for _, v in opts} else Select.NULL
+                yield Select(opts, value=value, prompt="Any coach", id="f-coach", compact=True)
+                yield Label("Archived")
+                yield Checkbox("show archived staff instead", c.archived, id="f-archived", compact=True)
+            with Horizontal(classes="form-buttons"):
+                yield Button("Apply (Ctrl+S)", variant="primary", id="apply")
+                yield Button("Clear (Ctrl+L)", id="clear")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-site", Select).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_apply() if event.button.id == "apply" else self.action_clear()
+
+    def _value(self, wid: str):
+        v = self.query_one(wid, Select).value
+        return None if v is Select.NULL else v
+
+    def _label(self, wid: str) -> str:
+        sel = self.query_one(wid, Select)
+        if sel.value is Select.NULL:
+            return ""
+        for prompt, value in sel._options:
+            if value == sel.value:
+                return str(prompt.plain if hasattr(prompt, "plain") else prompt)
+        return ""
+
+    def action_apply(self) -> None:
+        from coachtui.screens.roster import Filters
+
+        f = Filters(
+            site_id=self._value("#f-site"),
+            role=self._value("#f-role"),
+            support=self._value("#f-support"),
+            coach_id=self._value("#f-coach"),
+            archived=self.query_one("#f-archived", Checkbox).value,
+        )
+        f.labels = {"site": self._label("#f-site"), "role": self._label("#f-role"),
+                    "support": self._label("#f-support"), "coach": self._label("#f-coach")}
+        self.dismiss(f)
+
+    def action_clear(self) -> None:
+        from coachtui.screens.roster import Filters
+
+        self.dismiss(Filters())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

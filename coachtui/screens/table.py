@@ -1,0 +1,256 @@
+"""A fast read-only table: renders only the visible lines (Textual's line API),
+so 5,000 rows cost no more to show than 50. Cells are plain strings drawn as
+literal text (never markup). Sorting and a row cursor built in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    min_width: int
+    weight: int = 0  # share of spare width
+    priority: int = 0  # higher drops first when the screen is narrow
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Rows are any objects; `cells(row)` turns one into strings for the columns."""
+
+    COMPONENT_CLASSES = {"rowtable--header", "rowtable--cursor", "rowtable--dim", "rowtable--sorted"}
+    DEFAULT_CSS = """
+    RowTable { background: $surface; height: 1fr; }
+    RowTable > .rowtable--header { text-style: bold; background: $panel; color: $foreground; }
+    RowTable > .rowtable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    RowTable:blur > .rowtable--cursor { background: $block-cursor-blurred-background; color: $foreground; text-style: none; }
+    RowTable > .rowtable--dim { color: $text-muted; text-style: italic; }
+    RowTable > .rowtable--sorted { text-style: bold underline; background: $panel; }
+    """
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False),
+    ]
+
+    cursor = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        def __init__(self, table: "RowTable", row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> "RowTable":
+            return self.table
+
+    class Selected(Message):
+        def __init__(self, table: "RowTable", row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> "RowTable":
+            return self.table
+
+    class HeaderClicked(Message):
+        def __init__(self, table: "RowTable", key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.key = key
+
+        @property
+        def control(self) -> "RowTable":
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        cells: Callable[[Any], Sequence[str]],
+        *,
+        dim: Callable[[Any], bool] = lambda row: False,
+        empty_text: str = "Nothing to show.",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.columns = list(columns)
+        self._cells = cells
+        self._dim = dim
+        self.empty_text = empty_text
+        self.rows: list[Any] = []
+        self.sort_key: str | None = None
+        self.sort_reverse = False
+        self._widths: list[tuple[int, int]] = []  # (column index, width) of shown columns
+        self._line_cache: dict[int, list[str]] = {}
+
+    # --- data -----------------------------------------------------------------
+
+    def set_rows(self, rows: list[Any], keep: Callable[[Any], Any] | None = None) -> None:
+        """Replace the rows, keeping the cursor on the same row where it can."""
+        current = self.current_row
+        self.rows = rows
+        self._line_cache.clear()
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        new = 0
+        if current is not None and keep is not None:
+            k = keep(current)
+            for i, r in enumerate(rows):
+                if keep(r) == k:
+                    new = i
+                    break
+        self.cursor = min(new, max(0, len(rows) - 1))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    @property
+    def current_row(self) -> Any | None:
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor]
+        return None
+
+    def cells_for(self, index: int) -> list[str]:
+        cached = self._line_cache.get(index)
+        if cached is None:
+            cached = [str(c) for c in self._cells(self.rows[index])]
+            self._line_cache[index] = cached
+        return cached
+
+    # --- layout ---------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+
+    def _layout(self, width: int) -> None:
+        shown = list(range(len(self.columns)))
+        # Drop the lowest-priority columns until the minimum widths fit.
+        while shown and sum(self.columns[i].min_width + 1 for i in shown) > width:
+            drop = max(shown, key=lambda i: (self.columns[i].priority, i))
+            if self.columns[drop].priority == 0:
+                break
+            shown.remove(drop)
+        spare = max(0, width - sum(self.columns[i].min_width + 1 for i in shown))
+        weights = sum(self.columns[i].weight for i in shown) or 1
+        widths = []
+        for i in shown:
+            extra = spare * self.columns[i].weight // weights
+            widths.append((i, self.columns[i].min_width + extra))
+        self._widths = widths
+
+    # --- rendering ------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if not self._widths:
+            self._layout(width)
+        base = self.rich_style
+        if y == 0:
+            return self._header(width)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self.rows):
+            if index == 0 and not self.rows:
+                text = set_cell_size(" " + self.empty_text, width)
+                return Strip([Segment(text, base + self.get_component_rich_style("rowtable--dim"))], width)
+            return Strip.blank(width, base)
+        style = base
+        if self._dim(self.rows[index]):
+            style = style + self.get_component_rich_style("rowtable--dim")
+        if index == self.cursor:
+            style = style + self.get_component_rich_style("rowtable--cursor")
+        cells = self.cells_for(index)
+        text = "".join(set_cell_size(" " + _one_line(cells[i]), w + 1) for i, w in self._widths)
+        return Strip([Segment(set_cell_size(text, width), style)], width)
+
+    def _header(self, width: int) -> Strip:
+        head = self.get_component_rich_style("rowtable--header")
+        segments = []
+        for i, w in self._widths:
+            col = self.columns[i]
+            title = col.title
+            style = head
+            if col.key == self.sort_key:
+                title += " ▼" if self.sort_reverse else " ▲"
+                style = head + self.get_component_rich_style("rowtable--sorted")
+            segments.append(Segment(set_cell_size(" " + title, w + 1), style))
+        used = sum(w + 1 for _, w in self._widths)
+        if used < width:
+            segments.append(Segment(" " * (width - used), head))
+        return Strip(segments, width).crop(0, width)
+
+    # --- cursor ---------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Highlighted(self, row))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def move_to(self, index: int) -> None:
+        if not self.rows:
+            return
+        self.cursor = max(0, min(index, len(self.rows) - 1))
+        self._scroll_cursor_into_view()
+
+    def action_move(self, delta: int) -> None:
+        self.move_to(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        self.move_to(self.cursor + direction * max(1, self.size.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        self.move_to(0 if where == 0 else len(self.rows) - 1)
+
+    def action_select(self) -> None:
+        row = self.current_row
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = 0
+            for i, w in self._widths:
+                if x <= event.x < x + w + 1:
+                    self.post_message(self.HeaderClicked(self, self.columns[i].key))
+                    return
+                x += w + 1
+            return
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self.rows):
+            if index == self.cursor and event.chain > 1:
+                self.action_select()
+            self.move_to(index)
+
+    def visible_columns(self) -> list[str]:
+        return [self.columns[i].key for i, _ in self._widths]
+
+
+def _one_line(value: str) -> str:
+    # A cell is one line: newlines and tabs in user text must not break rows.
+    return value.replace("\r", " ").replace("\n", " ").replace("\t", " ")

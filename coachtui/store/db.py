@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from peewee import OperationalError
+from peewee import DatabaseError as PeeweeDatabaseError
 
 from coachtui import hlc
 from coachtui.config import ensure_dir
@@ -43,7 +43,7 @@ def open_store(path: Path) -> None:
     except schema.SchemaTooNew as exc:
         close_store()
         raise StoreError(str(exc)) from exc
-    except (OperationalError, sqlite3.DatabaseError) as exc:
+    except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_store()
         raise StoreError(f"cannot open {path}: {exc}") from exc
     from coachtui import framework  # late: framework writes through the store

@@ -1,0 +1,183 @@
+"""Pilot tests of the roster against a file database under tmp_path."""
+
+import pytest
+from textual.widgets import Input, Static
+
+from coachtui import staff
+from coachtui.app import CoachApp, prepare
+from coachtui.config import load_config
+from coachtui.store.models import Staff
+
+ODD = "[bold]Dr [Ann] O'Neil[/]"
+
+
+@pytest.fixture
+def app(tmp_path):
+    ctx = prepare(str(tmp_path / "data"))
+    north = staff.site_named("North")
+    south = staff.site_named("South")
+    coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north, team="English")
+    staff.save(name="Ben Busy", roles="coach", site_id=south)
+    staff.save(name="Jane Smith", site_id=north, team="Maths", coach_id=coach)
+    staff.save(name="Tom Jones", site_id=south, team="Science", support="structured")
+    staff.save(name=ODD, site_id=north, team="[red]Art")
+    return CoachApp(ctx)
+
+
+def row_names(app):
+    return [r.name for r in app.screen.table.rows]
+
+
+def rendered(app) -> str:
+    table = app.screen.table
+    return "\n".join(table.render_line(y).text for y in range(table.size.height))
+
+
+async def test_roster_lists_everyone_and_renders_odd_names_literally(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert len(row_names(app)) == 5
+        text = rendered(app)
+        assert "[bold]Dr [Ann]" in text
+        assert "Jane Smith" in text
+
+
+async def test_typing_filters_fuzzily_and_enter_moves_to_table(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("j", "s", "m")
+        await pilot.pause()
+        assert row_names(app) == ["Jane Smith"]
+        await pilot.press("enter")
+        assert app.focused is app.screen.table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(row_names(app)) == 5
+        box = app.screen.query_one("#roster-filter", Input)
+        box.value = "science"
+        await pilot.pause()
+        assert row_names(app) == ["Tom Jones"]
+
+
+async def test_edit_form_saves_and_rejects_bad_email(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"tom", "enter", "e")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#email", Input).value = "nope"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form  # still open, error shown
+        assert "does not look like an email" in str(form.query_one("#form-error", Static).render())
+        form.query_one("#email", Input).value = "tom@school.org"
+        form.query_one("#name", Input).value = "Tom Jones-Ng"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "RosterScreen"
+        tom = Staff.get(Staff.email == "tom@school.org")
+        assert tom.name == "Tom Jones-Ng"
+        assert tom.support == "structured"  # untouched fields survive
+
+
+async def test_add_new_member_with_new_site(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "a")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#name", Input).value = "Nia New"
+        form.query_one("#site", Input).value = "East Academy"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        nia = Staff.get(Staff.name == "Nia New")
+        assert {s.name for s in staff.sites()} >= {"East Academy"}
+        assert app.screen.table.current_row.id == nia.id
+
+
+async def test_assign_coach_in_two_keystrokes_and_undo(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"tom", "enter")
+        await pilot.press("c", "1")
+        await pilot.pause()
+        tom = Staff.get(Staff.name == "Tom Jones")
+        # Tom is at South: the South coach is offered first.
+        assert tom.coach_id == Staff.get(Staff.name == "Ben Busy").id
+        assert app.screen.table.current_row.coach == "Ben Busy"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert Staff.get_by_id(tom.id).coach_id is None
+        assert app.screen.table.current_row.coach == ""
+
+
+async def test_archive_hides_and_filters_can_show_and_restore(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter", "x")
+        await pilot.pause()
+        assert Staff.get(Staff.name == "Jane Smith").archived
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Jane Smith" not in row_names(app)
+        await pilot.press("down", "f")
+        await pilot.pause()
+        app.screen.query_one("#f-archived").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert row_names(app) == ["Jane Smith"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert not Staff.get(Staff.name == "Jane Smith").archived
+
+
+async def test_filter_by_support_and_teachers_without_coach(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        from coachtui.screens.roster import Filters
+
+        screen._after_filters(Filters(support="structured", labels={"support": "structured support"}))
+        await pilot.pause()
+        assert row_names(app) == ["Tom Jones"]
+        assert "structured support" in str(screen.query_one("#roster-filters", Static).render())
+        screen._after_filters(Filters(coach_id="none"))
+        await pilot.pause()
+        assert sorted(row_names(app)) == sorted(["Cara Coach", "Tom Jones", ODD])
+
+
+async def test_sort_cycles_columns_and_reverses(app):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down")
+        await pilot.press("o")  # next column after Name: Role
+        await pilot.press("o", "o")  # Site, Team
+        await pilot.pause()
+        assert app.screen.table.sort_key == "team"
+        teams = [r.team for r in app.screen.table.rows]
+        assert teams == sorted(teams, key=str.casefold)
+        await pilot.press("O")
+        await pilot.pause()
+        assert [r.team for r in app.screen.table.rows] == sorted(teams, key=str.casefold, reverse=True)
+
+
+async def test_coverage_line_warns_about_teachers_without_coach(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        cov = app.screen.query_one("#coverage", Static)
+        assert "1/4 teachers have a coach" in str(cov.render())
+        assert cov.has_class("warn")
+
+
+async def test_help_and_theme_toggle_persist(app, tmp_path):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        text = str(app.screen.query_one("#help-text", Static).render())
+        assert "Staff roster" in text and "Archive/restore" in text
+        await pilot.press("escape", "ctrl+t")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+    assert load_config(app.ctx.paths).theme == "textual-light"
+
+
+async def test_command_palette_lists_screen_actions(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for wanted in ("Add", "Edit", "Coach", "Filters", "Undo", "Help for this screen"):
+            assert wanted in titles

@@ -239,15 +239,14 @@ class Coverage:
         return [x for x in self.loads if x[2] > self.limit]
 
     def summary(self) -> str:
-        text = f"Coverage: {self.with_coach}/{self.teachers} teachers have a coach"
+        text = f"{self.with_coach}/{self.teachers} teachers have a coach"
         if self.teachers:
             text += f" ({100 * self.with_coach // self.teachers}%)"
-        if self.loads:
-            text += f" · {len(self.loads)} coaches, heaviest load {self.loads[0][2]}"
+        text += f" · {len(self.loads)} coach{'es' if len(self.loads) != 1 else ''}"
         over = self.overloaded
         if over:
-            names = ", ".join(f"{n} ({c})" for _, n, c in over[:3])
-            more = f" +{len(over) - 3}" if len(over) > 3 else ""
+            names = ", ".join(f"{n} ({c})" for _, n, c in over[:2])
+            more = f" +{len(over) - 2}" if len(over) > 2 else ""
             text += f" · over {self.limit}: {names}{more}"
         return text
 

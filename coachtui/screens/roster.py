@@ -19,7 +19,7 @@ from coachtui.store.models import SUPPORT_LABELS
 
 COLUMNS = [
     Column("name", "Name", 16, weight=4),
-    Column("roles", "Role", 7, weight=1, priority=3),
+    Column("roles", "Role", 4, weight=0, priority=3),
     Column("site", "Site", 9, weight=2, priority=2),
     Column("team", "Team", 8, weight=2),
     Column("support", "Support", 10, weight=1),
@@ -130,7 +130,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="roster-top"):
-            yield Input(placeholder="Find staff: name, team, site…", id="roster-filter")
+            yield Static("Find", id="roster-find-label")
+            yield Input(placeholder="type a name, team, site or coach…", id="roster-filter", compact=True)
             yield Static("", id="roster-count", markup=False)
         yield Static("", id="roster-filters", markup=False)
         yield Static("", id="coverage", markup=False)

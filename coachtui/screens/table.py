@@ -33,7 +33,7 @@ class RowTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"rowtable--header", "rowtable--cursor", "rowtable--dim", "rowtable--sorted"}
     DEFAULT_CSS = """
-    RowTable { background: $surface; height: 1fr; }
+    RowTable { background: $surface; height: 1fr; overflow-x: hidden; }
     RowTable > .rowtable--header { text-style: bold; background: $panel; color: $foreground; }
     RowTable > .rowtable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     RowTable:blur > .rowtable--cursor { background: $block-cursor-blurred-background; color: $foreground; text-style: none; }
@@ -109,7 +109,7 @@ class RowTable(ScrollView, can_focus=True):
         current = self.current_row
         self.rows = rows
         self._line_cache.clear()
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._fit()
         new = 0
         if current is not None and keep is not None:
             k = keep(current)
@@ -137,8 +137,13 @@ class RowTable(ScrollView, can_focus=True):
     # --- layout ---------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
-        self.virtual_size = Size(event.size.width, len(self.rows) + 1)
+        self._fit()
+
+    def _fit(self) -> None:
+        # Columns fill the width left beside the vertical scrollbar: no sideways scrolling.
+        width = self.scrollable_content_region.width
+        self._layout(width)
+        self.virtual_size = Size(width, len(self.rows) + 1)
 
     def _layout(self, width: int) -> None:
         shown = list(range(len(self.columns)))
@@ -159,7 +164,7 @@ class RowTable(ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if not self._widths:
             self._layout(width)
         base = self.rich_style

@@ -1,0 +1,53 @@
+"""The installed wheel, not just the checkout, starts and finds its styles and data."""
+
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from coachtui.resources import read_text, resource
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_resources_found_from_checkout():
+    assert resource("styles", "app.tcss").is_file()
+    assert "[[domain]]" in read_text("data", "framework.toml")
+
+
+@pytest.mark.skipif(shutil.which("uv") is None, reason="needs uv to build the wheel")
+def test_installed_wheel_runs_outside_the_checkout(tmp_path):
+    dist = tmp_path / "dist"
+    subprocess.run(["uv", "build", "--wheel", "--out-dir", str(dist), str(ROOT)], check=True,
+                   capture_output=True, timeout=300)
+    wheel = next(dist.glob("coachtui-*.whl"))
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=False, system_site_packages=False)
+    py = env_dir / "bin" / "python"
+    # Install the wheel with its dependencies from the same places uv uses.
+    subprocess.run(["uv", "pip", "install", "--python", str(py), str(wheel)], check=True,
+                   capture_output=True, timeout=300)
+    script = (
+        "import asyncio, sys\n"
+        "from coachtui.app import CoachApp, prepare\n"
+        "async def main():\n"
+        "    app = CoachApp(prepare(sys.argv[1]))\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        print(type(app.screen).__name__, app.stylesheet.has_source(str(__import__('coachtui.resources', fromlist=['x']).resource('styles','app.tcss'))))\n"
+        "asyncio.run(main())\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    out = subprocess.run([str(py), "-c", script, str(tmp_path / "data")], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["RosterScreen", "True"]
+    located = subprocess.run([str(py), "-c", "import coachtui; print(coachtui.__file__)"], cwd=tmp_path,
+                             env=env, capture_output=True, text=True)
+    assert str(ROOT) not in located.stdout  # really the installed copy
+    version = subprocess.run([str(env_dir / "bin" / "coachtui"), "--version"], capture_output=True, text=True)
+    assert version.stdout.startswith("coachtui ")

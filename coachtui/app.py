@@ -8,6 +8,7 @@ from typing import Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import TextArea
 
 from coachtui.config import Config, Paths, load_config, resolve_paths, save_config
 from coachtui.resources import resource
@@ -48,10 +49,11 @@ def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
 class CoachApp(App):
     TITLE = "coachtui"
     CSS_PATH = str(resource("styles", "app.tcss"))
+    # Priority, so they also work over modal screens (which cut off app bindings).
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help"),
-        Binding("ctrl+z", "undo", "Undo", id="undo"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme"),
+        Binding("f1", "help", "Help", id="help", priority=True),
+        Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -69,6 +71,11 @@ class CoachApp(App):
         self.push_screen(RosterScreen())
 
     # --- app-wide actions -------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and isinstance(self.focused, TextArea):
+            return False  # a text area's own Ctrl+Z undoes typing
+        return True
 
     def action_help(self) -> None:
         from coachtui.screens.help import HelpScreen

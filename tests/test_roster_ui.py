@@ -181,3 +181,25 @@ async def test_command_palette_lists_screen_actions(app):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("Add", "Edit", "Coach", "Filters", "Undo", "Help for this screen"):
             assert wanted in titles
+
+
+async def test_strengths_and_development_areas(app):
+    from coachtui import focus
+    from coachtui.framework import item_id
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter", "s")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "FocusAreas"
+        app.screen.query_one("#focus-filter").value = "cold call"
+        await pilot.pause()
+        await pilot.press("d")
+        jane = Staff.get(Staff.name == "Jane Smith").id
+        assert focus.focus_of(jane) == {item_id("QU.1.1"): "development"}
+        await pilot.press("s")
+        assert focus.focus_of(jane) == {item_id("QU.1.1"): "strength"}
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert focus.focus_of(jane) == {item_id("QU.1.1"): "development"}
+        await pilot.press("x", "escape")
+        assert focus.focus_of(jane) == {}

@@ -97,6 +97,7 @@ Type in the filter box to find people by name, team, site, coach or email
 In the table:
   Enter / e   edit the selected person          a   add a member of staff
   c           choose their coach (then 1-9)     x   archive (hide) / restore
+  s           strengths and development areas (from the framework)
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
   /           back to the filter box            Esc clear the filter
@@ -113,6 +114,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("c", "coach", "Coach"),
         Binding("x", "archive", "Archive/restore"),
         Binding("f", "filters", "Filters"),
+        Binding("s", "focus_areas", "Strengths/areas"),
         Binding("o", "sort(1)", "Sort"),
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
@@ -302,6 +304,15 @@ teachers than the limit in the config (coach_load_limit, default 10).
         except staff.ValidationError as exc:
             self.notify(str(exc), severity="error", markup=False)
         self.reload()
+
+    def action_focus_areas(self) -> None:
+        from coachtui.screens.focus_areas import FocusAreas
+
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        self.app.push_screen(FocusAreas(row.id, row.name))
 
     def action_filters(self) -> None:
         from coachtui.screens.roster_filters import FilterForm

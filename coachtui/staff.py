@@ -69,7 +69,7 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
     for r in database.execute_sql(sql).fetchall():
         roles = [x for x in (r[3] or "").split(",") if x]
         row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
-        row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email, row.role_text)).lower()
+        row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
         rows.append(row)
     for fn in _row_decorators:
         fn(rows)

@@ -203,3 +203,17 @@ async def test_strengths_and_development_areas(app):
         assert focus.focus_of(jane) == {item_id("QU.1.1"): "development"}
         await pilot.press("x", "escape")
         assert focus.focus_of(jane) == {}
+
+
+async def test_keys_typed_fast_after_enter_reach_the_table(app):
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        # A burst, as a fast typist or a paste sends it: all queued before Enter is handled.
+        for key, char in [("j", "j"), ("a", "a"), ("n", "n"), ("enter", "\r"), ("e", "e")]:
+            app.post_message(events.Key(key, char))
+        for _ in range(5):
+            await pilot.pause()
+        assert app.screen.__class__.__name__ == "StaffForm"
+        assert app.screen.person.name == "Jane Smith"

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from coachtui import staff
 from coachtui.search import fuzzy_score, split_query
-from coachtui.screens.table import Column, RowTable
+from coachtui.screens.table import Column, FindBox, RowTable
 from coachtui.store.models import SUPPORT_LABELS
 
 COLUMNS = [
@@ -133,7 +133,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         yield Header()
         with Horizontal(id="roster-top"):
             yield Static("Find", id="roster-find-label")
-            yield Input(placeholder="type a name, team, site or coach…", id="roster-filter", compact=True)
+            yield FindBox(self.table, placeholder="type a name, team, site or coach…", id="roster-filter")
             yield Static("", id="roster-count", markup=False)
         yield Static("", id="roster-filters", markup=False)
         yield Static("", id="coverage", markup=False)
@@ -201,15 +201,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
     @on(Input.Changed, "#roster-filter")
     def _filter_changed(self) -> None:
         self.apply_filter()
-
-    @on(Input.Submitted, "#roster-filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
-
-    def on_key(self, event) -> None:
-        if event.key == "down" and self.focused is self.query_one("#roster-filter", Input):
-            self.table.focus()
-            event.stop()
 
     @on(RowTable.Selected, "#roster-table")
     def _open_row(self) -> None:

@@ -55,7 +55,10 @@ class CoachApp(App):
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("ctrl+comma,f2", "settings", "Settings", show=False, id="settings"),
     ]
+    # How often to look for writes made by another copy of the app on this database.
+    WATCH_SECONDS = 2.0
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
@@ -67,8 +70,20 @@ class CoachApp(App):
     def on_mount(self) -> None:
         self.theme = self.config.theme
         from coachtui.screens.roster import RosterScreen
+        from coachtui.store.db import data_version
 
         self.push_screen(RosterScreen())
+        self._data_version = data_version()
+        self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
+
+    def _watch_other_writers(self) -> None:
+        """Another copy of coachtui (or a sync) wrote: show the new data."""
+        from coachtui.store.db import data_version
+
+        version = data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self.refresh_screens()
 
     # --- app-wide actions -------------------------------------------------------
 
@@ -109,10 +124,30 @@ class CoachApp(App):
         except OSError as exc:
             self.notify(f"Theme not saved: {exc.strerror}", severity="warning", markup=False)
 
+    def action_settings(self) -> None:
+        from coachtui.screens.settings import SettingsForm
+
+        self.push_screen(SettingsForm(self.config, str(self.ctx.paths.config)), self._after_settings)
+
+    def _after_settings(self, config: Config | None) -> None:
+        if config is None:
+            return
+        try:
+            save_config(self.ctx.paths, config)
+        except OSError as exc:
+            self.notify(f"Settings not saved: {exc.strerror}", severity="error", markup=False)
+            return
+        self.config = self.ctx.config = config
+        self.theme = config.theme
+        self.refresh_screens()
+        self.notify("Settings saved.", timeout=2)
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F2)",
+                            self.action_settings)
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)
         # Every shown binding of the current screen is a command too.

@@ -217,3 +217,42 @@ async def test_keys_typed_fast_after_enter_reach_the_table(app):
             await pilot.pause()
         assert app.screen.__class__.__name__ == "StaffForm"
         assert app.screen.person.name == "Jane Smith"
+
+
+async def test_settings_validate_and_save(app):
+    cara = Staff.get(Staff.name == "Cara Coach").id
+    staff.assign_coach(Staff.get(Staff.name == "Tom Jones").id, cara)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#coach_load_limit").value = "0"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is form and "coach load limit" in str(form.query_one("#form-error").render())
+        form.query_one("#coach_load_limit").value = "1"
+        form.query_one("#home_site").value = "North"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.config.coach_load_limit == 1
+        assert "over 1: Cara Coach (2)" in str(app.screen.query_one("#coverage").render())
+    saved = load_config(app.ctx.paths)
+    assert (saved.coach_load_limit, saved.home_site) == (1, "North")
+
+
+async def test_writes_from_another_copy_appear(app, tmp_path):
+    import subprocess
+    import sys
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = len(row_names(app))
+        code = (
+            "import sys; from coachtui.store.db import open_store; from coachtui import staff; "
+            "from pathlib import Path; open_store(Path(sys.argv[1])); staff.save(name='Other Copy')"
+        )
+        subprocess.run([sys.executable, "-c", code, str(app.ctx.paths.db)], check=True, timeout=60)
+        app._watch_other_writers()
+        await pilot.pause()
+        assert len(row_names(app)) == before + 1
+        assert "Other Copy" in row_names(app)

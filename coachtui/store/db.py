@@ -94,3 +94,8 @@ def observe(stamp: str) -> None:
     clock = hlc.Clock(device_id(), get_meta("hlc_last"))
     clock.observe(stamp)
     set_meta("hlc_last", str(clock.last))
+
+
+def data_version() -> int:
+    """Changes whenever another connection commits to the database file."""
+    return database.execute_sql("PRAGMA data_version").fetchone()[0]

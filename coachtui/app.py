@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -46,8 +46,23 @@ def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
     return AppContext(paths, load_config(paths), demo)
 
 
+def _roster():
+    from coachtui.screens.roster import RosterScreen
+
+    return RosterScreen()
+
+
+# The app's places, each with its own screen stack (Textual modes), reached by
+# F-keys and the command palette: (mode, key, title, factory).
+PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
+    ("roster", "f2", "Staff roster", _roster),
+]
+
+
 class CoachApp(App):
     TITLE = "coachtui"
+    MODES = {mode: factory for mode, _, _, factory in PLACES}
+    DEFAULT_MODE = "roster"
     CSS_PATH = str(resource("styles", "app.tcss"))
     # Priority, so they also work over modal screens (which cut off app bindings).
     BINDINGS = [
@@ -55,7 +70,10 @@ class CoachApp(App):
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("ctrl+comma,f2", "settings", "Settings", show=False, id="settings"),
+        Binding("f9", "settings", "Settings", show=False, id="settings", priority=True),
+    ] + [
+        Binding(key, f"place('{mode}')", title, show=False, id=f"place-{mode}", priority=True)
+        for mode, key, title, _ in PLACES
     ]
     # How often to look for writes made by another copy of the app on this database.
     WATCH_SECONDS = 2.0
@@ -69,10 +87,8 @@ class CoachApp(App):
 
     def on_mount(self) -> None:
         self.theme = self.config.theme
-        from coachtui.screens.roster import RosterScreen
         from coachtui.store.db import data_version
 
-        self.push_screen(RosterScreen())
         self._data_version = data_version()
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
 
@@ -110,8 +126,8 @@ class CoachApp(App):
         self.refresh_screens()
 
     def refresh_screens(self) -> None:
-        """Ask every screen on the stack that shows data to re-read it."""
-        for screen in self.screen_stack:
+        """Ask every screen in every place that shows data to re-read it."""
+        for screen in (s for stack in self._screen_stacks.values() for s in stack):
             refresh = getattr(screen, "refresh_data", None)
             if refresh:
                 refresh()
@@ -123,6 +139,10 @@ class CoachApp(App):
             save_config(self.ctx.paths, self.config)
         except OSError as exc:
             self.notify(f"Theme not saved: {exc.strerror}", severity="warning", markup=False)
+
+    def action_place(self, mode: str) -> None:
+        if self.current_mode != mode:
+            self.switch_mode(mode)
 
     def action_settings(self) -> None:
         from coachtui.screens.settings import SettingsForm
@@ -146,8 +166,11 @@ class CoachApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
-        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F2)",
+        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F9)",
                             self.action_settings)
+        for mode, key, title, _ in PLACES:
+            yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",
+                                lambda mode=mode: self.action_place(mode))
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)
         # Every shown binding of the current screen is a command too.

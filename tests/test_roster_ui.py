@@ -223,7 +223,7 @@ async def test_settings_validate_and_save(app):
     cara = Staff.get(Staff.name == "Cara Coach").id
     staff.assign_coach(Staff.get(Staff.name == "Tom Jones").id, cara)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f2")
+        await pilot.press("f9")
         await pilot.pause()
         form = app.screen
         form.query_one("#coach_load_limit").value = "0"

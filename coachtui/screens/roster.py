@@ -175,6 +175,10 @@ teachers than the limit in the config (coach_load_limit, default 10).
                 rows = self._sorted([r for _, r in scored])
         else:
             rows = self._sorted(rows)
+        if not self.all_rows:
+            self.table.empty_text = "No staff yet. Press a to add someone, or import a CSV (coachtui roster import)."
+        else:
+            self.table.empty_text = "No staff match. Esc clears the search; f changes the filters."
         self.table.set_rows(rows, keep=lambda r: r.id)
         shown = len(rows)
         total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)

@@ -256,3 +256,16 @@ async def test_writes_from_another_copy_appear(app, tmp_path):
         await pilot.pause()
         assert len(row_names(app)) == before + 1
         assert "Other Copy" in row_names(app)
+
+
+async def test_merge_duplicates_from_the_roster(app):
+    staff.save(name="Mrs Jane Smith", email="jane@x.org")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "D")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "DuplicatesScreen"
+        await pilot.press("m", "escape")
+        await pilot.pause()
+        janes = [n for n in row_names(app) if "Jane" in n]
+        assert janes == ["Jane Smith"]
+        assert Staff.get(Staff.name == "Jane Smith").email == "jane@x.org"

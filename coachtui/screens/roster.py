@@ -98,6 +98,7 @@ In the table:
   Enter / e   edit the selected person          a   add a member of staff
   c           choose their coach (then 1-9)     x   archive (hide) / restore
   s           strengths and development areas (from the framework)
+  D           possible duplicates (same person added twice) and merging
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
   /           back to the filter box            Esc clear the filter
@@ -115,6 +116,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("x", "archive", "Archive/restore"),
         Binding("f", "filters", "Filters"),
         Binding("s", "focus_areas", "Strengths/areas"),
+        Binding("D", "duplicates", "Duplicates", show=False),
         Binding("o", "sort(1)", "Sort"),
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
@@ -308,6 +310,11 @@ teachers than the limit in the config (coach_load_limit, default 10).
             self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(FocusAreas(row.id, row.name))
+
+    def action_duplicates(self) -> None:
+        from coachtui.screens.duplicates import DuplicatesScreen
+
+        self.app.push_screen(DuplicatesScreen(), lambda merged: merged and self.reload())
 
     def action_filters(self) -> None:
         from coachtui.screens.roster_filters import FilterForm

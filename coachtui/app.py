@@ -12,6 +12,7 @@ from textual.widgets import TextArea
 
 from coachtui.config import Config, Paths, load_config, resolve_paths, save_config
 from coachtui.resources import resource
+from coachtui.screens.common import guarded
 
 DEMO_STAFF = 140
 
@@ -115,6 +116,7 @@ class CoachApp(App):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    @guarded
     def action_undo(self) -> None:
         from coachtui.store import write
 

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from coachtui.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
 
@@ -15,7 +16,7 @@ MAX_NAME = 200
 MAX_FIELD = 500
 
 
-class ValidationError(ValueError):
+class ValidationError(UserError):
     """A one-line message for the user; nothing was written."""
 
 

@@ -269,3 +269,25 @@ async def test_merge_duplicates_from_the_roster(app):
         janes = [n for n in row_names(app) if "Jane" in n]
         assert janes == ["Jane Smith"]
         assert Staff.get(Staff.name == "Jane Smith").email == "jane@x.org"
+
+
+async def test_a_full_disk_gives_a_message_not_a_crash(app, monkeypatch):
+    from peewee import OperationalError
+
+    from coachtui.store import write as w
+
+    def full(*args, **kwargs):
+        raise OperationalError("database or disk is full")
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter")
+        monkeypatch.setattr(w, "write", full)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.is_running
+        assert any("disk is full" in n.message for n in app._notifications)
+        monkeypatch.undo()
+        assert not Staff.get(Staff.name == "Jane Smith").archived
+        await pilot.press("x")  # and the app still works
+        await pilot.pause()
+        assert Staff.get(Staff.name == "Jane Smith").archived

@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui import duplicates
+from coachtui.screens.common import guarded
 
 
 class DuplicatesScreen(ModalScreen[bool]):
@@ -73,6 +74,7 @@ second. Ctrl+Z undoes a merge. Esc closes.
             self._fill()
             self.query_one("#dup-list", OptionList).highlighted = i
 
+    @guarded
     def action_merge(self) -> None:
         i = self._current()
         if i is None:

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui import focus
+from coachtui.screens.common import guarded
 from coachtui.search import fuzzy_score, split_query
 from coachtui.store.models import FrameworkItem
 
@@ -98,6 +99,7 @@ Ctrl+Z undoes the last change. Esc closes.
         opt = ol.get_option_at_index(ol.highlighted)
         return None if opt.disabled else opt.id
 
+    @guarded
     def action_mark(self, kind: str) -> None:
         item_id = self._highlighted()
         if item_id is None:
@@ -106,6 +108,7 @@ Ctrl+Z undoes the last change. Esc closes.
         self.changed = True
         self._fill(keep=item_id)
 
+    @guarded
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         current = focus.focus_of(self.staff_id).get(event.option.id)
         focus.set_focus(self.staff_id, event.option.id, CYCLE[current])

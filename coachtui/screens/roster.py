@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from coachtui import staff
 from coachtui.search import fuzzy_score, split_query
+from coachtui.screens.common import guarded
 from coachtui.screens.table import Column, FindBox, RowTable
 from coachtui.store.models import SUPPORT_LABELS
 
@@ -274,18 +275,16 @@ teachers than the limit in the config (coach_load_limit, default 10).
             return
         self.app.push_screen(CoachPicker(row), self._after_coach)
 
+    @guarded
     def _after_coach(self, result: tuple[str, str | None] | None) -> None:
         if result is None:
             return
         staff_id, coach_id = result
-        try:
-            staff.assign_coach(staff_id, coach_id)
-        except staff.ValidationError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            return
+        staff.assign_coach(staff_id, coach_id)
         self.notify("Coach changed (Ctrl+Z to undo).", timeout=3)
         self.reload()
 
+    @guarded
     def action_archive(self) -> None:
         row = self.selected
         if row is None:
@@ -297,10 +296,10 @@ teachers than the limit in the config (coach_load_limit, default 10).
                 self.notify(f"Restored {name}.", timeout=3, markup=False)
             else:
                 name = staff.archive(row.id)
-                self.notify(f"Archived {name}: hidden, not lost (Ctrl+Z to undo, f to see archived).", timeout=4, markup=False)
-        except staff.ValidationError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        self.reload()
+                self.notify(f"Archived {name}: hidden, not lost (Ctrl+Z to undo, f to see archived).", timeout=4,
+                            markup=False)
+        finally:
+            self.reload()
 
     def action_focus_areas(self) -> None:
         from coachtui.screens.focus_areas import FocusAreas

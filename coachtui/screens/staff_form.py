@@ -10,7 +10,10 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from peewee import DatabaseError
+
 from coachtui import staff
+from coachtui.errors import UserError
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 
@@ -109,8 +112,12 @@ Coach: only staff with the coach role can be chosen.
                 support=self.query_one("#support", Select).value,
                 coach_id=None if coach is Select.NULL else coach,
             )
-        except staff.ValidationError as exc:
+        except UserError as exc:
             error.update(Text(f"✗ {exc}"))
+            error.add_class("error")
+            return
+        except DatabaseError as exc:
+            error.update(Text(f"✗ Not saved: {str(exc).splitlines()[0] if str(exc) else exc!r}. Nothing was changed."))
             error.add_class("error")
             return
         self.dismiss(saved)

@@ -14,11 +14,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from coachtui.errors import UserError
 from coachtui.store import db as store_db
 from coachtui.store.models import Purged, Replicated, database, new_id
 
 
-class WriteError(ValueError):
+class WriteError(UserError):
     pass
 
 

@@ -1,0 +1,28 @@
+"""Small helpers shared by screens."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from peewee import DatabaseError
+
+from coachtui.errors import UserError
+
+
+def guarded(method):
+    """Run a screen method that writes; turn a refused or failed write into one
+    line for the user instead of a crash. Writes are transactions, so a failure
+    (disk full, read-only folder, file locked too long) left nothing half-saved."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UserError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        except DatabaseError as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.notify(f"Not saved: {reason}. Nothing was changed.", severity="error", timeout=8, markup=False)
+        return None
+
+    return wrapper

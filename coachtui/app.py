@@ -14,7 +14,6 @@ from coachtui.config import Config, Paths, load_config, resolve_paths, save_conf
 from coachtui.resources import resource
 from coachtui.screens.common import guarded
 
-DEMO_STAFF = 140
 
 
 @dataclass
@@ -43,7 +42,7 @@ def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
         from coachtui.store.models import Staff
 
         if not Staff.select().exists():
-            demo_data.fill(DEMO_STAFF)
+            demo_data.fill()
     return AppContext(paths, load_config(paths), demo)
 
 

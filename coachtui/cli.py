@@ -31,7 +31,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for register in _registrars():
         register(sub)
+    _accept_data_dir_anywhere(sub)
     return parser
+
+
+def _accept_data_dir_anywhere(sub: argparse._SubParsersAction) -> None:
+    """`coachtui demo --staff 5 --data-dir D` works as well as `coachtui --data-dir D demo`."""
+    for child in set(sub.choices.values()):
+        if not any("--data-dir" in a.option_strings for a in child._actions):
+            child.add_argument("--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        for action in child._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_data_dir_anywhere(action)
 
 
 def open_paths(args: argparse.Namespace) -> Paths:

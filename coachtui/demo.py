@@ -45,7 +45,7 @@ def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
 
     for i in range(n_staff):
         site_index = i % len(sites)
-        primary = site_index % 2 == 0
+        primary = any(word in sites[site_index]["name"] for word in ("Primary", "Juniors", "Infants"))
         team = rnd.choice(names["primary_teams"] if primary else names["secondary_teams"])
         name = person_name(i)
         first, _, last = name.partition(" ")

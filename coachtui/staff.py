@@ -245,10 +245,10 @@ class Coverage:
             text += f" ({100 * self.with_coach // self.teachers}%)"
         text += f" · {len(self.loads)} coach{'es' if len(self.loads) != 1 else ''}"
         over = self.overloaded
-        if over:
-            names = ", ".join(f"{n} ({c})" for _, n, c in over[:2])
-            more = f" +{len(over) - 2}" if len(over) > 2 else ""
-            text += f" · over {self.limit}: {names}{more}"
+        if len(over) == 1:
+            text += f" · over {self.limit}: {over[0][1]} ({over[0][2]})"
+        elif over:
+            text += f" · {len(over)} over {self.limit}, most: {over[0][1]} ({over[0][2]})"
         return text
 
 

@@ -67,7 +67,7 @@ def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
     for p in people:
         by_site.setdefault(p["site_id"], []).append(p)
     for members in by_site.values():
-        n_coaches = max(1, len(members) // 10)
+        n_coaches = max(1, len(members) // 8)
         coaches = members[:n_coaches]
         for c in coaches:
             c["roles"] = "teacher,coach" if rnd.random() < 0.7 else "coach"

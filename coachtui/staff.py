@@ -240,7 +240,7 @@ class Coverage:
         return [x for x in self.loads if x[2] > self.limit]
 
     def summary(self) -> str:
-        text = f"{self.with_coach}/{self.teachers} teachers have a coach"
+        text = f"{self.with_coach}/{self.teachers} teachers coached"
         if self.teachers:
             text += f" ({100 * self.with_coach // self.teachers}%)"
         text += f" · {len(self.loads)} coach{'es' if len(self.loads) != 1 else ''}"

@@ -158,7 +158,7 @@ async def test_coverage_line_warns_about_teachers_without_coach(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         cov = app.screen.query_one("#coverage", Static)
-        assert "1/4 teachers have a coach" in str(cov.render())
+        assert "1/4 teachers coached" in str(cov.render())
         assert cov.has_class("warn")
 
 

@@ -189,7 +189,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
         desc = self.filters.describe()
         bar = self.query_one("#roster-filters", Static)
         bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""))
-        bar.display = bool(desc)
+        if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
+            bar.display = bool(desc)
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])

@@ -8,6 +8,7 @@ A newer shipped file only adds what is missing: a school's edits are kept.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 import uuid
 
@@ -54,7 +55,9 @@ def shipped_items() -> list[dict]:
 
 
 def _shipped_version() -> str:
-    return str(tomllib.loads(read_text("data", "framework.toml"))["version"])
+    # Read at every start: a regex over the file, not a full TOML parse.
+    match = re.search(r"^version\s*=\s*(\d+)", read_text("data", "framework.toml"), re.M)
+    return match.group(1) if match else "0"
 
 
 def ensure_loaded() -> None:

@@ -60,6 +60,19 @@ def action(label: str) -> Iterator[None]:
         del _undo_stack[:-UNDO_DEPTH]
 
 
+@contextmanager
+def rehearsal() -> Iterator[None]:
+    """Run writes to see what they would do (an import preview): everything
+    inside is rolled back and left out of the undo history."""
+    _open_action.append(_Action("rehearsal"))
+    try:
+        with database.atomic("IMMEDIATE") as txn:
+            yield
+            txn.rollback()
+    finally:
+        _open_action.pop()
+
+
 def _atomic():
     return database.atomic() if database.in_transaction() else database.atomic("IMMEDIATE")
 

@@ -26,7 +26,8 @@ def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
     rnd = random.Random(seed)
     names = _names()
     n_sites = max(1, min(len(names["sites"]), 1 + n_staff // 30))
-    sites = [dict(id=new_id(), name=name) for name in names["sites"][:n_sites]]
+    existing = {s.name: s.id for s in Site.select().where(Site.deleted == False)}  # noqa: E712
+    sites = [dict(id=existing.get(name) or new_id(), name=name) for name in names["sites"][:n_sites]]
     steps = [s.id for s in framework.steps()]
     people: list[dict] = []
     used: set[str] = set()
@@ -91,7 +92,7 @@ def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
         for k, item in enumerate(picks):
             focus_rows.append(dict(id=focus_id(p["id"], item), staff_id=p["id"], item_id=item,
                                    kind="strength" if k == 0 and rnd.random() < 0.5 else "development"))
-    w.insert_new(Site, sites)
+    w.insert_new(Site, [s for s in sites if s["name"] not in existing])
     w.insert_new(Staff, people)
     w.insert_new(StaffFocus, focus_rows)
     return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows)}

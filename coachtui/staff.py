@@ -3,6 +3,7 @@ through `coachtui.store.write` only."""
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,7 +57,8 @@ def add_row_decorator(fn) -> None:
 
 
 def roster_rows(include_archived: bool = False) -> list[RosterRow]:
-    """Every member of staff, with site and coach names, in one query."""
+    """Every member of staff, with site and coach names, in one query.
+    Unsorted: the screen sorts as the user asks."""
     sql = """
         SELECT s.id, s.name, s.email, s.roles, s.site_id, COALESCE(site.name, ''),
                s.team, s.support, s.coach_id, COALESCE(c.name, ''), s.archived
@@ -64,14 +66,21 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
         LEFT JOIN site ON site.id = s.site_id AND site.deleted = 0
         LEFT JOIN staff c ON c.id = s.coach_id AND c.deleted = 0
         WHERE s.deleted = 0 {archived}
-        ORDER BY s.name COLLATE NOCASE
     """.format(archived="" if include_archived else "AND s.archived = 0")
     rows = []
-    for r in database.execute_sql(sql).fetchall():
-        roles = [x for x in (r[3] or "").split(",") if x]
-        row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
-        row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
-        rows.append(row)
+    # Thousands of new objects would set off several garbage collections over
+    # Textual's large heap (~35 ms at 5,000 staff); none of them is garbage.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        for r in database.execute_sql(sql).fetchall():
+            roles = [x for x in (r[3] or "").split(",") if x]
+            row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
+            row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
+            rows.append(row)
+    finally:
+        if gc_was_on:
+            gc.enable()
     for fn in _row_decorators:
         fn(rows)
     return rows

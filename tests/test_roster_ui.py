@@ -291,3 +291,15 @@ async def test_a_full_disk_gives_a_message_not_a_crash(app, monkeypatch):
         await pilot.press("x")  # and the app still works
         await pilot.pause()
         assert Staff.get(Staff.name == "Jane Smith").archived
+
+
+async def test_narrowing_and_widening_the_search_gives_the_same_as_fresh(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = app.screen.query_one("#roster-filter", Input)
+        for query in ["o", "on", "on ", "on e", "on", "", "s", "sm", "smi"]:
+            box.value = query
+            await pilot.pause()
+            got = sorted(row_names(app))
+            app.screen._last_search = ("", [])
+            app.screen.apply_filter()
+            assert got == sorted(row_names(app)), query

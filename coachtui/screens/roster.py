@@ -128,6 +128,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def __init__(self) -> None:
         super().__init__()
         self.all_rows: list[staff.RosterRow] = []
+        self._last_search: tuple[str, list[staff.RosterRow]] = ("", [])
         self.filters = Filters()
         self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
         self.table.sort_key = "name"
@@ -153,6 +154,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def reload(self) -> None:
         """Re-read the roster from the store (after any write)."""
         self.all_rows = staff.roster_rows(include_archived=True)
+        self._last_search = ("", [])
         self.apply_filter()
         self.update_coverage()
 
@@ -163,21 +165,32 @@ teachers than the limit in the config (coach_load_limit, default 10).
         widget.set_class(bool(cov.overloaded) or cov.with_coach < cov.teachers, "warn")
 
     def apply_filter(self) -> None:
-        words = split_query(self.query_one("#roster-filter", Input).value)
-        rows = [r for r in self.all_rows if self.filters.keep(r)]
+        query = self.query_one("#roster-filter", Input).value
+        words = split_query(query)
+        # Typing on only extends the query, so only the previous matches can
+        # still match: search those (every word must match; a longer word's
+        # substrings and subsequences are also the shorter one's).
+        last_query, last_matches = self._last_search
+        if words and last_query.strip() and query.startswith(last_query):
+            pool = last_matches
+        else:
+            pool = [r for r in self.all_rows if self.filters.keep(r)]
+        rows = pool
         if words:
             scored = []
-            for r in rows:
+            for r in pool:
                 s = fuzzy_score(words, r.haystack)
                 if s is not None:
                     scored.append((s, r))
+            self._last_search = (query, [r for _, r in scored])
             if self.table.sort_key == "name" and not self.table.sort_reverse:
-                scored.sort(key=lambda p: p[0])  # best match first
+                scored.sort(key=lambda p: (p[0], p[1].name.casefold()))  # best match first
                 rows = [r for _, r in scored]
             else:
                 rows = self._sorted([r for _, r in scored])
         else:
             rows = self._sorted(rows)
+            self._last_search = ("", [])
         if not self.all_rows:
             self.table.empty_text = "No staff yet. Press a to add someone, or import a CSV (coachtui roster import)."
         else:
@@ -324,6 +337,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _after_filters(self, filters: Filters | None) -> None:
         if filters is not None:
             self.filters = filters
+            self._last_search = ("", [])
             self.apply_filter()
 
     def action_reload(self) -> None:

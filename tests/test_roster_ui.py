@@ -303,3 +303,30 @@ async def test_narrowing_and_widening_the_search_gives_the_same_as_fresh(app):
             app.screen._last_search = ("", [])
             app.screen.apply_filter()
             assert got == sorted(row_names(app)), query
+
+
+async def test_import_csv_from_the_roster_preview_then_apply(app, tmp_path):
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text("Forename,Surname,School\nNew,Person,North\n,,\nTom,Jones,South\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "i")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#csv-path", Input).value = "/no/such/file.csv"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "no such file" in str(screen.query_one("#csv-summary").render())
+        screen.query_one("#csv-path", Input).value = str(csv_file)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "would import 1 new, 0 updated, 1 unchanged" in str(screen.query_one("#csv-summary").render())
+        assert not Staff.select().where(Staff.name == "New Person").exists()  # preview changes nothing
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "imported 1 new" in str(screen.query_one("#csv-summary").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "New Person" in row_names(app)

@@ -100,6 +100,7 @@ In the table:
   c           choose their coach (then 1-9)     x   archive (hide) / restore
   s           strengths and development areas (from the framework)
   D           possible duplicates (same person added twice) and merging
+  i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
   /           back to the filter box            Esc clear the filter
@@ -118,6 +119,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("f", "filters", "Filters"),
         Binding("s", "focus_areas", "Strengths/areas"),
         Binding("D", "duplicates", "Duplicates", show=False),
+        Binding("i", "import_csv", "Import CSV", show=False),
         Binding("o", "sort(1)", "Sort"),
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
@@ -192,7 +194,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
             rows = self._sorted(rows)
             self._last_search = ("", [])
         if not self.all_rows:
-            self.table.empty_text = "No staff yet. Press a to add someone, or import a CSV (coachtui roster import)."
+            self.table.empty_text = "No staff yet. Press Down then a to add someone, or i to import a CSV."
         else:
             self.table.empty_text = "No staff match. Esc clears the search; f changes the filters."
         self.table.set_rows(rows, keep=lambda r: r.id)
@@ -328,6 +330,11 @@ teachers than the limit in the config (coach_load_limit, default 10).
         from coachtui.screens.duplicates import DuplicatesScreen
 
         self.app.push_screen(DuplicatesScreen(), lambda merged: merged and self.reload())
+
+    def action_import_csv(self) -> None:
+        from coachtui.screens.roster_import import RosterImport
+
+        self.app.push_screen(RosterImport(), lambda imported: imported and self.reload())
 
     def action_filters(self) -> None:
         from coachtui.screens.roster_filters import FilterForm

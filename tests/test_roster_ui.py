@@ -330,3 +330,13 @@ async def test_import_csv_from_the_roster_preview_then_apply(app, tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert "New Person" in row_names(app)
+
+
+async def test_an_unbound_character_in_the_list_starts_a_new_search(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter")
+        await pilot.press("T")  # not a command
+        await pilot.press("o", "m")
+        await pilot.pause()
+        assert app.screen.query_one("#roster-filter", Input).value == "Tom"
+        assert row_names(app) == ["Tom Jones"]

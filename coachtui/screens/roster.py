@@ -225,6 +225,17 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _filter_changed(self) -> None:
         self.apply_filter()
 
+    def on_key(self, event) -> None:
+        # In the list, a character that is not a command starts a new search.
+        if (self.focused is self.table and event.is_printable and event.character
+                and event.key not in self.active_bindings):
+            box = self.query_one("#roster-filter", Input)
+            box.value = event.character
+            box.cursor_position = len(box.value)
+            self.set_focus(box)
+            event.stop()
+            event.prevent_default()
+
     @on(RowTable.Selected, "#roster-table")
     def _open_row(self) -> None:
         self.action_edit()

@@ -268,7 +268,7 @@ class FindBox(Input):
     bubbles to the app, by which time the next keys are already queued here)."""
 
     def __init__(self, table: RowTable, **kwargs) -> None:
-        super().__init__(compact=True, **kwargs)
+        super().__init__(compact=True, select_on_focus=False, **kwargs)
         self.table = table
 
     def action_to_table(self) -> None:

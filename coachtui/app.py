@@ -178,7 +178,8 @@ class CoachApp(App):
         seen = set()
         for key, active in screen.active_bindings.items():
             b = active.binding
-            if not b.description or b.action in seen or active.node is self or not active.enabled:
+            # Screen actions only: a text box's cursor keys are not commands.
+            if not b.description or b.action in seen or not isinstance(active.node, Screen) or not active.enabled:
                 continue
             seen.add(b.action)
             node = active.node

@@ -96,14 +96,15 @@ Type in the filter box to find people by name, team, site, coach or email
 (fuzzy: "jsm" finds "Jane Smith"). Down or Enter moves into the table.
 
 In the table:
-  Enter / e   edit the selected person          a   add a member of staff
-  c           choose their coach (then 1-9)     x   archive (hide) / restore
+  Enter / e   edit the selected person       a   add a member of staff
+  c           choose their coach (then 1-9)  x   archive (hide) or restore
   s           strengths and development areas (from the framework)
   D           possible duplicates (same person added twice) and merging
   i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
-  /           back to the filter box            Esc clear the filter
+  /           back to the filter box         Esc clear the filter
+  any other character starts a new search
   Ctrl+Z      undo the last change
 
 Roles: T teacher, C coach, L leader. The coverage line counts active

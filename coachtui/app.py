@@ -174,17 +174,12 @@ class CoachApp(App):
                                 lambda mode=mode: self.action_place(mode))
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)
-        # Every shown binding of the current screen is a command too.
+        # Every binding of the current screen is a command too (read from the
+        # screen itself: while a text box has focus, its letters are not keys).
         seen = set()
-        for key, active in screen.active_bindings.items():
-            b = active.binding
-            # Screen actions only: a text box's cursor keys are not commands.
-            if not b.description or b.action in seen or not isinstance(active.node, Screen) or not active.enabled:
+        for b in getattr(screen, "BINDINGS", []):
+            if not isinstance(b, Binding) or not b.description or b.action in seen:
                 continue
             seen.add(b.action)
-            node = active.node
-
-            def run(node=node, action=b.action):
-                self.call_later(self.run_action, action, node)
-
-            yield SystemCommand(b.description, f"{type(node).__name__}: key {b.key}", run)
+            yield SystemCommand(b.description, f"key {b.key_display or b.key.split(',')[0]}",
+                                lambda action=b.action: self.call_later(screen.run_action, action))

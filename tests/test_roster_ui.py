@@ -177,10 +177,16 @@ async def test_help_and_theme_toggle_persist(app, tmp_path):
 
 async def test_command_palette_lists_screen_actions(app):
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("down")
+        await pilot.pause()  # focus is in the find box: screen commands still listed
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Add", "Edit", "Coach", "Filters", "Undo", "Help for this screen"):
+        for wanted in ("Add", "Edit", "Coach", "Filters", "Import CSV", "Undo", "Help for this screen"):
             assert wanted in titles
+        assert "Paste text from the clipboard" not in " ".join(titles)
+        await pilot.press("ctrl+p", *"filters")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert app.screen.__class__.__name__ == "FilterForm"
 
 
 async def test_strengths_and_development_areas(app):

@@ -306,7 +306,7 @@ async def test_narrowing_and_widening_the_search_gives_the_same_as_fresh(app):
             box.value = query
             await pilot.pause()
             got = sorted(row_names(app))
-            app.screen._last_search = ("", [])
+            app.screen._search_cache.clear()
             app.screen.apply_filter()
             assert got == sorted(row_names(app)), query
 

@@ -131,7 +131,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def __init__(self) -> None:
         super().__init__()
         self.all_rows: list[staff.RosterRow] = []
-        self._last_search: tuple[str, list[staff.RosterRow]] = ("", [])
+        self._search_cache: dict[str, list[staff.RosterRow]] = {}
         self.filters = Filters()
         self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
         self.table.sort_key = "name"
@@ -157,7 +157,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def reload(self) -> None:
         """Re-read the roster from the store (after any write)."""
         self.all_rows = staff.roster_rows(include_archived=True)
-        self._last_search = ("", [])
+        self._search_cache.clear()
         self.apply_filter()
         self.update_coverage()
 
@@ -170,30 +170,32 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def apply_filter(self) -> None:
         query = self.query_one("#roster-filter", Input).value
         words = split_query(query)
-        # Typing on only extends the query, so only the previous matches can
-        # still match: search those (every word must match; a longer word's
-        # substrings and subsequences are also the shorter one's).
-        last_query, last_matches = self._last_search
-        if words and last_query.strip() and query.startswith(last_query):
-            pool = last_matches
+        # Matches are cached per query (cleared when the data or filters change).
+        # Typing on only extends the query, so only the matches of its longest
+        # cached prefix can still match (every word must match, and a longer
+        # word's substrings and subsequences are the shorter one's too);
+        # backspace finds its answer in the cache.
+        if not words:
+            rows = self._sorted([r for r in self.all_rows if self.filters.keep(r)])
         else:
-            pool = [r for r in self.all_rows if self.filters.keep(r)]
-        rows = pool
-        if words:
+            prefix = max((q for q in self._search_cache if q.strip() and query.startswith(q)), key=len, default=None)
+            if prefix is None:
+                pool = [r for r in self.all_rows if self.filters.keep(r)]
+            else:
+                pool = self._search_cache[prefix]
+            if len(self._search_cache) > 500:
+                self._search_cache.clear()
             scored = []
             for r in pool:
                 s = fuzzy_score(words, r.haystack)
                 if s is not None:
                     scored.append((s, r))
-            self._last_search = (query, [r for _, r in scored])
+            self._search_cache[query] = [r for _, r in scored]
             if self.table.sort_key == "name" and not self.table.sort_reverse:
                 scored.sort(key=lambda p: (p[0], p[1].name.casefold()))  # best match first
                 rows = [r for _, r in scored]
             else:
                 rows = self._sorted([r for _, r in scored])
-        else:
-            rows = self._sorted(rows)
-            self._last_search = ("", [])
         if not self.all_rows:
             self.table.empty_text = "No staff yet. Press Down then a to add someone, or i to import a CSV."
         else:
@@ -201,10 +203,11 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.table.set_rows(rows, keep=lambda r: r.id)
         shown = len(rows)
         total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)
-        self.query_one("#roster-count", Static).update(f"{shown} of {total}")
+        # Fixed-size line: no re-layout needed on each keystroke.
+        self.query_one("#roster-count", Static).update(f"{shown} of {total}", layout=False)
         desc = self.filters.describe()
         bar = self.query_one("#roster-filters", Static)
-        bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""))
+        bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""), layout=False)
         if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
             bar.display = bool(desc)
 
@@ -356,7 +359,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _after_filters(self, filters: Filters | None) -> None:
         if filters is not None:
             self.filters = filters
-            self._last_search = ("", [])
+            self._search_cache.clear()
             self.apply_filter()
 
     def action_reload(self) -> None:

@@ -34,7 +34,7 @@ class RowTable(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {"rowtable--header", "rowtable--cursor", "rowtable--dim", "rowtable--sorted"}
     DEFAULT_CSS = """
-    RowTable { background: $surface; height: 1fr; overflow-x: hidden; }
+    RowTable { background: $surface; height: 1fr; overflow-x: hidden; overflow-y: scroll; }
     RowTable > .rowtable--header { text-style: bold; background: $panel; color: $foreground; }
     RowTable > .rowtable--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
     RowTable:blur > .rowtable--cursor { background: $block-cursor-blurred-background; color: $foreground; text-style: none; }
@@ -144,7 +144,17 @@ class RowTable(ScrollView, can_focus=True):
         # Columns fill the width left beside the vertical scrollbar: no sideways scrolling.
         width = self.scrollable_content_region.width
         self._layout(width)
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        new = Size(width, len(self.rows) + 1)
+        if new.width == self.virtual_size.width and self.is_mounted:
+            # Only the row count changed. The scrollbar is always shown
+            # (overflow-y: scroll), so nothing else on screen moves: update the
+            # scrollbar without the full-screen re-layout that assigning
+            # virtual_size triggers (it costs ~10 ms per keystroke at 5,000 rows).
+            self.set_reactive(RowTable.virtual_size, new)
+            self._scroll_update(new)
+            self.refresh()
+        else:
+            self.virtual_size = new
 
     def _layout(self, width: int) -> None:
         shown = list(range(len(self.columns)))

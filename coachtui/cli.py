@@ -18,9 +18,9 @@ class CliError(Exception):
 # Each feature module adds its subcommands here: register(subparsers) -> None.
 # A subcommand sets `func(args, paths) -> int` with set_defaults.
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from coachtui import demo, roster_csv
+    from coachtui import demo, feedback, roster_csv
 
-    return [roster_csv.register_cli, demo.register_cli]
+    return [roster_csv.register_cli, demo.register_cli, feedback.register_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

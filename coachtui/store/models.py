@@ -35,6 +35,8 @@ class Replicated(BaseModel):
 
     # Fields that are machinery, not content: never stamped.
     MACHINERY = ("id", "clocks", "hlc")
+    # Free-text fields: concurrent edits on two laptops are kept as conflicts.
+    FREE_TEXT: tuple[str, ...] = ()
 
     @classmethod
     def content_fields(cls) -> list[str]:
@@ -137,3 +139,122 @@ def model_for_table(name: str) -> type[Replicated] | None:
         if m._meta.table_name == name:
             return m
     return None
+
+
+# --- lesson joins and feedback -------------------------------------------------
+
+NOTE_KINDS = ("observation", "strength", "next", "question")
+NOTE_LABELS = {"observation": "observation", "strength": "strength", "next": "next step", "question": "question"}
+
+
+class Join(Replicated):
+    """A coach joining a lesson for a set time with an agreed focus (not an "observation")."""
+
+    staff_id = TextField(index=True)  # the teacher
+    coach_id = TextField(null=True)
+    focus_item_id = TextField(null=True)  # a framework action step, or None with focus_text
+    focus_text = TextField(default="")
+    group = TextField(default="")  # class or group
+    room = TextField(default="")
+    planned_minutes = IntegerField(default=20)
+    started_at = IntegerField(default=0)  # wall-clock ms
+    ended_at = IntegerField(null=True)
+    tally_labels = TextField(default="[]")  # JSON list of what the coach counts
+
+    FREE_TEXT = ("focus_text",)
+
+
+class JoinEvent(Replicated):
+    """Pause and resume moments of a join (append-only): the timer is computed from these."""
+
+    join_id = TextField(index=True)
+    kind = TextField(default="pause")  # pause | resume
+    at = IntegerField(default=0)  # wall-clock ms
+
+
+class Note(Replicated):
+    """One timed note taken during a join. Private notes never leave this laptop."""
+
+    join_id = TextField(index=True)
+    staff_id = TextField(index=True)
+    at = IntegerField(default=0)  # wall-clock ms
+    elapsed = IntegerField(default=0)  # seconds into the join
+    kind = TextField(default="observation")
+    text = TextField(default="")
+    private = BooleanField(default=False)
+
+    FREE_TEXT = ("text",)
+
+
+class Tally(Replicated):
+    """One press of a tally key: a count is a series of moments."""
+
+    join_id = TextField(index=True)
+    label = TextField(default="")
+    at = IntegerField(default=0)
+    elapsed = IntegerField(default=0)
+
+
+FEEDBACK_FIELDS = ("strengths", "action_step", "criteria", "target_what", "target_measure", "target_deadline",
+                   "practice", "reflection", "next_join")
+FEEDBACK_LABELS = {
+    "strengths": "Strengths (what went well)",
+    "action_step": "Action step",
+    "criteria": "Success criteria",
+    "target_what": "SMART target: what",
+    "target_measure": "SMART target: measure of success",
+    "target_deadline": "SMART target: deadline (YYYY-MM-DD)",
+    "practice": "Practice plan (what to rehearse, with which group)",
+    "reflection": "Teacher's reflection",
+    "next_join": "Next join (YYYY-MM-DD)",
+}
+
+
+class Feedback(Replicated):
+    """The feedback meeting after a join."""
+
+    join_id = TextField(index=True)
+    staff_id = TextField(index=True)
+    coach_id = TextField(null=True)
+    action_item_id = TextField(null=True)  # framework step the action step comes from, if any
+    given_on = TextField(default="")  # YYYY-MM-DD
+    next_join = TextField(default="")  # YYYY-MM-DD, copied for the roster's "next due"
+
+
+class FeedbackItem(Replicated):
+    """One field of a feedback, with its own visibility. Id derived from
+    (feedback, field) so two laptops editing one field edit one row."""
+
+    feedback_id = TextField(index=True)
+    part = TextField()  # one of FEEDBACK_FIELDS
+    text = TextField(default="")
+    private = BooleanField(default=False)
+
+    FREE_TEXT = ("text",)
+
+
+class ActionStep(Replicated):
+    """A teacher's action step: in progress until mastered."""
+
+    staff_id = TextField(index=True)
+    feedback_id = TextField(null=True)
+    item_id = TextField(null=True)
+    text = TextField(default="")
+    criteria = TextField(default="")
+    status = TextField(default="in progress")  # in progress | mastered
+    set_on = TextField(default="")
+    mastered_on = TextField(default="")
+
+    FREE_TEXT = ("text", "criteria")
+
+
+class Draft(BaseModel):
+    """Local only: the note being typed in a running join, saved within a second."""
+
+    join_id = TextField(primary_key=True)
+    text = TextField(default="")
+    kind = TextField(default="observation")
+
+
+LOCAL_MODELS.append(Draft)
+REPLICATED_MODELS.extend([Join, JoinEvent, Note, Tally, Feedback, FeedbackItem, ActionStep])

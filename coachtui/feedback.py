@@ -1,0 +1,193 @@
+"""Feedback after a join: strengths, one action step with success criteria, a
+SMART target, a practice plan, the teacher's reflection and the next join.
+
+Each field is its own row with its own visibility (private to the coach, or
+shared with the teacher). Ids derive from the join and the field, so the same
+feedback edited on two laptops stays one feedback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+import uuid
+
+from coachtui import joins
+from coachtui.errors import UserError
+from coachtui.framework import NAMESPACE
+from coachtui.resources import read_text
+from coachtui.store import write as w
+from coachtui.store.models import (
+    FEEDBACK_FIELDS, FEEDBACK_LABELS, ActionStep, Feedback, FeedbackItem, FrameworkItem, Join, Staff,
+)
+
+DATE_FIELDS = ("target_deadline", "next_join")
+MAX_FIELD = 5_000
+
+
+def feedback_id(join_id: str) -> str:
+    return uuid.uuid5(NAMESPACE, f"feedback:{join_id}").hex
+
+
+def item_id(fid: str, part: str) -> str:
+    return uuid.uuid5(NAMESPACE, f"feedback-item:{fid}:{part}").hex
+
+
+def step_id(fid: str) -> str:
+    return uuid.uuid5(NAMESPACE, f"action-step:{fid}").hex
+
+
+def get(join_id: str) -> Feedback | None:
+    return Feedback.get_or_none((Feedback.id == feedback_id(join_id)) & (Feedback.deleted == False))  # noqa: E712
+
+
+def items(fid: str) -> dict[str, FeedbackItem]:
+    rows = FeedbackItem.select().where((FeedbackItem.feedback_id == fid) & (FeedbackItem.deleted == False))  # noqa: E712
+    return {r.part: r for r in rows}
+
+
+def cadence_days(support: str) -> int:
+    """Structured support is a weekly cycle; everyone else fortnightly."""
+    return 7 if support in ("structured", "formal") else 14
+
+
+def prefill(join: Join) -> dict[str, str]:
+    """Start the feedback from the join's notes and focus."""
+    notes = joins.notes(join.id)
+    title, criteria = joins.focus_of(join)
+    strengths = [n.text for n in notes if n.kind == "strength"]
+    nexts = [n.text for n in notes if n.kind == "next"]
+    teacher = Staff.get_or_none(Staff.id == join.staff_id)
+    ended = dt.date.fromtimestamp((join.ended_at or joins.now_ms()) / 1000)
+    next_date = ended + dt.timedelta(days=cadence_days(teacher.support if teacher else "none"))
+    return {
+        "strengths": "\n".join(f"- {s}" for s in strengths),
+        "action_step": nexts[0] if nexts else title,
+        "criteria": "\n".join(criteria),
+        "target_what": "",
+        "target_measure": "",
+        "target_deadline": "",
+        "practice": "",
+        "reflection": "",
+        "next_join": next_date.isoformat(),
+    }
+
+
+def _check_date(part: str, text: str) -> str:
+    text = text.strip()
+    if not text:
+        return ""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UserError(f"{FEEDBACK_LABELS[part]}: {text!r} is not a date like 2026-12-01") from None
+
+
+def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | None = None) -> str:
+    """Write the feedback: {field: (text, private)}. Returns the feedback id."""
+    clean: dict[str, tuple[str, bool]] = {}
+    for part, (text, private) in values.items():
+        if part not in FEEDBACK_FIELDS:
+            raise UserError(f"unknown feedback field {part!r}")
+        text = joins._clean(text, FEEDBACK_LABELS[part], MAX_FIELD)
+        if part in DATE_FIELDS:
+            text = _check_date(part, text)
+        clean[part] = (text, bool(private))
+    fid = feedback_id(join.id)
+    today = dt.date.today().isoformat()
+    with w.action("save feedback"):
+        w.write(Feedback, fid, join_id=join.id, staff_id=join.staff_id, coach_id=join.coach_id,
+                action_item_id=action_item_id, given_on=today, next_join=clean.get("next_join", ("", False))[0],
+                deleted=False)
+        for part, (text, private) in clean.items():
+            w.write(FeedbackItem, item_id(fid, part), feedback_id=fid, part=part, text=text, private=private)
+        action = clean.get("action_step", ("", False))[0]
+        if action:
+            sid = step_id(fid)
+            existing = ActionStep.get_or_none(ActionStep.id == sid)
+            w.write(ActionStep, sid, staff_id=join.staff_id, feedback_id=fid, item_id=action_item_id, text=action,
+                    criteria=clean.get("criteria", ("", False))[0],
+                    set_on=existing.set_on if existing and existing.set_on else today, deleted=False)
+    return fid
+
+
+def set_mastered(step: str, mastered: bool = True) -> None:
+    with w.action("action step mastered" if mastered else "action step back in progress"):
+        w.write(ActionStep, step, status="mastered" if mastered else "in progress",
+                mastered_on=dt.date.today().isoformat() if mastered else "")
+
+
+def action_steps(staff_id: str) -> list[ActionStep]:
+    return list(ActionStep.select().where((ActionStep.staff_id == staff_id) & (ActionStep.deleted == False))  # noqa: E712
+                .order_by(ActionStep.set_on.desc(), ActionStep.hlc.desc()))
+
+
+def teacher_summary(join_id: str) -> str:
+    """Markdown for the teacher: shared fields only, never private ones or private notes."""
+    join = Join.get_or_none(Join.id == join_id)
+    fb = get(join_id)
+    if join is None or fb is None:
+        raise UserError("no feedback has been saved for that join yet")
+    teacher = Staff.get_or_none(Staff.id == join.staff_id)
+    coach = Staff.get_or_none(Staff.id == join.coach_id) if join.coach_id else None
+    title, _ = joins.focus_of(join)
+    when = dt.datetime.fromtimestamp(join.started_at / 1000).strftime("%A %d %B %Y, %H:%M")
+    minutes = joins.timing(join).elapsed // 60
+    lines = [f"# Feedback for {teacher.name if teacher else 'teacher'}", "",
+             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {minutes} minutes.",
+             f"Agreed focus: {title}"]
+    if coach:
+        lines.append(f"Coach: {coach.name}")
+    parts = items(fb.id)
+    for part in FEEDBACK_FIELDS:
+        item = parts.get(part)
+        if item is None or item.private or not item.text.strip():
+            continue
+        lines += ["", f"## {FEEDBACK_LABELS[part]}", "", item.text.strip()]
+    return "\n".join(lines) + "\n"
+
+
+def export(join_id: str, path) -> str:
+    from pathlib import Path
+
+    text = teacher_summary(join_id)
+    p = Path(path).expanduser()
+    if p.is_dir():
+        raise UserError(f"{p} is a folder: give a file name")
+    try:
+        tmp = p.with_name(p.name + ".partial")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(p)
+    except OSError as exc:
+        raise UserError(f"cannot write {p}: {exc.strerror or exc}") from None
+    return str(p)
+
+
+def prompts() -> dict:
+    return tomllib.loads(read_text("data", "coaching_prompts.toml"))
+
+
+def framework_step(item_id: str | None) -> FrameworkItem | None:
+    return FrameworkItem.get_or_none(FrameworkItem.id == item_id) if item_id else None
+
+
+def register_cli(sub) -> None:
+    fb = sub.add_parser("feedback", help="feedback commands")
+    fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", required=True)
+    p = fsub.add_parser("export", help="write a teacher-facing summary (Markdown) of one feedback")
+    p.add_argument("id", help="the feedback's id (or its join's id), as shown in the app")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(func=_cli_export)
+
+
+def _cli_export(args) -> int:
+    from coachtui.cli import CliError, open_paths
+
+    open_paths(args)
+    fb = Feedback.get_or_none((Feedback.id == args.id) & (Feedback.deleted == False))  # noqa: E712
+    join_id = fb.join_id if fb else args.id
+    try:
+        print(f"wrote {export(join_id, args.out)}")
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    return 0

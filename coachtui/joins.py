@@ -1,0 +1,281 @@
+"""Joining a lesson: start, notes, tallies, pause/resume, end, recovery.
+
+Time is never a ticking counter: elapsed time is computed from the stored
+wall-clock start, pause/resume events and end, so a crash, a sleep or a
+restart loses nothing. A clock that jumps backwards never gives negative time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from coachtui import focus
+from coachtui.errors import UserError
+from coachtui.store import write as w
+from coachtui.store.db import get_meta, set_meta
+from coachtui.store.models import (
+    NOTE_KINDS, ActionStep, Draft, FrameworkItem, Join, JoinEvent, Note, Staff, Tally, database,
+)
+
+MAX_NOTE = 10_000
+MAX_MINUTES = 240
+# A join still running after this long was surely left on by mistake.
+STALE_HOURS = 12
+DEFAULT_TALLIES = ["questions asked", "cold calls", "pupils off task"]
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class Timing:
+    elapsed: int  # seconds of joined time (pauses excluded)
+    planned: int  # seconds
+    paused: bool
+    ended: bool
+
+    @property
+    def remaining(self) -> int:
+        return self.planned - self.elapsed
+
+    @property
+    def over(self) -> bool:
+        return self.elapsed >= self.planned
+
+
+def timing(join: Join, at: int | None = None) -> Timing:
+    at = at if at is not None else now_ms()
+    end = join.ended_at if join.ended_at else at
+    events = list(JoinEvent.select().where((JoinEvent.join_id == join.id) & (JoinEvent.deleted == False))  # noqa: E712
+                  .order_by(JoinEvent.at, JoinEvent.hlc))
+    paused_ms = 0
+    paused_since = None
+    for e in events:
+        if e.kind == "pause" and paused_since is None:
+            paused_since = e.at
+        elif e.kind == "resume" and paused_since is not None:
+            paused_ms += max(0, e.at - paused_since)
+            paused_since = None
+    if paused_since is not None:
+        paused_ms += max(0, end - paused_since)
+    elapsed = max(0, (end - join.started_at - paused_ms) // 1000)
+    return Timing(elapsed, join.planned_minutes * 60, paused_since is not None and not join.ended_at,
+                  bool(join.ended_at))
+
+
+def fmt(seconds: int) -> str:
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds >= 3600:
+        return f"{sign}{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return f"{sign}{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+# --- the agreed focus -----------------------------------------------------------
+
+
+def current_action_step(staff_id: str) -> ActionStep | None:
+    return (ActionStep.select()
+            .where((ActionStep.staff_id == staff_id) & (ActionStep.deleted == False)  # noqa: E712
+                   & (ActionStep.status == "in progress"))
+            .order_by(ActionStep.hlc.desc()).first())
+
+
+def suggested_focus(staff_id: str) -> tuple[str | None, str]:
+    """(framework item id, text) to pre-fill: the current action step, else the
+    first development area, else nothing."""
+    step = current_action_step(staff_id)
+    if step:
+        return step.item_id, step.text
+    areas = focus.development_areas(staff_id)
+    if areas:
+        return areas[0].id, areas[0].title
+    return None, ""
+
+
+def focus_of(join: Join) -> tuple[str, list[str]]:
+    """The focus title and its success criteria."""
+    item = FrameworkItem.get_or_none(FrameworkItem.id == join.focus_item_id) if join.focus_item_id else None
+    title = join.focus_text or (item.title if item else "")
+    criteria = [c for c in (item.detail.splitlines() if item else []) if c.strip()]
+    return title, criteria
+
+
+def tally_labels_for(item_id: str | None) -> list[str]:
+    """What to count, from the focus: questioning counts questions, behaviour counts off-task."""
+    code = ""
+    if item_id:
+        item = FrameworkItem.get_or_none(FrameworkItem.id == item_id)
+        code = item.code if item else ""
+    if code.startswith("QU"):
+        return ["questions asked", "cold calls", "pupils answering"]
+    if code.startswith("BR"):
+        return ["pupils off task", "praise", "corrections"]
+    if code.startswith("CU"):
+        return ["whole-class checks", "misconceptions", "re-teach"]
+    return list(DEFAULT_TALLIES)
+
+
+# --- the join itself ------------------------------------------------------------
+
+
+def _clean(text: str, what: str, limit: int) -> str:
+    text = "".join(ch for ch in (text or "") if ch in "\t\n" or (ord(ch) >= 32 and ord(ch) != 127)).strip()
+    if len(text) > limit:
+        raise UserError(f"{what} is too long ({len(text)} characters, at most {limit})")
+    return text
+
+
+def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", group: str = "", room: str = "",
+          minutes: int = 20, coach_id: str | None = None, tallies: list[str] | None = None) -> str:
+    teacher = Staff.get_or_none((Staff.id == staff_id) & (Staff.deleted == False))  # noqa: E712
+    if teacher is None:
+        raise UserError("that teacher is no longer on the roster")
+    if teacher.archived:
+        raise UserError(f"{teacher.name} is archived: restore them first")
+    if not 1 <= int(minutes) <= MAX_MINUTES:
+        raise UserError(f"planned length must be 1 to {MAX_MINUTES} minutes")
+    if running_join() is not None:
+        raise UserError("a join is already running on this laptop: end it first")
+    focus_text = _clean(focus_text, "focus", 500)
+    if not focus_item_id and not focus_text:
+        raise UserError("agree a focus first: pick an action step or type one")
+    labels = [_clean(t, "tally label", 40) for t in (tallies or tally_labels_for(focus_item_id)) if t.strip()][:9]
+    with w.action(f"start join with {teacher.name}"):
+        jid = w.write(Join, staff_id=staff_id, coach_id=coach_id, focus_item_id=focus_item_id,
+                      focus_text=focus_text, group=_clean(group, "class or group", 100),
+                      room=_clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
+                      tally_labels=json.dumps(labels))
+        set_meta("running_join", jid)
+    return jid
+
+
+def running_join() -> Join | None:
+    """The join running on this laptop (survives a crash or a restart)."""
+    jid = get_meta("running_join")
+    if not jid:
+        return None
+    join = Join.get_or_none((Join.id == jid) & (Join.deleted == False))  # noqa: E712
+    if join is None or join.ended_at:
+        return None
+    return join
+
+
+def is_stale(join: Join, at: int | None = None) -> bool:
+    return (at or now_ms()) - join.started_at > STALE_HOURS * 3600 * 1000
+
+
+def add_note(join: Join, text: str, kind: str = "observation", private: bool = False) -> str | None:
+    text = _clean(text, "note", MAX_NOTE)
+    if not text:
+        return None
+    if kind not in NOTE_KINDS:
+        raise UserError(f"unknown note kind {kind!r}")
+    t = timing(join)
+    with w.action("note"):
+        nid = w.write(Note, join_id=join.id, staff_id=join.staff_id, at=now_ms(), elapsed=t.elapsed, kind=kind,
+                      text=text, private=private)
+        Draft.delete().where(Draft.join_id == join.id).execute()
+    return nid
+
+
+def edit_note(note_id: str, text: str, kind: str | None = None) -> None:
+    text = _clean(text, "note", MAX_NOTE)
+    note = Note.get_by_id(note_id)
+    with w.action("correct note"):
+        if not text:
+            w.write(Note, note_id, deleted=True)
+        else:
+            w.write(Note, note_id, text=text, kind=kind or note.kind)
+
+
+def delete_note(note_id: str) -> None:
+    with w.action("delete note"):
+        w.write(Note, note_id, deleted=True)
+
+
+def set_private(note_id: str, private: bool) -> None:
+    with w.action("note visibility"):
+        w.write(Note, note_id, private=private)
+
+
+def notes(join_id: str) -> list[Note]:
+    return list(Note.select().where((Note.join_id == join_id) & (Note.deleted == False))  # noqa: E712
+                .order_by(Note.at, Note.hlc))
+
+
+def tally(join: Join, label: str) -> str:
+    with w.action(f"tally {label}"):
+        return w.write(Tally, join_id=join.id, label=label, at=now_ms(), elapsed=timing(join).elapsed)
+
+
+def untally(join: Join) -> str | None:
+    """Take back the last tally press."""
+    last = (Tally.select().where((Tally.join_id == join.id) & (Tally.deleted == False))  # noqa: E712
+            .order_by(Tally.at.desc(), Tally.hlc.desc()).first())
+    if last is None:
+        return None
+    with w.action(f"untally {last.label}"):
+        w.write(Tally, last.id, deleted=True)
+    return last.label
+
+
+def tallies(join: Join) -> dict[str, list[int]]:
+    """{label: [elapsed seconds of each press]} in the join's label order."""
+    out: dict[str, list[int]] = {label: [] for label in json.loads(join.tally_labels or "[]")}
+    for t in (Tally.select().where((Tally.join_id == join.id) & (Tally.deleted == False))  # noqa: E712
+              .order_by(Tally.at)):
+        out.setdefault(t.label, []).append(t.elapsed)
+    return out
+
+
+def pause(join: Join) -> None:
+    if timing(join).paused:
+        return
+    with w.action("pause join"):
+        w.write(JoinEvent, join_id=join.id, kind="pause", at=now_ms())
+
+
+def resume(join: Join) -> None:
+    if not timing(join).paused:
+        return
+    with w.action("resume join"):
+        w.write(JoinEvent, join_id=join.id, kind="resume", at=now_ms())
+
+
+def end(join: Join, at: int | None = None) -> None:
+    """End the join. `at` lets a join left running overnight end at the planned time."""
+    at = at or now_ms()
+    with w.action("end join"):
+        if timing(join, at).paused:
+            w.write(JoinEvent, join_id=join.id, kind="resume", at=at)
+        w.write(Join, join.id, ended_at=max(at, join.started_at))
+        if get_meta("running_join") == join.id:
+            set_meta("running_join", "")
+        Draft.delete().where(Draft.join_id == join.id).execute()
+
+
+def planned_end(join: Join) -> int:
+    return join.started_at + join.planned_minutes * 60 * 1000
+
+
+def save_draft(join_id: str, text: str, kind: str) -> None:
+    """The note being typed: local only, overwritten in place (no clock, no undo)."""
+    with database.atomic():
+        if text:
+            Draft.insert(join_id=join_id, text=text[:MAX_NOTE], kind=kind).on_conflict_replace().execute()
+        else:
+            Draft.delete().where(Draft.join_id == join_id).execute()
+
+
+def draft(join_id: str) -> tuple[str, str]:
+    d = Draft.get_or_none(Draft.join_id == join_id)
+    return (d.text, d.kind) if d else ("", "observation")
+
+
+def joins_of(staff_id: str) -> list[Join]:
+    return list(Join.select().where((Join.staff_id == staff_id) & (Join.deleted == False))  # noqa: E712
+                .order_by(Join.started_at.desc()))

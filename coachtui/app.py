@@ -91,6 +91,17 @@ class CoachApp(App):
 
         self._data_version = data_version()
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
+        self.call_after_refresh(self._resume_running_join)
+
+    def _resume_running_join(self) -> None:
+        """After a crash or a restart, go straight back to the join in progress."""
+        from coachtui import joins
+        from coachtui.screens.join import JoinScreen
+
+        running = joins.running_join()
+        if running is not None:
+            self.push_screen(JoinScreen(running.id))
+            self.notify("Back in the join that was running: every note and tally is here.", timeout=5)
 
     def _watch_other_writers(self) -> None:
         """Another copy of coachtui (or a sync) wrote: show the new data."""

@@ -81,9 +81,27 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
     finally:
         if gc_was_on:
             gc.enable()
+    _add_join_dates(rows)
     for fn in _row_decorators:
         fn(rows)
     return rows
+
+
+def _add_join_dates(rows: list[RosterRow]) -> None:
+    """Last joined (date of the latest join) and next join due (from the latest feedback)."""
+    import datetime as dt
+
+    last = dict(database.execute_sql(
+        "SELECT staff_id, MAX(started_at) FROM \"join\" WHERE deleted = 0 GROUP BY staff_id").fetchall())
+    due = dict(database.execute_sql(
+        "SELECT staff_id, next_join FROM feedback WHERE deleted = 0 AND next_join != '' "
+        "AND id IN (SELECT id FROM feedback f2 WHERE f2.staff_id = feedback.staff_id AND f2.deleted = 0 "
+        "ORDER BY f2.given_on DESC, f2.hlc DESC LIMIT 1)").fetchall())
+    for r in rows:
+        ms = last.get(r.id)
+        if ms:
+            r.last_joined = dt.date.fromtimestamp(ms / 1000).isoformat()
+        r.next_due = due.get(r.id, "")
 
 
 def sites() -> list[Site]:

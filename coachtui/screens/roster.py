@@ -96,6 +96,8 @@ Type in the filter box to find people by name, team, site, coach or email
 (fuzzy: "jsm" finds "Jane Smith"). Down or Enter moves into the table.
 
 In the table:
+  j           join a lesson with the selected teacher (focus pre-filled)
+  h           their history: joins, notes, action steps, targets
   Enter / e   edit the selected person       a   add a member of staff
   c           choose their coach (then 1-9)  x   archive (hide) or restore
   s           strengths and development areas (from the framework)
@@ -113,6 +115,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
 """
 
     BINDINGS = [
+        Binding("j", "join", "Join lesson"),
+        Binding("h", "history", "History"),
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("c", "coach", "Coach"),
@@ -331,6 +335,30 @@ teachers than the limit in the config (coach_load_limit, default 10).
                             markup=False)
         finally:
             self.reload()
+
+    def action_join(self) -> None:
+        from coachtui.screens.join_setup import JoinSetup
+
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        self.app.push_screen(JoinSetup(row.id), self._after_setup)
+
+    def _after_setup(self, join_id: str | None) -> None:
+        from coachtui.screens.join import JoinScreen
+
+        if join_id:
+            self.app.push_screen(JoinScreen(join_id))
+
+    def action_history(self) -> None:
+        from coachtui.screens.history import HistoryScreen
+
+        row = self.selected
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+            return
+        self.app.push_screen(HistoryScreen(row.id))
 
     def action_focus_areas(self) -> None:
         from coachtui.screens.focus_areas import FocusAreas

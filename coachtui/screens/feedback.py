@@ -1,0 +1,205 @@
+"""The feedback meeting: the join's notes become strengths, one action step
+with success criteria, a SMART target, a practice plan, the teacher's
+reflection and the next join. Each field can be private to the coach."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+
+from coachtui import feedback, framework, joins
+from coachtui.errors import UserError
+from coachtui.screens.common import guarded
+from coachtui.store.models import FEEDBACK_FIELDS, FEEDBACK_LABELS, Join, Staff
+
+MULTILINE = ("strengths", "criteria", "practice", "reflection")
+
+
+class FeedbackScreen(Screen):
+    HELP = """\
+Feedback
+
+Filled in from the join: strength notes become strengths, the first next-step
+note (or the focus) becomes the action step, the focus's success criteria
+come from the framework, and the next join is set by the teacher's support
+level (weekly for structured support, else fortnightly).
+
+Tab moves between fields. Tick "private" on a field to keep it to yourself:
+private fields never appear in the teacher's summary and never leave this
+laptop in a sync bundle.
+  Ctrl+S   save           Ctrl+G  GROW / STRIDE prompts and sentence starters
+  Ctrl+E   export the teacher's summary (Markdown file)
+  Ctrl+Y   copy the teacher's summary as plain text
+  Esc      back to the roster (unsaved changes are asked about)
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+g", "prompts", "Prompts"),
+        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+y", "copy", "Copy", show=False),
+        Binding("escape", "close", "Close"),
+    ]
+
+    def __init__(self, join_id: str) -> None:
+        super().__init__()
+        self.join_id = join_id
+        self.saved_values: dict | None = None
+
+    @property
+    def join(self) -> Join:
+        return Join.get_by_id(self.join_id)
+
+    def compose(self) -> ComposeResult:
+        j = self.join
+        teacher = Staff.get_or_none(Staff.id == j.staff_id)
+        fb = feedback.get(j.id)
+        existing = feedback.items(fb.id) if fb else {}
+        pre = feedback.prefill(j)
+        yield Header()
+        title, _ = joins.focus_of(j)
+        when = dt.datetime.fromtimestamp(j.started_at / 1000).strftime("%a %d %b %H:%M")
+        yield Static(Text(f"Feedback for {teacher.name if teacher else '?'} · joined {when} · focus: {title}"),
+                     id="fb-title")
+        with VerticalScroll(id="fb-form"):
+            yield Label("Action step from the framework (or write your own below)")
+            steps = framework.steps()
+            chosen = (fb.action_item_id if fb else j.focus_item_id) or Select.NULL
+            yield Select([(Text(f"{s.code} {s.title}"), s.id) for s in steps], value=chosen,
+                         prompt="(written fresh)", id="fb-step", compact=True)
+            for part in FEEDBACK_FIELDS:
+                item = existing.get(part)
+                text = item.text if item else pre.get(part, "")
+                private = item.private if item else False
+                with Horizontal(classes="fb-head"):
+                    yield Label(FEEDBACK_LABELS[part], classes="fb-label")
+                    yield Checkbox("private", private, id=f"fb-private-{part}", compact=True)
+                if part in MULTILINE:
+                    yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True, tab_behavior="focus")
+                else:
+                    yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
+            yield Static("", id="form-error", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Feedback"
+        self.saved_values = self._values() if feedback.get(self.join_id) else None
+        self.query_one("#fb-step", Select).focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "fb-step" or event.value is Select.NULL:
+            return
+        item = feedback.framework_step(event.value)
+        if item is None:
+            return
+        action = self.query_one("#fb-action_step", Input)
+        titles = {s.title for s in framework.steps()}
+        if not action.value.strip() or action.value in titles:
+            action.value = item.title
+            self.query_one("#fb-criteria", TextArea).text = item.detail
+
+    def _values(self) -> dict[str, tuple[str, bool]]:
+        values = {}
+        for part in FEEDBACK_FIELDS:
+            widget = self.query_one(f"#fb-{part}")
+            text = widget.text if isinstance(widget, TextArea) else widget.value
+            values[part] = (text, self.query_one(f"#fb-private-{part}", Checkbox).value)
+        return values
+
+    def _step(self) -> str | None:
+        v = self.query_one("#fb-step", Select).value
+        return None if v is Select.NULL else v
+
+    def action_save(self) -> bool:
+        error = self.query_one("#form-error", Static)
+        try:
+            feedback.save(self.join, self._values(), action_item_id=self._step())
+        except UserError as exc:
+            error.update(Text(f"✗ {exc}"))
+            error.add_class("error")
+            self.notify(str(exc), severity="error", markup=False)
+            return False
+        error.update("")
+        self.saved_values = self._values()
+        self.notify("Feedback saved.", timeout=2)
+        self.app.refresh_screens()
+        return True
+
+    @guarded
+    def action_export(self) -> None:
+        if not self.action_save():
+            return
+        teacher = Staff.get_or_none(Staff.id == self.join.staff_id)
+        name = re.sub(r"[^A-Za-z0-9]+", "-", teacher.name if teacher else "teacher").strip("-") or "teacher"
+        folder = self.app.ctx.paths.data_dir / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        day = dt.date.fromtimestamp(self.join.started_at / 1000).isoformat()
+        path = feedback.export(self.join_id, folder / f"feedback-{name}-{day}.md")
+        self.notify(f"Teacher's summary written to {path}", timeout=8, markup=False)
+
+    @guarded
+    def action_copy(self) -> None:
+        if not self.action_save():
+            return
+        text = feedback.teacher_summary(self.join_id).replace("# ", "").replace("#", "")
+        self.app.copy_to_clipboard(text)
+        self.notify("Teacher's summary copied as plain text.", timeout=3)
+
+    def action_prompts(self) -> None:
+        self.app.push_screen(PromptsScreen())
+
+    def action_close(self) -> None:
+        if self.saved_values != self._values():
+            self.app.push_screen(UnsavedScreen(), self._after_unsaved)
+        else:
+            self.dismiss()
+
+    def _after_unsaved(self, choice: str | None) -> None:
+        if choice == "save":
+            if self.action_save():
+                self.dismiss()
+        elif choice == "discard":
+            self.dismiss()
+
+    def refresh_data(self) -> None:
+        pass
+
+
+class UnsavedScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("s", "choose('save')", "Save"), Binding("d", "choose('discard')", "Discard"),
+                Binding("escape", "choose('')", "Keep editing")]
+
+    def compose(self) -> ComposeResult:
+        yield Static("This feedback has unsaved changes.\n\n  s  save and close\n  d  discard them\n  Esc  keep editing",
+                     id="picker")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
+class PromptsScreen(ModalScreen):
+    BINDINGS = [Binding("escape,ctrl+g,q", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        data = feedback.prompts()
+        lines = []
+        for model in data.get("model", []):
+            lines.append(model["name"])
+            for step in model.get("step", []):
+                lines.append(f"  {step['title']}")
+                lines += [f"    · {p}" for p in step.get("prompts", [])]
+            lines.append("")
+        for section, starters in data.get("starters", {}).items():
+            lines.append(f"Sentence starters: {section}")
+            lines += [f"    · {s}" for s in starters]
+        with VerticalScroll(id="help"):
+            yield Static(Text("\n".join(lines)))
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,151 @@
+"""Before joining a lesson: the agreed focus (pre-filled), class, room, length."""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coachtui import framework, joins
+from coachtui.errors import UserError
+from coachtui.search import fuzzy_score, split_query
+from coachtui.store.models import FrameworkItem, Staff
+
+
+class JoinSetup(ModalScreen[str | None]):
+    """Dismisses with the new join's id, or None."""
+
+    HELP = """\
+Join a lesson
+
+The agreed focus is filled in from the teacher's current action step or
+first development area. Type to find another step of the framework (Up/Down
+to choose), or type your own focus. Class, room and length are optional;
+the length comes from the settings (20 minutes unless changed). Tallies are
+what you will count, separated by commas (up to 9; keys 1-9 in the join).
+Ctrl+S or Enter in the last box starts the join. Esc cancels.
+"""
+    BINDINGS = [Binding("ctrl+s", "start", "Start join", priority=True), Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, staff_id: str) -> None:
+        super().__init__()
+        self.staff_id = staff_id
+        self.teacher = Staff.get_by_id(staff_id)
+        self.item_id, self.focus_title = joins.suggested_focus(staff_id)
+        self.steps = framework.steps()
+
+    def compose(self) -> ComposeResult:
+        minutes = getattr(self.app, "config", None).join_minutes if hasattr(self.app, "config") else 20
+        with Vertical(id="form"):
+            yield Static(Text(f"Join a lesson: {self.teacher.name}"), classes="form-title")
+            yield Label("Agreed focus (type to find a framework step, or write your own)")
+            yield Input(self.focus_title, id="join-focus", compact=True, select_on_focus=False, max_length=500)
+            yield OptionList(id="join-steps")
+            with Grid(classes="form-grid"):
+                yield Label("Class")
+                yield Input("", id="join-group", compact=True, max_length=100, placeholder="e.g. 9X2")
+                yield Label("Room")
+                yield Input("", id="join-room", compact=True, max_length=100)
+                yield Label("Minutes")
+                yield Input(str(minutes), id="join-minutes", compact=True, type="integer", max_length=3)
+                yield Label("Tallies")
+                yield Input(", ".join(joins.tally_labels_for(self.item_id)), id="join-tallies", compact=True,
+                            max_length=400)
+            yield Static("", id="form-error", markup=False)
+            yield Static("Ctrl+S start · Esc cancel · F1 help", classes="hint")
+
+    def on_mount(self) -> None:
+        self._fill(initial=True)
+        self.query_one("#join-focus", Input).focus()
+
+    def _fill(self, initial: bool = False) -> None:
+        text = self.query_one("#join-focus", Input).value
+        words = [] if initial else split_query(text)
+        scored = []
+        for n, s in enumerate(self.steps):
+            score = fuzzy_score(words, f"{s.code} {s.title}".lower()) if words else 0
+            if score is not None:
+                scored.append((score, n, s))
+        scored.sort(key=lambda x: (x[0], x[1]))
+        ol = self.query_one("#join-steps", OptionList)
+        ol.clear_options()
+        ol.add_options([Option(Text(f"{s.code} {s.title}"), id=s.id) for _, _, s in scored[:50]])
+        ids = [s.id for _, _, s in scored[:50]]
+        if self.item_id in ids:
+            ol.highlighted = ids.index(self.item_id)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "join-focus":
+            # Typed text is a focus of its own until a step is chosen from the list.
+            chosen = FrameworkItem.get_or_none(FrameworkItem.id == self.item_id) if self.item_id else None
+            if chosen is None or event.value != chosen.title:
+                self.item_id = None
+            self._fill()
+
+    def on_key(self, event) -> None:
+        if self.focused is self.query_one("#join-focus", Input) and event.key in ("up", "down"):
+            ol = self.query_one("#join-steps", OptionList)
+            ol.action_cursor_down() if event.key == "down" else ol.action_cursor_up()
+            event.stop()
+
+    def _choose(self, option_id: str) -> None:
+        item = FrameworkItem.get_by_id(option_id)
+        self.item_id = item.id
+        self.query_one("#join-focus", Input).value = item.title
+        self.item_id = item.id  # the Changed event above must not clear it
+        self.query_one("#join-tallies", Input).value = ", ".join(joins.tally_labels_for(item.id))
+        self.query_one("#join-group", Input).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "join-focus":
+            ol = self.query_one("#join-steps", OptionList)
+            typed_own = self.item_id is None and event.value.strip()
+            if ol.highlighted is not None and not typed_own:
+                self._choose(ol.get_option_at_index(ol.highlighted).id)
+            else:
+                self.query_one("#join-group", Input).focus()
+        elif event.input.id == "join-tallies":
+            self.action_start()
+        else:
+            self.focus_next()
+
+    def action_start(self) -> None:
+        error = self.query_one("#form-error", Static)
+        minutes = self.query_one("#join-minutes", Input).value.strip()
+        tallies = [t.strip() for t in self.query_one("#join-tallies", Input).value.split(",") if t.strip()]
+        focus_text = self.query_one("#join-focus", Input).value
+        item = FrameworkItem.get_or_none(FrameworkItem.id == self.item_id) if self.item_id else None
+        try:
+            if not minutes.isdigit():
+                raise UserError("length must be a whole number of minutes")
+            jid = joins.start(
+                self.staff_id,
+                focus_item_id=self.item_id,
+                focus_text="" if item and focus_text == item.title else focus_text,
+                group=self.query_one("#join-group", Input).value,
+                room=self.query_one("#join-room", Input).value,
+                minutes=int(minutes),
+                coach_id=self.teacher.coach_id,
+                tallies=tallies,
+            )
+        except UserError as exc:
+            error.update(Text(f"✗ {exc}"))
+            error.add_class("error")
+            return
+        self.dismiss(jid)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def tally_labels(join) -> list[str]:
+    return json.loads(join.tally_labels or "[]")

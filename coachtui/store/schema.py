@@ -14,14 +14,24 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+# The tables each version added, so a test can build a database of any version.
+V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
+V2_TABLES = [models.Join, models.JoinEvent, models.Note, models.Tally, models.Feedback, models.FeedbackItem,
+             models.ActionStep, models.Draft]
 
 
 def _v1(db: SqliteDatabase) -> None:
-    db.create_tables(models.LOCAL_MODELS + models.REPLICATED_MODELS, safe=True)
+    db.create_tables(V1_TABLES, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1}
+def _v2(db: SqliteDatabase) -> None:
+    """Lesson joins and feedback."""
+    db.create_tables(V2_TABLES, safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2}
 
 
 class SchemaTooNew(Exception):

@@ -82,6 +82,9 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "join-focus":
+            if event.value == self.focus_title and not getattr(self, "_edited", False):
+                return  # the pre-filled focus: keep the whole list on show
+            self._edited = True
             # Typed text is a focus of its own until a step is chosen from the list.
             chosen = FrameworkItem.get_or_none(FrameworkItem.id == self.item_id) if self.item_id else None
             if chosen is None or event.value != chosen.title:

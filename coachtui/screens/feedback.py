@@ -79,7 +79,8 @@ laptop in a sync bundle.
                 private = item.private if item else False
                 with Horizontal(classes="fb-head"):
                     yield Label(FEEDBACK_LABELS[part], classes="fb-label")
-                    yield Checkbox("private", private, id=f"fb-private-{part}", compact=True)
+                    yield Checkbox("private" if private else "shared", private, id=f"fb-private-{part}",
+                                   compact=True)
                 if part in MULTILINE:
                     yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True, tab_behavior="focus")
                 else:
@@ -91,6 +92,10 @@ laptop in a sync bundle.
         self.sub_title = "Feedback"
         self.saved_values = self._values() if feedback.get(self.join_id) else None
         self.query_one("#fb-step", Select).focus()
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        # Say it in words too: the box's colour alone is easy to miss.
+        event.checkbox.label = "private" if event.value else "shared"
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "fb-step" or event.value is Select.NULL:

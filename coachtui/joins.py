@@ -46,18 +46,24 @@ class Timing:
         return self.elapsed >= self.planned
 
 
-def timing(join: Join, at: int | None = None) -> Timing:
+def pause_events(join_id: str) -> list[tuple[str, int]]:
+    return [(e.kind, e.at) for e in JoinEvent.select()
+            .where((JoinEvent.join_id == join_id) & (JoinEvent.deleted == False))  # noqa: E712
+            .order_by(JoinEvent.at, JoinEvent.hlc)]
+
+
+def timing(join: Join, at: int | None = None, events: list[tuple[str, int]] | None = None) -> Timing:
     at = at if at is not None else now_ms()
     end = join.ended_at if join.ended_at else at
-    events = list(JoinEvent.select().where((JoinEvent.join_id == join.id) & (JoinEvent.deleted == False))  # noqa: E712
-                  .order_by(JoinEvent.at, JoinEvent.hlc))
+    if events is None:
+        events = pause_events(join.id)
     paused_ms = 0
     paused_since = None
-    for e in events:
-        if e.kind == "pause" and paused_since is None:
-            paused_since = e.at
-        elif e.kind == "resume" and paused_since is not None:
-            paused_ms += max(0, e.at - paused_since)
+    for kind, moment in events:
+        if kind == "pause" and paused_since is None:
+            paused_since = moment
+        elif kind == "resume" and paused_since is not None:
+            paused_ms += max(0, moment - paused_since)
             paused_since = None
     if paused_since is not None:
         paused_ms += max(0, end - paused_since)

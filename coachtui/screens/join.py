@@ -17,7 +17,7 @@ from textual.widgets import Digits, Footer, Header, Input, Static
 
 from coachtui import joins
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, RowTable
+from coachtui.screens.table import Column, FixedInput, RowTable
 from coachtui.store.models import NOTE_KINDS, NOTE_LABELS, Join, Staff
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
@@ -30,7 +30,7 @@ def note_cells(note) -> list[str]:
             note.text]
 
 
-class NoteBox(Input):
+class NoteBox(FixedInput):
     """The note being typed. Esc leaves it for the notes list (tally keys work there)."""
 
     BINDINGS = [Binding("escape", "leave", "Tally/keys", show=True)]
@@ -78,11 +78,15 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.editing: str | None = None
         self.notes_table = RowTable(NOTE_COLUMNS, note_cells, dim=lambda n: n.private,
                                     empty_text="No notes yet: type below and press Enter.", id="join-notes")
-        self._draft_timer = None
+        self._draft_dirty = False
+        self._join: Join | None = None
 
     @property
     def join(self) -> Join:
-        return Join.get_by_id(self.join_id)
+        # Cached: the timer reads it every second. Dropped whenever we write.
+        if self._join is None:
+            self._join = Join.get_by_id(self.join_id)
+        return self._join
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -128,6 +132,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.refresh_data()
         self.tick()
         self.set_interval(1.0, self.tick)
+        self.set_interval(0.5, self._save_draft_if_changed)
         box.focus()
         if joins.is_stale(j):
             self.notify("This join has been running for over 12 hours. Press e to end it at its planned time.",
@@ -138,17 +143,25 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def tick(self) -> None:
         """Redraw the timer from stored times (never a counter)."""
         j = self.join
-        t = joins.timing(j)
+        t = self._timing_now(j)
         self.query_one("#join-clock", Digits).update(joins.fmt(t.elapsed))
         left = f"of {joins.fmt(t.planned)} · " + (f"{joins.fmt(t.remaining)} left" if not t.over
                                                    else f"{joins.fmt(-t.remaining)} over")
-        self.query_one("#join-left", Static).update(left)
+        self.query_one("#join-left", Static).update(left, layout=False)
         state = "PAUSED (p resumes)" if t.paused else ("TIME UP: carry on or press e" if t.over else "joining")
-        self.query_one("#join-state", Static).update(state)
+        self.query_one("#join-state", Static).update(state, layout=False)
         self.set_class(t.over, "-over")
         self.set_class(t.paused, "-paused")
 
+    def _timing_now(self, j: Join) -> joins.Timing:
+        # Pause/resume moments change only when we write them: read them once.
+        if getattr(self, "_events", None) is None:
+            self._events = joins.pause_events(j.id)
+        return joins.timing(j, events=self._events)
+
     def refresh_data(self) -> None:
+        self._join = None
+        self._events = None
         j = self.join
         self.notes_table.set_rows(joins.notes(j.id), keep=lambda n: n.id)
         self.notes_table.move_to(len(self.notes_table.rows) - 1)
@@ -180,12 +193,15 @@ Time-up is shown in colour only: no sound. You may carry on past it.
 
     @on(Input.Changed, "#join-note")
     def _typed(self) -> None:
-        # Save what is being typed within a second (debounced), for a crash.
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self._save_draft)
+        # Saved by the half-second timer, so within a second of typing, for a crash.
+        self._draft_dirty = True
+
+    def _save_draft_if_changed(self) -> None:
+        if self._draft_dirty:
+            self._save_draft()
 
     def _save_draft(self) -> None:
+        self._draft_dirty = False
         if not self.editing:
             joins.save_draft(self.join_id, self.query_one("#join-note", Input).value, self.kind)
 
@@ -201,8 +217,6 @@ Time-up is shown in colour only: no sound. You may carry on past it.
             self.editing = None
         elif not joins.add_note(self.join, text, kind):
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
         event.input.value = ""
         self.kind = "observation"
         joins.save_draft(self.join_id, "", self.kind)
@@ -238,6 +252,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def action_pause(self) -> None:
         j = self.join
         joins.resume(j) if joins.timing(j).paused else joins.pause(j)
+        self._events = None
         self.tick()
 
     @guarded

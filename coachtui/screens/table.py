@@ -272,7 +272,17 @@ def _one_line(value: str) -> str:
     return value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 
-class FindBox(Input):
+class FixedInput(Input):
+    """An Input whose size never depends on its text (it sits in a fixed-width
+    slot). Input asks for a full-screen re-layout on every keystroke, for the
+    sake of auto-sized inputs; on a busy screen that is most of a keystroke's
+    cost, and for a fixed-size input it changes nothing, so skip it."""
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
+        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
+
+
+class FindBox(FixedInput):
     """A filter box above a RowTable. Enter or Down hands over to the table at
     once, in the key handler itself (a binding would run only after the key
     bubbles to the app, by which time the next keys are already queued here)."""

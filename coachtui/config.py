@@ -23,6 +23,7 @@ class Config:
     join_minutes: int = 20
     coach_load_limit: int = 10
     theme: str = "textual-dark"
+    passphrase: str = ""  # the trust's bundle passphrase; empty: asked for when needed
 
 
 @dataclass(frozen=True)

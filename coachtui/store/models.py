@@ -258,3 +258,34 @@ class Draft(BaseModel):
 
 LOCAL_MODELS.append(Draft)
 REPLICATED_MODELS.extend([Join, JoinEvent, Note, Tally, Feedback, FeedbackItem, ActionStep])
+
+
+# --- sync -------------------------------------------------------------------------
+
+
+class Conflict(Replicated):
+    """The losing version of a free-text field that two laptops changed while
+    apart. The winner (higher clock) is in place everywhere; this keeps the
+    other for the user to pick or merge. Id derived from what lost, so every
+    laptop records the same conflict once."""
+
+    table_name = TextField()
+    record_id = TextField(index=True)
+    field_name = TextField()
+    value = TextField(default="")
+    stamp = TextField(default="")  # the losing version's clock
+    winner_stamp = TextField(default="")
+    resolved = BooleanField(default=False)
+
+
+class Applied(BaseModel):
+    """Local only: bundles already imported here (so a sync folder is not re-read)."""
+
+    bundle_id = TextField(primary_key=True)
+    device = TextField(default="")
+    applied_at = TextField(default="")
+    summary = TextField(default="")
+
+
+LOCAL_MODELS.append(Applied)
+REPLICATED_MODELS.append(Conflict)

@@ -14,12 +14,13 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
 V2_TABLES = [models.Join, models.JoinEvent, models.Note, models.Tally, models.Feedback, models.FeedbackItem,
              models.ActionStep, models.Draft]
+V3_TABLES = [models.Conflict, models.Applied]
 
 
 def _v1(db: SqliteDatabase) -> None:
@@ -31,7 +32,12 @@ def _v2(db: SqliteDatabase) -> None:
     db.create_tables(V2_TABLES, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2}
+def _v3(db: SqliteDatabase) -> None:
+    """Sync: conflicts kept for the user, bundles already applied."""
+    db.create_tables(V3_TABLES, safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3}
 
 
 class SchemaTooNew(Exception):

@@ -110,6 +110,7 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
             return row_id
         stamp = store_db.tick()
         clocks = json.loads(row.clocks)
+        _note_bases(model, clocks, changed, store_db.device_id())
         for k in changed:
             clocks[k] = stamp
         model.update(clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, **changed).where(
@@ -117,6 +118,21 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
         ).execute()
         _record(model, row_id, {k: getattr(row, k) for k in changed})
         return row_id
+
+
+def _note_bases(model: type[Replicated], clocks: dict, changed: dict, device: str) -> None:
+    """For free-text fields, remember which version an edit was made on top of
+    (clocks["_base"][field]), so sync can tell a later edit from a concurrent
+    one. Several edits here in a row keep the base they started from."""
+    free = [k for k in changed if k in model.FREE_TEXT]
+    if not free:
+        return
+    bases = clocks.setdefault("_base", {})
+    for k in free:
+        old = clocks.get(k, "")
+        if old and old.rsplit("-", 1)[-1] == device and k in bases:
+            continue  # our own unsynced edit: keep the version it started from
+        bases[k] = old
 
 
 def delete(model: type[Replicated], row_id: str) -> str:

@@ -1,0 +1,241 @@
+"""Bundle body: JSON Lines. A manifest line, one line per row or tombstone,
+then a trailer with the counts and the sha256 of every byte before it.
+See docs/bundle-format.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from coachtui import hlc
+from coachtui.errors import UserError
+from coachtui.store import schema
+from coachtui.store.db import device_id
+from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
+from coachtui.sync.envelope import EnvelopeError, Encryptor, decrypt_stream, is_encrypted
+
+FORMAT = "coachtui-bundle"
+FORMAT_VERSION = 1
+SUFFIX = ".ctb"
+# Clocks further ahead than this are refused: one laptop's wrong date would
+# otherwise win every merge for years.
+FUTURE_SLACK_MS = 24 * 3600 * 1000
+STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", "partner_id")
+
+
+class BundleError(UserError):
+    """A bundle that cannot be used; nothing was changed."""
+
+
+@dataclass
+class Manifest:
+    bundle_id: str
+    device: str
+    device_name: str
+    site: str | None
+    schema: int
+    created_at: str
+    scope: str
+
+
+def _rows_for_export(site: str | None) -> Iterator[dict]:
+    """Every shareable row (never private ones); with `site`, that site, its
+    staff and every row that refers to one of them (plus shared rows such as
+    the framework, which refer to nobody)."""
+    staff_ids: set[str] | None = None
+    site_id = None
+    if site:
+        found = Site.get_or_none((Site.name == site) & (Site.deleted == False))  # noqa: E712
+        if found is None:
+            raise BundleError(f"no site called {site!r}")
+        site_id = found.id
+        staff_ids = {r[0] for r in database.execute_sql("SELECT id FROM staff WHERE site_id = ?", (site_id,))}
+    for model in REPLICATED_MODELS:
+        fields = model.content_fields()
+        columns = [model._meta.fields[f].column_name for f in fields]
+        sql = 'SELECT id, clocks, {} FROM "{}"'.format(", ".join(f'"{c}"' for c in columns), model._meta.table_name)
+        where, params = [], []
+        if "private" in fields:
+            where.append("private = 0")
+        if site_id and model is Site:
+            where.append("id = ?")
+            params.append(site_id)
+        elif site_id and model._meta.table_name == "staff":
+            where.append("site_id = ?")
+            params.append(site_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        refs = [f for f, c in zip(fields, columns) if c in STAFF_COLUMNS]
+        check_refs = staff_ids is not None and refs and model._meta.table_name != "staff"
+        bools = [f for f in fields if model._meta.fields[f].field_type == "BOOL"]
+        cursor = database.execute_sql(sql, params)
+        while batch := cursor.fetchmany(2000):
+            for r in batch:
+                values = dict(zip(fields, r[2:]))
+                if check_refs and not any(values[f] in staff_ids for f in refs):
+                    continue
+                for f in bools:
+                    values[f] = bool(values[f])
+                yield {"type": "row", "table": model._meta.table_name, "id": r[0], "values": values,
+                       "clocks": json.loads(r[1])}
+
+
+def write_body(out, site: str | None = None, device_name: str = "") -> dict[str, int]:
+    """Write the body lines to `out` (has .write(bytes)); returns counts."""
+    digest = hashlib.sha256()
+
+    def emit(obj: dict) -> None:
+        line = (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        digest.update(line)
+        out.write(line)
+
+    emit({"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": uuid.uuid4().hex,
+          "device": device_id(), "device_name": device_name, "site": site, "schema": schema.SCHEMA_VERSION,
+          "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+          "scope": f"site:{site}" if site else "all"})
+    rows = purged = 0
+    for obj in _rows_for_export(site):
+        emit(obj)
+        rows += 1
+    for p in Purged.select():
+        emit({"type": "purged", "table": p.table, "id": p.id, "stamp": p.stamp})
+        purged += 1
+    trailer = {"type": "trailer", "rows": rows, "purged": purged, "sha256": digest.hexdigest()}
+    out.write((json.dumps(trailer, separators=(",", ":")) + "\n").encode("utf-8"))
+    return {"rows": rows, "purged": purged}
+
+
+def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "") -> dict:
+    """Write a bundle to `path` safely: NAME.partial, fsync, rename."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise BundleError(f"{path} is a folder: give a file name")
+    tmp = path.with_name(path.name + ".partial")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            if passphrase is None:
+                counts = write_body(f, site, device_name)
+            else:
+                enc = Encryptor(f, passphrase)
+                counts = write_body(enc, site, device_name)
+                enc.close()
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return counts
+
+
+def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
+    """The body's lines, decrypted if needed, streamed."""
+    if path.is_dir():
+        raise BundleError(f"{path} is a folder, not a bundle")
+    try:
+        f = open(path, "rb")
+    except FileNotFoundError:
+        raise BundleError(f"no such file: {path}") from None
+    except OSError as exc:
+        raise BundleError(f"cannot read {path}: {exc.strerror or exc}") from None
+    with f:
+        head = f.read(len(b"CTBNDL01"))
+        if not head:
+            raise BundleError(f"{path.name} is empty")
+        f.seek(0)
+        if is_encrypted(head):
+            if not passphrase:
+                raise BundleError(f"{path.name} is encrypted: a passphrase is needed")
+            chunks = decrypt_stream(f, passphrase)
+        else:
+            chunks = iter(lambda: f.read(1 << 20), b"")
+        pending = b""
+        try:
+            for chunk in chunks:
+                pending += chunk
+                *lines, pending = pending.split(b"\n")
+                yield from lines
+        except EnvelopeError as exc:
+            raise BundleError(f"{path.name}: {exc}") from None
+        except OSError as exc:
+            raise BundleError(f"cannot read {path}: {exc.strerror or exc}") from None
+        if pending:
+            yield pending
+
+
+def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
+    """Yield the manifest, then each row/tombstone dict, then the trailer,
+    checking the digest and counts as it goes (the trailer is checked last:
+    callers must not commit anything before the iteration ends)."""
+    path = Path(path).expanduser()
+    digest = hashlib.sha256()
+    first = True
+    rows = purged = 0
+    saw_trailer = False
+    for raw in _lines(path, passphrase):
+        if saw_trailer:
+            if raw.strip():
+                raise BundleError(f"{path.name} is damaged (data after its trailer)")
+            continue
+        try:
+            obj = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise BundleError(f"{path.name} is not a coachtui bundle (or is damaged)") from None
+        if not isinstance(obj, dict):
+            raise BundleError(f"{path.name} is not a coachtui bundle")
+        kind = obj.get("type")
+        if first:
+            if kind != "manifest" or obj.get("format") != FORMAT:
+                raise BundleError(f"{path.name} is not a coachtui bundle")
+            if not isinstance(obj.get("bundle_id"), str) or not isinstance(obj.get("device"), str):
+                raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
+            if not isinstance(obj.get("schema"), int) or obj["schema"] > schema.SCHEMA_VERSION:
+                raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj.get('schema')}); "
+                                  f"update this laptop first")
+            if obj.get("version") != FORMAT_VERSION:
+                raise BundleError(f"{path.name} uses bundle format {obj.get('version')}, this coachtui reads "
+                                  f"{FORMAT_VERSION}")
+            first = False
+        elif kind == "trailer":
+            if obj.get("sha256") != digest.hexdigest() or obj.get("rows") != rows or obj.get("purged") != purged:
+                raise BundleError(f"{path.name} is damaged (its contents do not match its checksum)")
+            saw_trailer = True
+            yield obj
+            continue
+        elif kind == "row":
+            rows += 1
+        elif kind == "purged":
+            purged += 1
+        else:
+            raise BundleError(f"{path.name} is damaged (unknown line type)")
+        digest.update(raw + b"\n")
+        yield obj
+    if first:
+        raise BundleError(f"{path.name} is empty")
+    if not saw_trailer:
+        raise BundleError(f"{path.name} is cut short (no trailer: incomplete copy?)")
+
+
+def manifest_of(path: str | Path, passphrase: str | None) -> Manifest:
+    for obj in read(path, passphrase):
+        return Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
+                        obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
+    raise BundleError("empty bundle")
+
+
+def check_stamp(stamp: object, name: str) -> str:
+    if not isinstance(stamp, str) or not hlc.is_stamp(stamp):
+        raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+    if hlc.parse(stamp).wall > hlc.now_ms() + FUTURE_SLACK_MS:
+        raise BundleError(f"{name} carries clocks far in the future (a laptop with a wrong date?); not imported")
+    return stamp

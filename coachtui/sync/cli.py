@@ -1,0 +1,121 @@
+"""`coachtui export`, `coachtui import`, `coachtui sync`."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from coachtui.errors import UserError
+
+
+def passphrase(args, cfg, *, needed: bool) -> str | None:
+    """--passphrase-file, then COACHTUI_PASSPHRASE, then the config, then ask."""
+    from coachtui.cli import CliError
+
+    if getattr(args, "no_encrypt", False):
+        return None
+    if getattr(args, "passphrase_file", None):
+        try:
+            text = Path(args.passphrase_file).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CliError(f"cannot read passphrase file: {exc.strerror or exc}") from None
+        if not text:
+            raise CliError("the passphrase file is empty")
+        return text
+    if os.environ.get("COACHTUI_PASSPHRASE"):
+        return os.environ["COACHTUI_PASSPHRASE"]
+    if cfg.passphrase:
+        return cfg.passphrase
+    if sys.stdin.isatty():
+        text = getpass.getpass("Trust passphrase: ")
+        if text:
+            return text
+    if needed:
+        raise CliError("a passphrase is needed: --passphrase-file, COACHTUI_PASSPHRASE or the config's "
+                       "passphrase (or --no-encrypt for a plain bundle)")
+    return None
+
+
+def register_cli(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="write a bundle of this laptop's data for another laptop")
+    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--site", metavar="NAME", help="only this site's staff and their records")
+    p.add_argument("--no-encrypt", action="store_true", help="write a plain (readable) bundle")
+    p.add_argument("--passphrase-file", metavar="FILE")
+    p.set_defaults(func=_export)
+
+    p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    p.add_argument("--passphrase-file", metavar="FILE")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("sync", help="swap bundles through a shared folder or USB stick")
+    p.add_argument("folder")
+    p.add_argument("--passphrase-file", metavar="FILE")
+    p.set_defaults(func=_sync)
+
+
+def _open(args):
+    from coachtui.cli import open_paths
+    from coachtui.config import load_config
+
+    paths = open_paths(args)
+    return paths, load_config(paths)
+
+
+def _export(args) -> int:
+    from coachtui.cli import CliError
+    from coachtui.sync import bundle
+
+    paths, cfg = _open(args)
+    secret = passphrase(args, cfg, needed=True)
+    try:
+        counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    kind = "plain" if secret is None else "encrypted"
+    print(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
+    return 0
+
+
+def _import(args) -> int:
+    from coachtui.cli import CliError
+    from coachtui.sync import merge
+
+    paths, cfg = _open(args)
+    secret = passphrase(args, cfg, needed=False)
+    for path in args.paths:
+        try:
+            preview = merge.merge(path, secret, commit=False)
+            print(preview.headline())
+            for line in preview.lines():
+                print(f"  {line}")
+            if preview.already_applied or args.dry_run:
+                continue
+            done = merge.merge(path, secret, commit=True, backups=paths.backups)
+            print(done.headline())
+        except UserError as exc:
+            raise CliError(str(exc)) from None
+    return 0
+
+
+def _sync(args) -> int:
+    from coachtui.cli import CliError
+    from coachtui.sync import folder
+
+    paths, cfg = _open(args)
+    secret = passphrase(args, cfg, needed=True)
+    try:
+        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    for s in report.imported:
+        print(s.headline())
+    for name, why in report.skipped:
+        print(f"skipped {name}: {why}")
+    print(f"wrote {report.written}")
+    return 0

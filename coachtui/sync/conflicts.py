@@ -1,0 +1,31 @@
+"""Conflicts: the losing versions of free-text fields, for the user to settle."""
+
+from __future__ import annotations
+
+from coachtui.errors import UserError
+from coachtui.store import write as w
+from coachtui.store.models import Conflict, model_for_table
+
+
+def open_conflicts() -> list[Conflict]:
+    return list(Conflict.select().where((Conflict.resolved == False) & (Conflict.deleted == False))  # noqa: E712
+                .order_by(Conflict.hlc))
+
+
+def current_value(c: Conflict) -> str:
+    model = model_for_table(c.table_name)
+    row = model.get_or_none(model.id == c.record_id) if model else None
+    return str(getattr(row, c.field_name, "") or "") if row else ""
+
+
+def resolve(conflict_id: str, value: str | None) -> None:
+    """Keep `value` (the winner, the loser or a merge of both); None keeps the
+    current one. Either way the conflict is settled, on every laptop it reaches."""
+    c = Conflict.get_or_none(Conflict.id == conflict_id)
+    if c is None:
+        raise UserError("that conflict is gone")
+    model = model_for_table(c.table_name)
+    with w.action("resolve conflict"):
+        if value is not None and model is not None and model.get_or_none(model.id == c.record_id):
+            w.write(model, c.record_id, **{c.field_name: value})
+        w.write(Conflict, c.id, resolved=True)

@@ -1,0 +1,275 @@
+"""Importing a bundle: verify it all, back up, then merge every row field by
+field in one transaction (or, for a preview, merge and roll back).
+
+Per field the higher clock wins, so any order of imports ends in the same
+database and importing twice changes nothing. A free-text field changed on two
+laptops while apart keeps the losing version as a Conflict for the user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from peewee import BooleanField, IntegerField
+
+from coachtui.framework import NAMESPACE
+from coachtui.store import db as store_db
+from coachtui.store import write as w
+from coachtui.store.models import Applied, Conflict, Purged, database, model_for_table
+from coachtui.sync.bundle import BundleError, Manifest, check_stamp, read
+
+BATCH = 1000
+KEEP_BACKUPS = 5
+
+
+@dataclass
+class Counts:
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class Summary:
+    path: str
+    manifest: Manifest | None = None
+    tables: dict[str, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    purged: int = 0
+    already_applied: bool = False
+    applied: bool = False
+
+    def total(self, attr: str) -> int:
+        return sum(getattr(c, attr) for c in self.tables.values())
+
+    def lines(self) -> list[str]:
+        out = []
+        for table, c in sorted(self.tables.items()):
+            if c.new or c.updated or c.deleted or c.conflicts or c.skipped:
+                out.append(f"{table:14} {c.new:6} new {c.updated:6} updated {c.unchanged:6} unchanged "
+                           f"{c.deleted:4} deleted {c.conflicts:3} conflicts")
+        if self.purged:
+            out.append(f"erased records: {self.purged}")
+        return out
+
+    def headline(self) -> str:
+        verb = "applied" if self.applied else "would apply"
+        who = f" from {self.manifest.device_name or self.manifest.device}" if self.manifest else ""
+        if self.already_applied:
+            return f"{Path(self.path).name}{who}: already imported here; nothing to do"
+        return (f"{Path(self.path).name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
+                f"{self.total('unchanged')} unchanged, {self.total('deleted')} deleted, "
+                f"{self.total('conflicts')} conflicts")
+
+
+def verify(path: str | Path, passphrase: str | None) -> tuple[Manifest, str]:
+    """A full pass over the bundle before anything changes. Returns its
+    manifest and the newest clock stamp it carries."""
+    name = Path(path).name
+    manifest = None
+    newest = ""
+    for obj in read(path, passphrase):
+        kind = obj["type"]
+        if kind == "manifest":
+            manifest = Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
+                                obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
+        elif kind == "row":
+            model = model_for_table(obj.get("table", ""))
+            if model is None:
+                raise BundleError(f"{name} has rows for an unknown table {obj.get('table')!r}")
+            if not isinstance(obj.get("id"), str) or not isinstance(obj.get("values"), dict) \
+                    or not isinstance(obj.get("clocks"), dict):
+                raise BundleError(f"{name} is damaged (a row is malformed)")
+            allowed = set(model.content_fields())
+            if set(obj["values"]) - allowed:
+                raise BundleError(f"{name} has fields this coachtui does not know in {obj['table']}")
+            for f, stamp in obj["clocks"].items():
+                if f == "_base":
+                    continue
+                newest = max(newest, check_stamp(stamp, name))
+        elif kind == "purged":
+            newest = max(newest, check_stamp(obj.get("stamp"), name))
+    assert manifest is not None
+    return manifest, newest
+
+
+def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
+    """Was `newer` made on top of the version stamped `older_stamp`?"""
+    if not older_stamp:
+        return True
+    if newer_stamp.rsplit("-", 1)[-1] == older_stamp.rsplit("-", 1)[-1]:
+        return True  # one laptop's edits are made one after another
+    return newer.get("_base", {}).get(f) == older_stamp
+
+
+def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
+    cid = uuid.uuid5(NAMESPACE, f"conflict:{table}:{row_id}:{f}:{stamp}").hex
+    if Conflict.get_or_none(Conflict.id == cid) is None:
+        w.write(Conflict, cid, table_name=table, record_id=row_id, field_name=f, value=str(value or ""), stamp=stamp,
+                winner_stamp=winner, resolved=False)
+
+
+def _db_value(model, f: str, value):
+    fld = model._meta.fields[f]
+    if isinstance(fld, BooleanField):
+        if not isinstance(value, bool):
+            raise BundleError("a bundle row has a wrong value type")
+        return int(value)
+    if isinstance(fld, IntegerField):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise BundleError("a bundle row has a wrong value type")
+        return value
+    if value is not None and not isinstance(value, str):
+        raise BundleError("a bundle row has a wrong value type")
+    return value
+
+
+def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> None:
+    fields = model.content_fields()
+    cols = [model._meta.fields[f].column_name for f in fields]
+    table = model._meta.table_name
+    ids = [r["id"] for r in rows]
+    local = {}
+    select = 'SELECT id, clocks, {} FROM "{}" WHERE id IN ({})'.format(
+        ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(ids)))
+    for rec in database.execute_sql(select, ids).fetchall():
+        local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:])))
+    inserts, updates = [], []
+    has_private = "private" in fields
+    bool_fields = {f for f in fields if isinstance(model._meta.fields[f], BooleanField)}
+    for r in rows:
+        rid = r["id"]
+        if rid in purged:
+            counts.skipped += 1
+            continue
+        inc_vals, inc_clocks = r["values"], r["clocks"]
+        if rid not in local:
+            values = {}
+            for f in fields:
+                d = model._meta.fields[f].default
+                values[f] = _db_value(model, f, inc_vals[f]) if f in inc_vals else (d() if callable(d) else d)
+                if f in bool_fields and isinstance(values[f], bool):
+                    values[f] = int(values[f])
+            stamps = [s for k, s in inc_clocks.items() if k != "_base"]
+            inserts.append([rid, json.dumps(inc_clocks, sort_keys=True), max(stamps, default="")]
+                           + [values[f] for f in fields])
+            local[rid] = (inc_clocks, values)  # a row repeated in one bundle merges with itself
+            counts.new += 1
+            continue
+        loc_clocks, loc_vals = local[rid]
+        if has_private and loc_vals.get("private"):
+            counts.skipped += 1  # a private row here is never overwritten from outside
+            continue
+        changed = False
+        was_deleted = bool(loc_vals.get("deleted"))
+        for f in fields:
+            si = inc_clocks.get(f)
+            if si is None or f not in inc_vals:
+                continue
+            sl = loc_clocks.get(f, "")
+            vi = _db_value(model, f, inc_vals[f])
+            vl = loc_vals[f]
+            if f in bool_fields:
+                vl = int(bool(vl))
+            if si > sl:
+                if f in model.FREE_TEXT and vi != vl and sl and not _descends(inc_clocks, sl, f, si):
+                    _conflict(table, rid, f, vl, sl, si)
+                    counts.conflicts += 1
+                loc_vals[f] = vi
+                loc_clocks[f] = si
+                if f in model.FREE_TEXT:
+                    base = inc_clocks.get("_base", {}).get(f)
+                    if base is not None:
+                        loc_clocks.setdefault("_base", {})[f] = base
+                    else:
+                        loc_clocks.get("_base", {}).pop(f, None)
+                changed = True
+            elif si < sl and f in model.FREE_TEXT and vi != vl and not _descends(loc_clocks, si, f, sl):
+                _conflict(table, rid, f, vi, si, sl)
+                counts.conflicts += 1
+        if changed:
+            stamps = [s for k, s in loc_clocks.items() if k != "_base"]
+            updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps)]
+                           + [int(loc_vals[f]) if f in bool_fields else loc_vals[f] for f in fields] + [rid])
+            if loc_vals.get("deleted") and not was_deleted:
+                counts.deleted += 1
+            else:
+                counts.updated += 1
+        else:
+            counts.unchanged += 1
+    conn = database.connection()
+    if inserts:
+        conn.executemany('INSERT INTO "{}" (id, clocks, hlc, {}) VALUES ({})'.format(
+            table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * (3 + len(cols)))), inserts)
+    if updates:
+        conn.executemany('UPDATE "{}" SET clocks = ?, hlc = ?, {} WHERE id = ?'.format(
+            table, ", ".join(f'"{c}" = ?' for c in cols)), updates)
+
+
+def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None) -> Summary:
+    """Verify, then merge the bundle. With commit=False nothing changes (a preview)."""
+    summary = Summary(str(path))
+    manifest, newest = verify(path, passphrase)
+    summary.manifest = manifest
+    if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
+        summary.already_applied = True
+        return summary
+    if commit and backups is not None:
+        backup(backups)
+    purged = {r[0] for r in database.execute_sql("SELECT id FROM purged")}
+    # The write path's undo history must not record merged rows (conflicts included).
+    w._open_action.append(w._Action("import"))
+    try:
+        with database.atomic("IMMEDIATE") as txn:
+            pending: dict = defaultdict(list)
+            for obj in read(path, passphrase):
+                kind = obj["type"]
+                if kind == "row":
+                    model = model_for_table(obj["table"])
+                    pending[model].append(obj)
+                    if len(pending[model]) >= BATCH:
+                        _apply_batch(model, pending.pop(model), purged, summary.tables[obj["table"]])
+                elif kind == "purged":
+                    rid = obj["id"]
+                    model = model_for_table(obj.get("table", ""))
+                    if model is not None:
+                        if model in pending:
+                            _apply_batch(model, pending.pop(model), purged, summary.tables[obj["table"]])
+                        model.delete().where(model.id == rid).execute()
+                    if rid not in purged:
+                        Purged.insert(id=rid, table=obj.get("table", ""), stamp=obj["stamp"]).on_conflict_ignore()\
+                            .execute()
+                        purged.add(rid)
+                        summary.purged += 1
+            for model, rows in pending.items():
+                _apply_batch(model, rows, purged, summary.tables[model._meta.table_name])
+            if newest:
+                store_db.observe(newest)
+            Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
+                           applied_at=dt.datetime.now().isoformat(timespec="seconds"),
+                           summary=summary.headline()).on_conflict_ignore().execute()
+            if not commit:
+                txn.rollback()
+    finally:
+        w._open_action.pop()
+    summary.applied = commit
+    return summary
+
+
+def backup(folder: Path) -> Path:
+    """VACUUM INTO a dated copy; keep the newest few."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    target = folder / f"coachtui-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.db"
+    database.execute_sql("VACUUM INTO ?", (str(target),))
+    target.chmod(0o600)
+    old = sorted(folder.glob("coachtui-*.db"))
+    for p in old[:-KEEP_BACKUPS]:
+        p.unlink(missing_ok=True)
+    return target

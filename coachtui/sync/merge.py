@@ -19,7 +19,7 @@ from peewee import BooleanField, IntegerField
 
 from coachtui.framework import NAMESPACE
 from coachtui.store import db as store_db
-from coachtui.store import write as w
+from coachtui.store import write as w  # noqa: F401  (undo guard)
 from coachtui.store.models import Applied, Conflict, Purged, database, model_for_table
 from coachtui.sync.bundle import BundleError, Manifest, check_stamp, read
 
@@ -110,10 +110,15 @@ def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
 
 
 def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
+    """Record the losing version. Every laptop that meets this clash makes the
+    very same row (id from what lost, every field stamped with the winner's
+    clock), so conflict rows converge like everything else."""
     cid = uuid.uuid5(NAMESPACE, f"conflict:{table}:{row_id}:{f}:{stamp}").hex
     if Conflict.get_or_none(Conflict.id == cid) is None:
-        w.write(Conflict, cid, table_name=table, record_id=row_id, field_name=f, value=str(value or ""), stamp=stamp,
-                winner_stamp=winner, resolved=False)
+        fields = Conflict.content_fields()
+        Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, winner), sort_keys=True), hlc=winner,
+                        deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
+                        stamp=stamp, winner_stamp=winner, resolved=False).execute()
 
 
 def _db_value(model, f: str, value):

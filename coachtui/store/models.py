@@ -274,7 +274,7 @@ class Conflict(Replicated):
     field_name = TextField()
     value = TextField(default="")
     stamp = TextField(default="")  # the losing version's clock
-    winner_stamp = TextField(default="")
+    winner_stamp = TextField(default="")  # unused: who beats a loser differs by laptop
     resolved = BooleanField(default=False)
 
 

@@ -110,15 +110,15 @@ def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
 
 
 def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
-    """Record the losing version. Every laptop that meets this clash makes the
-    very same row (id from what lost, every field stamped with the winner's
-    clock), so conflict rows converge like everything else."""
+    """Record the losing version. Every laptop that meets this loser makes the
+    very same row, whoever beat it there: the id and every field's clock come
+    from the losing version alone. So conflict rows converge like the rest."""
     cid = uuid.uuid5(NAMESPACE, f"conflict:{table}:{row_id}:{f}:{stamp}").hex
     if Conflict.get_or_none(Conflict.id == cid) is None:
         fields = Conflict.content_fields()
-        Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, winner), sort_keys=True), hlc=winner,
+        Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, stamp), sort_keys=True), hlc=stamp,
                         deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
-                        stamp=stamp, winner_stamp=winner, resolved=False).execute()
+                        stamp=stamp, winner_stamp="", resolved=False).execute()
 
 
 def _db_value(model, f: str, value):

@@ -1,0 +1,97 @@
+"""An import killed half-way leaves the database exactly as before; another
+copy of coachtui writing during an import neither corrupts nor locks up."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+from coachtui import demo
+from coachtui.store.db import close_store, open_store
+from coachtui.store.models import Staff, database
+from coachtui.sync import bundle
+
+SLOW_IMPORT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from coachtui.store.db import open_store
+    from coachtui.sync import merge
+    open_store(Path(sys.argv[1]))
+    real = merge._apply_batch
+    def slow(*a, **k):
+        real(*a, **k)
+        print("batch", flush=True)
+        time.sleep(0.2)   # widen the window in which we get killed
+    merge._apply_batch = slow
+    merge.merge(sys.argv[2], None, commit=True)
+    print("done", flush=True)
+    """
+)
+
+
+def snapshot():
+    rows = database.execute_sql("SELECT id, clocks FROM staff ORDER BY id").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest(), len(rows)
+
+
+def make_bundle(tmp_path, n):
+    open_store(tmp_path / "src" / "c.db")
+    demo.fill(n, seed=9)
+    out = tmp_path / "big.ctb"
+    bundle.export(out, None)
+    close_store()
+    return out
+
+
+def test_killed_import_leaves_database_unchanged(tmp_path):
+    out = make_bundle(tmp_path, 3000)
+    target = tmp_path / "dst" / "c.db"
+    open_store(target)
+    demo.fill(20, seed=1)
+    before = snapshot()
+    close_store()
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_IMPORT, str(target), str(out)], stdout=subprocess.PIPE,
+                            text=True)
+    assert proc.stdout.readline().strip() == "batch"  # it is mid-apply
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+    open_store(target)
+    try:
+        assert snapshot() == before
+        assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        close_store()
+
+
+def test_writes_from_another_copy_during_an_import(tmp_path):
+    out = make_bundle(tmp_path, 3000)
+    target = tmp_path / "dst" / "coachtui.db"
+    open_store(target)
+    close_store()
+    importer = subprocess.Popen([sys.executable, "-m", "coachtui", "import", str(out), "--data-dir",
+                                 str(target.parent)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    writer_code = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from coachtui.store.db import open_store
+        from coachtui import staff
+        open_store(Path({str(target)!r}))
+        for i in range(40):
+            staff.save(name=f"Written meanwhile {{i}}")
+        """
+    )
+    writer = subprocess.run([sys.executable, "-c", writer_code], capture_output=True, text=True, timeout=120)
+    o, e = importer.communicate(timeout=120)
+    assert importer.returncode == 0, e
+    assert writer.returncode == 0, writer.stderr
+    open_store(target)
+    try:
+        assert Staff.select().where(Staff.name.startswith("Written meanwhile")).count() == 40
+        assert Staff.select().count() == 3040
+        assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        close_store()

@@ -1,5 +1,6 @@
-"""Importing a bundle: verify it all, back up, then merge every row field by
-field in one transaction (or, for a preview, merge and roll back).
+"""Importing a bundle: back up, then merge every row field by field in one
+transaction that checks every line as it streams (or, for a preview, merge
+and roll back). A bad line anywhere rolls everything back.
 
 Per field the higher clock wins, so any order of imports ends in the same
 database and importing twice changes nothing. A free-text field changed on two
@@ -21,7 +22,7 @@ from coachtui.framework import NAMESPACE
 from coachtui.store import db as store_db
 from coachtui.store import write as w  # noqa: F401  (undo guard)
 from coachtui.store.models import Applied, Conflict, Purged, database, model_for_table
-from coachtui.sync.bundle import BundleError, Manifest, check_stamp, read
+from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
 
 BATCH = 1000
 KEEP_BACKUPS = 5
@@ -69,35 +70,35 @@ class Summary:
                 f"{self.total('conflicts')} conflicts")
 
 
-def verify(path: str | Path, passphrase: str | None) -> tuple[Manifest, str]:
-    """A full pass over the bundle before anything changes. Returns its
-    manifest and the newest clock stamp it carries."""
-    name = Path(path).name
-    manifest = None
-    newest = ""
-    for obj in read(path, passphrase):
-        kind = obj["type"]
-        if kind == "manifest":
-            manifest = Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
-                                obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
-        elif kind == "row":
-            model = model_for_table(obj.get("table", ""))
-            if model is None:
-                raise BundleError(f"{name} has rows for an unknown table {obj.get('table')!r}")
-            if not isinstance(obj.get("id"), str) or not isinstance(obj.get("values"), dict) \
-                    or not isinstance(obj.get("clocks"), dict):
-                raise BundleError(f"{name} is damaged (a row is malformed)")
-            allowed = set(model.content_fields())
-            if set(obj["values"]) - allowed:
-                raise BundleError(f"{name} has fields this coachtui does not know in {obj['table']}")
-            for f, stamp in obj["clocks"].items():
-                if f == "_base":
-                    continue
-                newest = max(newest, check_stamp(stamp, name))
-        elif kind == "purged":
-            newest = max(newest, check_stamp(obj.get("stamp"), name))
-    assert manifest is not None
-    return manifest, newest
+class _Checker:
+    """Checks each line as it streams past, inside the import's transaction:
+    any problem raises, the transaction rolls back, and nothing has changed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.newest = ""
+        self.allowed: dict = {}
+
+    def row(self, obj: dict):
+        model = model_for_table(obj.get("table", ""))
+        if model is None:
+            raise BundleError(f"{self.name} has rows for an unknown table {obj.get('table')!r}")
+        if not isinstance(obj.get("id"), str) or not isinstance(obj.get("values"), dict) \
+                or not isinstance(obj.get("clocks"), dict):
+            raise BundleError(f"{self.name} is damaged (a row is malformed)")
+        allowed = self.allowed.get(model)
+        if allowed is None:
+            allowed = self.allowed[model] = frozenset(model.content_fields())
+        if not allowed.issuperset(obj["values"]):
+            raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
+        row_newest = newest_stamp(obj["clocks"], self.name)
+        if row_newest > self.newest:
+            self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
+        return model
+
+    def stamp(self, stamp) -> None:
+        stamp = check_stamp(stamp, self.name)
+        self.newest = max(self.newest, stamp)
 
 
 def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
@@ -172,6 +173,9 @@ def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> N
         if has_private and loc_vals.get("private"):
             counts.skipped += 1  # a private row here is never overwritten from outside
             continue
+        if inc_clocks == loc_clocks:
+            counts.unchanged += 1  # the same version: nothing to compare field by field
+            continue
         changed = False
         was_deleted = bool(loc_vals.get("deleted"))
         for f in fields:
@@ -219,17 +223,20 @@ def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> N
 
 
 def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None) -> Summary:
-    """Verify, then merge the bundle. With commit=False nothing changes (a preview)."""
+    """Merge the bundle in one transaction, checking every line as it goes
+    (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
+    or commit=False (a preview), rolls it all back: nothing changes."""
     summary = Summary(str(path))
-    manifest, newest = verify(path, passphrase)
+    manifest = manifest_of(path, passphrase)
     summary.manifest = manifest
     if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
         summary.already_applied = True
         return summary
     if commit and backups is not None:
         backup(backups)
+    check = _Checker(Path(path).name)
     purged = {r[0] for r in database.execute_sql("SELECT id FROM purged")}
-    # The write path's undo history must not record merged rows (conflicts included).
+    # The write path's undo history must not record merged rows.
     w._open_action.append(w._Action("import"))
     try:
         with database.atomic("IMMEDIATE") as txn:
@@ -237,13 +244,16 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
             for obj in read(path, passphrase):
                 kind = obj["type"]
                 if kind == "row":
-                    model = model_for_table(obj["table"])
+                    model = check.row(obj)
                     pending[model].append(obj)
                     if len(pending[model]) >= BATCH:
                         _apply_batch(model, pending.pop(model), purged, summary.tables[obj["table"]])
                 elif kind == "purged":
-                    rid = obj["id"]
+                    check.stamp(obj.get("stamp"))
+                    rid = obj.get("id")
                     model = model_for_table(obj.get("table", ""))
+                    if not isinstance(rid, str):
+                        raise BundleError(f"{check.name} is damaged (a tombstone is malformed)")
                     if model is not None:
                         if model in pending:
                             _apply_batch(model, pending.pop(model), purged, summary.tables[obj["table"]])
@@ -253,10 +263,13 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                             .execute()
                         purged.add(rid)
                         summary.purged += 1
-            for model, rows in pending.items():
-                _apply_batch(model, rows, purged, summary.tables[model._meta.table_name])
-            if newest:
-                store_db.observe(newest)
+                elif kind == "trailer":
+                    # read() has checked the digest and counts: flush what is left.
+                    for model, rows in pending.items():
+                        _apply_batch(model, rows, purged, summary.tables[model._meta.table_name])
+                    pending.clear()
+            if check.newest:
+                store_db.observe(check.newest)
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
                            applied_at=dt.datetime.now().isoformat(timespec="seconds"),
                            summary=summary.headline()).on_conflict_ignore().execute()

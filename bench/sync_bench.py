@@ -1,0 +1,127 @@
+"""Sync speed and memory, as ratios against raw sqlite3 in the same run.
+
+    uv run python bench/sync_bench.py [--records 100000]
+
+- export N records (plain body) vs raw sqlite3 SELECT + json.dumps of each row: target <= 2x
+- import N new records into an empty database vs json.loads of each line +
+  sqlite3.executemany of the same rows in one transaction: target <= 2x
+- re-import the same bundle (nothing changes): target <= 1x that baseline
+- peak memory (max RSS of a child process) importing the bundle: target < 200 MB
+Encryption is measured too (the default), but the targets are on plain bundles:
+the cost under test is the write path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CHILD_IMPORT = """
+import resource, sys
+from pathlib import Path
+from coachtui.store.db import open_store
+from coachtui.sync import merge
+open_store(Path(sys.argv[1]))
+merge.merge(sys.argv[2], sys.argv[3] or None, commit=True)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=100_000)
+    args = parser.parse_args()
+    n = args.records
+    from coachtui.store import write
+    from coachtui.store.db import close_store, open_store
+    from coachtui.store.models import Staff
+    from coachtui.sync import bundle, merge
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        src = tmp / "src.db"
+        open_store(src)
+        write.insert_new(Staff, [{"name": f"Person {i}", "email": f"p{i}@school.example", "team": "Maths",
+                                  "roles": "teacher", "support": "support"} for i in range(n)])
+        close_store()
+
+        # Export: baseline is raw sqlite3 + json.dumps of the same rows.
+        def raw_export():
+            con = sqlite3.connect(src)
+            cur = con.execute("SELECT * FROM staff")
+            names = [d[0] for d in cur.description]
+            with open(tmp / "raw.jsonl", "w") as f:
+                for row in cur:
+                    f.write(json.dumps(dict(zip(names, row))) + "\n")
+            con.close()
+
+        t_raw_export, _ = timed(raw_export)
+        open_store(src)
+        plain = tmp / "plain.ctb"
+        t_export, _ = timed(lambda: bundle.export(plain, None))
+        secret = tmp / "secret.ctb"
+        t_export_enc, _ = timed(lambda: bundle.export(secret, "bench passphrase"))
+        close_store()
+
+        # Import: baseline is json.loads of each line + one executemany.
+        def raw_import():
+            con = sqlite3.connect(tmp / "raw.db")
+            con.execute("CREATE TABLE staff (id TEXT PRIMARY KEY, clocks TEXT, hlc TEXT, deleted INT, name TEXT, "
+                        "email TEXT, roles TEXT, site_id TEXT, team TEXT, support TEXT, coach_id TEXT, "
+                        "archived INT, external_id TEXT)")
+            rows = []
+            with open(plain, "rb") as f:
+                for line in f:
+                    obj = json.loads(line)
+                    if obj.get("type") == "row" and obj["table"] == "staff":
+                        v = obj["values"]
+                        rows.append((obj["id"], json.dumps(obj["clocks"]), "", v["deleted"], v["name"], v["email"],
+                                     v["roles"], v["site_id"], v["team"], v["support"], v["coach_id"],
+                                     v["archived"], v["external_id"]))
+            with con:
+                con.executemany("INSERT INTO staff VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+            con.close()
+
+        t_raw_import, _ = timed(raw_import)
+        dst = tmp / "dst.db"
+        open_store(dst)
+        t_import, summary = timed(lambda: merge.merge(plain, None, commit=True))
+        from coachtui.store.models import database
+
+        database.execute_sql("DELETE FROM applied")  # make it look new, so it is merged row by row again
+        t_reimport, again = timed(lambda: merge.merge(plain, None, commit=True))
+        close_store()
+        assert summary.tables["staff"].new == n and again.tables["staff"].unchanged == n
+
+        mem_db = tmp / "mem.db"
+        out = subprocess.run([sys.executable, "-c", CHILD_IMPORT, str(mem_db), str(secret), "bench passphrase"],
+                             capture_output=True, text=True, check=True)
+        peak_mb = int(out.stdout.strip().splitlines()[-1])
+        size_mb = secret.stat().st_size / 1e6
+
+    print(f"{n} records (bundle {size_mb:.0f} MB encrypted)")
+    print(f"export     {t_export:6.2f} s  raw {t_raw_export:6.2f} s  ratio {t_export / t_raw_export:4.2f}x "
+          f"(target <= 2x)   encrypted {t_export_enc:6.2f} s")
+    print(f"import     {t_import:6.2f} s  raw {t_raw_import:6.2f} s  ratio {t_import / t_raw_import:4.2f}x "
+          f"(target <= 2x)")
+    print(f"re-import  {t_reimport:6.2f} s  raw {t_raw_import:6.2f} s  ratio {t_reimport / t_raw_import:4.2f}x "
+          f"(target <= 1x)")
+    print(f"peak memory importing (encrypted, child process): {peak_mb} MB (target < 200 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

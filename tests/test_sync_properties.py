@@ -39,7 +39,7 @@ def state():
     return rows, purged
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ops=st.lists(op, max_size=25))
 def test_replicas_converge(tmp_path_factory, ops):
     tmp = tmp_path_factory.mktemp("conv")
@@ -80,8 +80,9 @@ def test_replicas_converge(tmp_path_factory, ops):
             open_store(paths[x])
             merge.merge(out, None, commit=True)
         close_store()
-    # Everyone hears from everyone: a -> b -> c -> a -> b.
-    for src, dst in [("a", "b"), ("b", "c"), ("c", "a"), ("a", "b")]:
+    # Everyone hears from everyone, twice round the ring: conflicts found on
+    # the first round travel on the second.
+    for src, dst in [("a", "b"), ("b", "c"), ("c", "a")] * 2 + [("a", "b")]:
         counter += 1
         out = tmp / f"{counter}.ctb"
         open_store(paths[src])

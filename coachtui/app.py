@@ -52,10 +52,17 @@ def _roster():
     return RosterScreen()
 
 
+def _sync():
+    from coachtui.screens.sync import SyncScreen
+
+    return SyncScreen()
+
+
 # The app's places, each with its own screen stack (Textual modes), reached by
 # F-keys and the command palette: (mode, key, title, factory).
 PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
     ("roster", "f2", "Staff roster", _roster),
+    ("sync", "f5", "Sync", _sync),
 ]
 
 

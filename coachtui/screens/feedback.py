@@ -41,8 +41,8 @@ laptop in a sync bundle.
 """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("ctrl+g", "prompts", "Prompts"),
-        Binding("ctrl+e", "export", "Export"),
+        Binding("ctrl+g", "prompts", "Prompts", priority=True),
+        Binding("ctrl+e", "export", "Export", priority=True),
         Binding("ctrl+y", "copy", "Copy", show=False),
         Binding("escape", "close", "Close"),
     ]

@@ -1,0 +1,206 @@
+"""Sync from the app: export a bundle, import one (preview first), swap
+through a shared folder, and settle conflicts. Work runs in a thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+
+from coachtui.errors import UserError
+from coachtui.screens.common import guarded
+from coachtui.screens.table import Column, RowTable
+from coachtui.store.db import device_id
+from coachtui.sync import bundle, conflicts, folder, merge
+
+CONFLICT_COLUMNS = [Column("where", "Record", 14), Column("field", "Field", 10),
+                    Column("theirs", "Other version (kept aside)", 20, weight=1),
+                    Column("ours", "Current version", 20, weight=1)]
+
+
+class SyncScreen(Screen):
+    HELP = """\
+Sync with other laptops
+
+Bundles are files you carry on a USB stick or leave in a shared folder.
+They are encrypted with the trust's passphrase (set it in config.toml as
+passphrase = "...", or type it here). Private notes never leave this laptop.
+
+  Ctrl+E   export: write this laptop's data to the file in "Path"
+  Ctrl+O   import: preview the bundle in "Path" (nothing changes yet)
+  Ctrl+S   apply the previewed import (a backup is taken first)
+  Ctrl+F   sync folder: "Path" is a shared folder or USB stick; write our
+           bundle there and import every other laptop's
+  Enter    on a conflict: settle it (keep one version, or merge them)
+
+A conflict is a note or feedback field changed on two laptops while apart:
+the newer version is in place everywhere, the other is kept here for you.
+"""
+    BINDINGS = [
+        Binding("ctrl+e", "export", "Export", priority=True),
+        Binding("ctrl+o", "preview", "Import", priority=True),
+        Binding("ctrl+s", "apply", "Apply import", priority=True),
+        Binding("ctrl+f", "sync_folder", "Sync folder", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.previewed: str | None = None
+        self.table = RowTable(CONFLICT_COLUMNS, self._cells, empty_text="No conflicts.", id="conflicts")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="sync-form"):
+            with Grid(classes="form-grid"):
+                yield Label("Path")
+                yield Input(placeholder="bundle file (.ctb) or shared folder", id="sync-path", compact=True)
+                yield Label("Passphrase")
+                yield Input(placeholder="(from the config if set there)", id="sync-pass", password=True,
+                            compact=True)
+            yield Static("", id="sync-status", markup=False)
+        yield Static("Conflicts to settle", classes="form-title", id="conflicts-title")
+        yield self.table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Sync"
+        name = self.app.config.device_name or "(no name: set it with F9)"
+        self._status(f"This laptop: {name} · device {device_id()}")
+        self.refresh_data()
+        self.query_one("#sync-path", Input).focus()
+
+    def _cells(self, c) -> list[str]:
+        return [c.table_name, c.field_name, c.value, conflicts.current_value(c)]
+
+    def refresh_data(self) -> None:
+        self.table.set_rows(conflicts.open_conflicts(), keep=lambda c: c.id)
+
+    def _status(self, text: str, error: bool = False) -> None:
+        s = self.query_one("#sync-status", Static)
+        s.update(Text(text))
+        s.set_class(error, "error")
+
+    def _inputs(self) -> tuple[str, str | None]:
+        path = self.query_one("#sync-path", Input).value.strip()
+        secret = self.query_one("#sync-pass", Input).value or self.app.config.passphrase or None
+        if not path:
+            raise UserError("type a file or folder in Path first")
+        return str(Path(path).expanduser()), secret
+
+    @guarded
+    def action_export(self) -> None:
+        path, secret = self._inputs()
+        if secret is None:
+            raise UserError("a passphrase is needed to export (bundles are encrypted)")
+        self._status("Exporting…")
+        self._run("export", path, secret)
+
+    @guarded
+    def action_preview(self) -> None:
+        path, secret = self._inputs()
+        self.previewed = None
+        self._status("Reading the bundle…")
+        self._run("preview", path, secret)
+
+    @guarded
+    def action_apply(self) -> None:
+        if not self.previewed:
+            raise UserError("preview a bundle first (Ctrl+O)")
+        _, secret = self._inputs()
+        self._status("Importing…")
+        self._run("apply", self.previewed, secret)
+
+    @guarded
+    def action_sync_folder(self) -> None:
+        path, secret = self._inputs()
+        if secret is None:
+            raise UserError("a passphrase is needed to sync (bundles are encrypted)")
+        self._status("Syncing with the folder…")
+        self._run("folder", path, secret)
+
+    @work(thread=True, exclusive=True, group="sync")
+    def _run(self, what: str, path: str, secret: str | None) -> None:
+        paths = self.app.ctx.paths
+        try:
+            if what == "export":
+                counts = bundle.export(path, secret, device_name=self.app.config.device_name)
+                text = f"✓ Wrote {path}: {counts['rows']} records, encrypted."
+            elif what == "preview":
+                s = merge.merge(path, secret, commit=False)
+                text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")
+                if not s.already_applied:
+                    text += "\nCtrl+S applies it (a backup is taken first)."
+                    self.previewed = path
+            elif what == "apply":
+                s = merge.merge(path, secret, commit=True, backups=paths.backups)
+                self.previewed = None
+                text = "✓ " + s.headline()
+            else:
+                r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
+                lines = [s.headline() for s in r.imported] + [f"skipped {n}: {why}" for n, why in r.skipped]
+                text = "✓ Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
+        except UserError as exc:
+            self.app.call_from_thread(self._status, f"✗ {exc}", True)
+            return
+        self.app.call_from_thread(self._done, text)
+
+    def _done(self, text: str) -> None:
+        self._status(text)
+        self.app.refresh_screens()
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
+        self.app.push_screen(ResolveConflict(event.row), lambda done: done and self.refresh_data())
+
+
+class ResolveConflict(ModalScreen[bool]):
+    HELP = """\
+Settle a conflict
+
+Two laptops changed this text while apart. Edit the box to the version you
+want (it starts as the current one, with the other below it), then Ctrl+S.
+  Ctrl+K  keep the current version as it is
+  Ctrl+O  take the other version instead
+  Esc     decide later
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save this", priority=True),
+        Binding("ctrl+k", "keep", "Keep current"),
+        Binding("ctrl+o", "other", "Take other"),
+        Binding("escape", "cancel", "Later"),
+    ]
+
+    def __init__(self, conflict) -> None:
+        super().__init__()
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        current = conflicts.current_value(self.conflict)
+        with Vertical(id="form"):
+            yield Static(Text(f"{self.conflict.table_name} · {self.conflict.field_name}"), classes="form-title")
+            yield Label("Current version (edit to merge both):")
+            yield TextArea(current + "\n\n" + self.conflict.value, id="resolve-text", soft_wrap=True)
+            yield Static(Text(f"Other version: {self.conflict.value}"), classes="hint")
+
+    @guarded
+    def action_save(self) -> None:
+        conflicts.resolve(self.conflict.id, self.query_one("#resolve-text", TextArea).text.strip())
+        self.dismiss(True)
+
+    @guarded
+    def action_keep(self) -> None:
+        conflicts.resolve(self.conflict.id, None)
+        self.dismiss(True)
+
+    @guarded
+    def action_other(self) -> None:
+        conflicts.resolve(self.conflict.id, self.conflict.value)
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

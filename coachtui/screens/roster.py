@@ -223,9 +223,12 @@ teachers than the limit in the config (coach_load_limit, default 10).
             rows = [r for r in rows if key(r)] + [r for r in rows if not key(r)]
         return rows
 
-    @property
-    def selected(self) -> staff.RosterRow | None:
-        return self.table.current_row
+    def _selected(self) -> staff.RosterRow | None:
+        """The row under the cursor, or None after telling the user."""
+        row = self.table.current_row
+        if row is None:
+            self.notify("Nobody selected.", severity="warning")
+        return row
 
     # --- events ---------------------------------------------------------------
 
@@ -287,9 +290,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_edit(self) -> None:
         from coachtui.screens.staff_form import StaffForm
 
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(StaffForm(row.id), self._after_edit)
 
@@ -304,9 +306,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_coach(self) -> None:
         from coachtui.screens.coach_picker import CoachPicker
 
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(CoachPicker(row), self._after_coach)
 
@@ -321,9 +322,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
 
     @guarded
     def action_archive(self) -> None:
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         try:
             if row.archived:
@@ -339,9 +339,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_join(self) -> None:
         from coachtui.screens.join_setup import JoinSetup
 
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(JoinSetup(row.id), self._after_setup)
 
@@ -354,18 +353,16 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_history(self) -> None:
         from coachtui.screens.history import HistoryScreen
 
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(HistoryScreen(row.id))
 
     def action_focus_areas(self) -> None:
         from coachtui.screens.focus_areas import FocusAreas
 
-        row = self.selected
+        row = self._selected()
         if row is None:
-            self.notify("Nobody selected.", severity="warning")
             return
         self.app.push_screen(FocusAreas(row.id, row.name))
 

@@ -53,7 +53,7 @@ class RowTable(ScrollView, can_focus=True):
 
     cursor = reactive(0, always_update=True, repaint=False)
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
         def __init__(self, table: "RowTable", row: Any) -> None:
             super().__init__()
             self.table = table
@@ -63,25 +63,18 @@ class RowTable(ScrollView, can_focus=True):
         def control(self) -> "RowTable":
             return self.table
 
-    class Selected(Message):
-        def __init__(self, table: "RowTable", row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.row = row
+    class Highlighted(_RowMessage):
+        """The cursor moved onto `row`."""
+
+    class Selected(_RowMessage):
+        """Enter or a double click on `row`."""
+
+    class HeaderClicked(_RowMessage):
+        """A column title was clicked: `row` is the column's key."""
 
         @property
-        def control(self) -> "RowTable":
-            return self.table
-
-    class HeaderClicked(Message):
-        def __init__(self, table: "RowTable", key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.key = key
-
-        @property
-        def control(self) -> "RowTable":
-            return self.table
+        def key(self) -> str:
+            return self.row
 
     def __init__(
         self,

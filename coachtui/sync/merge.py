@@ -91,7 +91,7 @@ class _Checker:
             allowed = self.allowed[model] = frozenset(model.content_fields())
         if not allowed.issuperset(obj["values"]):
             raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
-        row_newest = newest_stamp(obj["clocks"], self.name)
+        row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
             self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
         return model
@@ -122,19 +122,34 @@ def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -
                         stamp=stamp, winner_stamp="", resolved=False).execute()
 
 
-def _db_value(model, f: str, value):
-    fld = model._meta.fields[f]
-    if isinstance(fld, BooleanField):
-        if not isinstance(value, bool):
-            raise BundleError("a bundle row has a wrong value type")
-        return int(value)
-    if isinstance(fld, IntegerField):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
-            raise BundleError("a bundle row has a wrong value type")
+_KINDS: dict = {}
+
+
+def _kinds(model) -> list[tuple[str, str, object]]:
+    """(field, "b"ool | "i"nt | "t"ext, default) for each content field, cached."""
+    kinds = _KINDS.get(model)
+    if kinds is None:
+        kinds = []
+        for f in model.content_fields():
+            fld = model._meta.fields[f]
+            kind = "b" if isinstance(fld, BooleanField) else "i" if isinstance(fld, IntegerField) else "t"
+            d = fld.default
+            kinds.append((f, kind, d() if callable(d) else d))
+        _KINDS[model] = kinds
+    return kinds
+
+
+def _db_value(kind: str, value):
+    """Check a bundle value's type against the column and convert it for SQLite."""
+    if kind == "t":
+        if value is None or type(value) is str:
+            return value
+    elif kind == "b":
+        if type(value) is bool:
+            return int(value)
+    elif value is None or type(value) is int:
         return value
-    if value is not None and not isinstance(value, str):
-        raise BundleError("a bundle row has a wrong value type")
-    return value
+    raise BundleError("a bundle row has a wrong value type")
 
 
 def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> None:
@@ -149,7 +164,9 @@ def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> N
         local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:])))
     inserts, updates = [], []
     has_private = "private" in fields
-    bool_fields = {f for f in fields if isinstance(model._meta.fields[f], BooleanField)}
+    kinds = _kinds(model)
+    kind_of = {f: kind for f, kind, _ in kinds}
+    bool_fields = {f for f, kind, _ in kinds if kind == "b"}
     for r in rows:
         rid = r["id"]
         if rid in purged:
@@ -157,16 +174,10 @@ def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> N
             continue
         inc_vals, inc_clocks = r["values"], r["clocks"]
         if rid not in local:
-            values = {}
-            for f in fields:
-                d = model._meta.fields[f].default
-                values[f] = _db_value(model, f, inc_vals[f]) if f in inc_vals else (d() if callable(d) else d)
-                if f in bool_fields and isinstance(values[f], bool):
-                    values[f] = int(values[f])
-            stamps = [s for k, s in inc_clocks.items() if k != "_base"]
-            inserts.append([rid, json.dumps(inc_clocks, sort_keys=True), max(stamps, default="")]
-                           + [values[f] for f in fields])
-            local[rid] = (inc_clocks, values)  # a row repeated in one bundle merges with itself
+            row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
+            inserts.append([rid, json.dumps(inc_clocks), r["_newest"], *row_values])
+            # A row repeated in one bundle merges with the copy inserted above.
+            local[rid] = (inc_clocks, dict(zip(fields, row_values)))
             counts.new += 1
             continue
         loc_clocks, loc_vals = local[rid]
@@ -183,7 +194,7 @@ def _apply_batch(model, rows: list[dict], purged: set[str], counts: Counts) -> N
             if si is None or f not in inc_vals:
                 continue
             sl = loc_clocks.get(f, "")
-            vi = _db_value(model, f, inc_vals[f])
+            vi = _db_value(kind_of[f], inc_vals[f])
             vl = loc_vals[f]
             if f in bool_fields:
                 vl = int(bool(vl))

@@ -288,3 +288,23 @@ def coverage(rows: list[RosterRow], limit: int) -> Coverage:
     counts = Counter(r.coach_id for r in active if r.coach_id in coach_names)
     loads = sorted(((cid, coach_names[cid], counts.get(cid, 0)) for cid in coach_names), key=lambda x: (-x[2], x[1]))
     return Coverage(len(teachers), with_coach, loads, limit)
+
+
+def merge_same_name_sites() -> int:
+    """Two laptops that each typed "North Primary" made two sites. Keep the one
+    with the smallest id (every laptop picks the same one, so they converge),
+    move its staff over and delete the other. Returns sites merged."""
+    by_name: dict[str, list[Site]] = {}
+    for s in sites():
+        by_name.setdefault(s.name.strip().casefold(), []).append(s)
+    merged = 0
+    for group in by_name.values():
+        if len(group) < 2:
+            continue
+        keep, *others = sorted(group, key=lambda s: s.id)
+        for other in others:
+            for person in Staff.select(Staff.id).where(Staff.site_id == other.id):
+                w.write(Staff, person.id, site_id=keep.id)
+            w.write(Site, other.id, deleted=True)
+            merged += 1
+    return merged

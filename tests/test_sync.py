@@ -324,3 +324,17 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert main(["export", "--out", str(tmp_path / "x.ctb"), "--data-dir", d]) == 1  # no passphrase, no tty
     assert "passphrase" in capsys.readouterr().err
     assert main(["export", "--out", str(tmp_path / "x.ctb"), "--no-encrypt", "--data-dir", d]) == 0
+
+
+def test_same_site_made_on_two_laptops_becomes_one(reps):
+    reps.use("a")
+    staff.save(name="Ann", site_id=staff.site_named("North Primary"))
+    reps.use("b")
+    staff.save(name="Bo", site_id=staff.site_named("north primary"))
+    reps.send("a", "b")
+    reps.send("b", "a")
+    for n in ("a", "b"):
+        reps.use(n)
+        assert len(staff.sites()) == 1
+        assert {r.site for r in staff.roster_rows()} == {staff.sites()[0].name}
+    assert reps.dump("a") == reps.dump("b")

@@ -281,6 +281,10 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     pending.clear()
             if check.newest:
                 store_db.observe(check.newest)
+            # The same school typed in on two laptops is one site.
+            from coachtui.staff import merge_same_name_sites
+
+            merge_same_name_sites()
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
                            applied_at=dt.datetime.now().isoformat(timespec="seconds"),
                            summary=summary.headline()).on_conflict_ignore().execute()

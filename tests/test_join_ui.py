@@ -115,3 +115,17 @@ async def test_correct_and_delete_notes_during_the_join(app):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert len(joins.notes(jid)) == 2
+
+
+async def test_what_is_typed_is_on_disk_within_a_second(app):
+    jane = next(r for r in staff.roster_rows() if r.name == "Jane [Smith]")
+    jid = joins.start(jane.id, focus_item_id=None, focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.press(*"half a thou")
+        await pilot.pause(1.0)
+        assert joins.draft(jid) == ("half a thou", "observation")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert joins.draft(jid) == ("", "observation")

@@ -78,7 +78,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.editing: str | None = None
         self.notes_table = RowTable(NOTE_COLUMNS, note_cells, dim=lambda n: n.private,
                                     empty_text="No notes yet: type below and press Enter.", id="join-notes")
-        self._draft_dirty = False
+        self._saved_draft: tuple[str, str] = ("", "observation")
         self._join: Join | None = None
 
     @property
@@ -129,6 +129,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         box = self.query_one("#join-note", Input)
         box.value = text
         self.kind = kind
+        self._saved_draft = (text, kind)
         self.refresh_data()
         self.tick()
         self.set_interval(1.0, self.tick)
@@ -191,19 +192,17 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self._show_kind()
         self._save_draft()
 
-    @on(Input.Changed, "#join-note")
-    def _typed(self) -> None:
-        # Saved by the half-second timer, so within a second of typing, for a crash.
-        self._draft_dirty = True
-
     def _save_draft_if_changed(self) -> None:
-        if self._draft_dirty:
+        # Every half second, so what is typed is on disk within a second, for
+        # a crash. Polled rather than per keystroke, which keeps typing cheap.
+        if (self.query_one("#join-note", Input).value, self.kind) != self._saved_draft:
             self._save_draft()
 
     def _save_draft(self) -> None:
-        self._draft_dirty = False
         if not self.editing:
-            joins.save_draft(self.join_id, self.query_one("#join-note", Input).value, self.kind)
+            value = self.query_one("#join-note", Input).value
+            joins.save_draft(self.join_id, value, self.kind)
+            self._saved_draft = (value, self.kind)
 
     @on(Input.Submitted, "#join-note")
     @guarded
@@ -219,7 +218,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
             return
         event.input.value = ""
         self.kind = "observation"
-        joins.save_draft(self.join_id, "", self.kind)
+        self._save_draft()
         self.refresh_data()
 
     # --- keys in the list ---------------------------------------------------------

@@ -37,10 +37,18 @@ def entries(staff_id: str) -> list[Entry]:
         (staff_id,)).fetchall())
     with_feedback = {f.join_id for f in Feedback.select(Feedback.join_id).where(
         (Feedback.staff_id == staff_id) & (Feedback.deleted == False))}  # noqa: E712
-    for j in joins.joins_of(staff_id):
+    all_joins = joins.joins_of(staff_id)
+    # Pause moments and focus titles for every join at once, not a query per join.
+    events: dict[str, list[tuple[str, int]]] = {}
+    for kind, at, jid in database.execute_sql(
+            "SELECT e.kind, e.at, e.join_id FROM join_event e JOIN \"join\" j ON j.id = e.join_id "
+            "WHERE j.staff_id = ? AND e.deleted = 0 ORDER BY e.at, e.hlc", (staff_id,)).fetchall():
+        events.setdefault(jid, []).append((kind, at))
+    titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
+    for j in all_joins:
         day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-        title, _ = joins.focus_of(j)
-        minutes = joins.timing(j).elapsed // 60
+        title = j.focus_text or titles.get(j.focus_item_id, "")
+        minutes = joins.timing(j, events=events.get(j.id, [])).elapsed // 60
         state = "running" if not j.ended_at else f"{minutes} min"
         fb = " · feedback given" if j.id in with_feedback else " · no feedback yet"
         out.append(Entry(day, "join", f"{title} · {state} · {note_counts.get(j.id, 0)} notes{fb}", join_id=j.id))

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Header, Input, Static
+from textual.widgets import Digits, Footer, Input, Static
 
 from coachtui import joins
 from coachtui.screens.common import guarded
@@ -89,7 +89,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         return self._join
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # No title bar here: at the back of a room every line goes to the timer and notes.
         with Horizontal(id="join-top"):
             yield Digits("00:00", id="join-clock")
             with Vertical(id="join-side"):

@@ -83,8 +83,8 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
                     continue
                 for f in bools:
                     values[f] = bool(values[f])
-                yield {"type": "row", "table": model._meta.table_name, "id": r[0], "values": values,
-                       "clocks": json.loads(r[1])}
+                # The stored clocks are already JSON: written into the line as they are.
+                yield model._meta.table_name, r[0], values, r[1]
 
 
 def write_body(out, site: str | None = None, device_name: str = "") -> dict[str, int]:
@@ -101,8 +101,13 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
           "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
           "scope": f"site:{site}" if site else "all"})
     rows = purged = 0
-    for obj in _rows_for_export(site):
-        emit(obj)
+    dumps = json.dumps
+    for table, rid, values, clocks in _rows_for_export(site):
+        line = ('{"type":"row","table":%s,"id":%s,"values":%s,"clocks":%s}\n' % (
+            dumps(table), dumps(rid), dumps(values, ensure_ascii=False, separators=(",", ":")), clocks)
+        ).encode("utf-8")
+        digest.update(line)
+        out.write(line)
         rows += 1
     for p in Purged.select():
         emit({"type": "purged", "table": p.table, "id": p.id, "stamp": p.stamp})

@@ -47,15 +47,6 @@ class RosterRow:
         return SUPPORT_LABELS.get(self.support, self.support)
 
 
-# Other features (joins) add "last joined"/"next due" through this hook.
-_row_decorators: list = []
-
-
-def add_row_decorator(fn) -> None:
-    if fn not in _row_decorators:
-        _row_decorators.append(fn)
-
-
 def roster_rows(include_archived: bool = False) -> list[RosterRow]:
     """Every member of staff, with site and coach names, in one query.
     Unsorted: the screen sorts as the user asks."""
@@ -82,8 +73,6 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
         if gc_was_on:
             gc.enable()
     _add_join_dates(rows)
-    for fn in _row_decorators:
-        fn(rows)
     return rows
 
 

@@ -11,7 +11,6 @@ import time
 
 from coachtui import joins
 from coachtui.store.db import close_store, open_store
-from coachtui.store.models import Join
 
 CHILD = textwrap.dedent(
     """

@@ -6,7 +6,7 @@ from textual.widgets import Input, TextArea
 from coachtui import feedback, focus, joins, staff
 from coachtui.app import CoachApp, prepare
 from coachtui.framework import item_id
-from coachtui.store.models import ActionStep, Join, Note, Tally
+from coachtui.store.models import ActionStep, Join
 
 
 @pytest.fixture

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 
@@ -12,7 +10,7 @@ from coachtui.cli import main
 from coachtui.store import write
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import Conflict, Join, Note, Staff, database
-from coachtui.sync import bundle, conflicts, folder, merge
+from coachtui.sync import bundle, conflicts, merge
 from coachtui.sync.bundle import BundleError
 
 PASS = "correct horse battery staple"

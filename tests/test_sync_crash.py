@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 from coachtui import demo
 from coachtui.store.db import close_store, open_store

@@ -18,7 +18,7 @@ from textual.widgets import Digits, Footer, Input, Static
 from coachtui import joins
 from coachtui.screens.common import guarded
 from coachtui.screens.table import Column, FixedInput, RowTable
-from coachtui.store.models import NOTE_KINDS, NOTE_LABELS, Join, Staff
+from coachtui.store.models import NOTE_LABELS, Join, Staff
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}

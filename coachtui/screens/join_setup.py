@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -148,7 +146,3 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def tally_labels(join) -> list[str]:
-    return json.loads(join.tally_labels or "[]")

@@ -168,12 +168,14 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.notes_table.move_to(len(self.notes_table.rows) - 1)
         counts = joins.tallies(j)
         parts = [f"{n} {label}: {len(times)}" for n, (label, times) in enumerate(counts.items(), 1)]
-        self.query_one("#join-tallies", Static).update(Text("   ".join(parts) if parts else "No tallies set."))
+        # One fixed line (no re-layout per press); long label lists are cut at the edge.
+        self.query_one("#join-tallies", Static).update(Text("  ".join(parts) if parts else "No tallies set.",
+                                                            no_wrap=True, overflow="ellipsis"), layout=False)
         self._show_kind()
 
     def _show_kind(self) -> None:
         label = "editing" if self.editing else NOTE_LABELS[self.kind]
-        self.query_one("#join-kind", Static).update(f"[{label}]")
+        self.query_one("#join-kind", Static).update(f"[{label}]", layout=False)
 
     # --- typing -----------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import tomllib
 import uuid
 
 from coachtui import joins
+from coachtui.dates import check_date
 from coachtui.errors import UserError
 from coachtui.framework import NAMESPACE
 from coachtui.resources import read_text
@@ -74,13 +75,7 @@ def prefill(join: Join) -> dict[str, str]:
 
 
 def _check_date(part: str, text: str) -> str:
-    text = text.strip()
-    if not text:
-        return ""
-    try:
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise UserError(f"{FEEDBACK_LABELS[part]}: {text!r} is not a date like 2026-12-01") from None
+    return check_date(text, FEEDBACK_LABELS[part])
 
 
 def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | None = None) -> str:

@@ -18,7 +18,7 @@ def tables(path):
 def test_every_model_belongs_to_a_migration():
     from coachtui.store import models
 
-    listed = set(schema.V1_TABLES) | set(schema.V2_TABLES) | set(schema.V3_TABLES)
+    listed = set(schema.V1_TABLES) | set(schema.V2_TABLES) | set(schema.V3_TABLES) | set(schema.V4_TABLES)
     assert set(models.LOCAL_MODELS) | set(models.REPLICATED_MODELS) <= listed
 
 
@@ -38,3 +38,22 @@ def test_version_1_database_upgrades_keeping_its_data(tmp_path):
     assert Staff.get_by_id("a1").name == "Old Friend"
     close_store()
     assert {"join", "note", "tally", "feedback", "feedback_item", "action_step", "draft"} <= tables(path)
+
+
+def test_version_3_database_gains_the_plc_and_plan_tables(tmp_path):
+    path = tmp_path / "v3.db"
+    database.init(str(path), pragmas={"journal_mode": "wal"})
+    database.connect()
+    for step in (schema._v1, schema._v2, schema._v3):
+        step(database)
+    database.execute_sql("PRAGMA user_version = 3")
+    database.execute_sql(
+        "INSERT INTO staff (id, clocks, hlc, deleted, name, email, roles, team, support, archived, external_id) "
+        "VALUES ('a3', '{}', '', 0, 'Kept Name', '', 'teacher', '', 'none', 0, '')")
+    database.close()
+    assert "plc" not in tables(path)
+    open_store(path)
+    assert Staff.get_by_id("a3").name == "Kept Name"
+    close_store()
+    assert {"plc", "plc_member", "session", "attendance", "priority_plan", "plan_action", "evidence",
+            "peer_session"} <= tables(path)

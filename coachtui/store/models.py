@@ -289,3 +289,118 @@ class Applied(BaseModel):
 
 LOCAL_MODELS.append(Applied)
 REPLICATED_MODELS.append(Conflict)
+
+
+# --- teachers coaching teachers: PLCs, sessions, priority plans ---------------------
+
+
+class Plc(Replicated):
+    """A professional learning community: open to every teacher, led by one of them."""
+
+    name = TextField(default="")
+    focus_item_id = TextField(null=True)  # a framework item, or None with focus_text
+    focus_text = TextField(default="")
+    leader_id = TextField(null=True)
+    site_id = TextField(null=True)  # None: open across the trust
+    archived = BooleanField(default=False)
+
+
+class PlcMember(Replicated):
+    """A teacher's membership of a PLC. Id derived from (PLC, person): leaving
+    and rejoining flips `deleted` on one row, and two laptops agree."""
+
+    plc_id = TextField(index=True)
+    staff_id = TextField(index=True)
+
+
+SESSION_KINDS = ("plc meeting", "staff surgery", "what works well", "other")
+SESSION_LABELS = {"plc meeting": "PLC meeting", "staff surgery": "staff surgery",
+                  "what works well": "What Works Well workshop", "other": "other session"}
+
+
+class Session(Replicated):
+    """A PLC meeting, staff surgery or What Works Well workshop."""
+
+    kind = TextField(default="plc meeting")
+    plc_id = TextField(null=True, index=True)
+    held_on = TextField(default="")  # YYYY-MM-DD
+    topic = TextField(default="")
+    notes = TextField(default="")
+
+    FREE_TEXT = ("topic", "notes")
+
+
+class Attendance(Replicated):
+    """Who came to a session and what each will try next. Id from (session, person)."""
+
+    session_id = TextField(index=True)
+    staff_id = TextField(index=True)
+    came = BooleanField(default=True)
+    try_next = TextField(default="")
+
+    FREE_TEXT = ("try_next",)
+
+
+class PriorityPlan(Replicated):
+    """A team's (or one teacher's) top priority, worked through the four-question template."""
+
+    team = TextField(default="")  # department or year group; "" for a single teacher
+    staff_id = TextField(null=True)  # the teacher, for a single teacher's plan
+    site_id = TextField(null=True)
+    title = TextField(default="")  # the priority, in a line
+    problem = TextField(default="")  # what is the problem?
+    evidence = TextField(default="")  # what evidence shows it?
+    approach = TextField(default="")  # what will we try?
+    measure = TextField(default="")  # how will we know?
+    status = TextField(default="active")  # active | closed
+    started_on = TextField(default="")
+
+    FREE_TEXT = ("title", "problem", "evidence", "approach", "measure")
+
+
+ACTION_STATUSES = ("planned", "doing", "done", "dropped")
+
+
+class PlanAction(Replicated):
+    """One step of a priority plan's roadmap."""
+
+    plan_id = TextField(index=True)
+    text = TextField(default="")
+    owner_id = TextField(null=True)
+    due = TextField(default="")  # YYYY-MM-DD
+    status = TextField(default="planned")
+    position = IntegerField(default=0)
+
+    FREE_TEXT = ("text",)
+
+
+EVIDENCE_KINDS = ("work sample", "note", "data", "photo or video", "other")
+
+
+class Evidence(Replicated):
+    """A dated entry in a priority plan's evidence log (described in words)."""
+
+    plan_id = TextField(index=True)
+    on = TextField(default="")  # YYYY-MM-DD
+    kind = TextField(default="note")
+    text = TextField(default="")
+
+    FREE_TEXT = ("text",)
+
+
+class PeerSession(Replicated):
+    """Teachers coaching teachers on a priority plan: team-to-team or a pair."""
+
+    plan_id = TextField(index=True)
+    mode = TextField(default="pair")  # pair | team
+    partner_id = TextField(null=True)  # the partner teacher, for a pair
+    partner_team = TextField(default="")  # the partner team, team-to-team
+    due_on = TextField(default="")  # YYYY-MM-DD, when it is planned
+    held_on = TextField(default="")  # YYYY-MM-DD once it happened
+    shared = TextField(default="")  # what was shared
+    feedback = TextField(default="")  # the feedback given
+
+    FREE_TEXT = ("shared", "feedback")
+
+
+REPLICATED_MODELS.extend([Plc, PlcMember, Session, Attendance, PriorityPlan, PlanAction, Evidence, PeerSession])

@@ -14,13 +14,15 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
 V2_TABLES = [models.Join, models.JoinEvent, models.Note, models.Tally, models.Feedback, models.FeedbackItem,
              models.ActionStep, models.Draft]
 V3_TABLES = [models.Conflict, models.Applied]
+V4_TABLES = [models.Plc, models.PlcMember, models.Session, models.Attendance, models.PriorityPlan,
+             models.PlanAction, models.Evidence, models.PeerSession]
 
 
 def _v1(db: SqliteDatabase) -> None:
@@ -37,7 +39,12 @@ def _v3(db: SqliteDatabase) -> None:
     db.create_tables(V3_TABLES, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3}
+def _v4(db: SqliteDatabase) -> None:
+    """Teachers coaching teachers: PLCs, sessions, priority plans."""
+    db.create_tables(V4_TABLES, safe=True)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
 
 
 class SchemaTooNew(Exception):

@@ -1,0 +1,197 @@
+"""PLCs, sessions and priority plans: the service layer, suggestions, due dates and sync."""
+
+import pytest
+
+from coachtui import focus, framework, plans, plc, sessions, staff
+from coachtui.errors import UserError
+from coachtui.store import write
+from coachtui.store.models import Evidence, Plc, PlcMember, Staff
+
+from tests.test_sync import Replicas
+
+
+@pytest.fixture
+def school(store):
+    framework.ensure_loaded()
+    site = staff.site_named("North")
+    people = {n: staff.save(name=n, site_id=site) for n in ("Ada", "Ben", "Cat", "Dev", "[red]Eve[/red]")}
+    return site, people
+
+
+def col(board, plc_id):
+    return next(c for c in board if c.plc_id == plc_id)
+
+
+def names(column):
+    return [c.name for c in column.cards]
+
+
+def test_everyone_starts_in_no_plc_and_moves_are_undoable(school):
+    site, p = school
+    q = plc.save(name="Questioning", focus_text="Higher-order questions")
+    b = plc.board()
+    assert b[0].plc_id is None and len(b[0].cards) == 5
+    assert col(b, q).cards == [] and col(b, q).leader_missing == "no leader yet"
+    plc.move_member(p["Ada"], None, q)
+    b = plc.board()
+    assert names(col(b, q)) == ["Ada"] and "Ada" not in names(b[0])
+    r = plc.save(name="Reading")
+    plc.move_member(p["Ada"], q, r)
+    b = plc.board()
+    assert names(col(b, q)) == [] and names(col(b, r)) == ["Ada"]
+    assert write.undo() == "move Ada to Reading"
+    b = plc.board()
+    assert names(col(b, q)) == ["Ada"] and names(col(b, r)) == []
+    # Belonging to several is fine; the card leaves "no PLC" once in any.
+    plc.add_member(r, p["Ada"])
+    assert {x.name for x in plc.memberships(p["Ada"])} == {"Questioning", "Reading"}
+
+
+def test_one_leader_each_and_an_archived_leader_asks_for_a_new_one(school):
+    site, p = school
+    q = plc.save(name="Questioning")
+    r = plc.save(name="Reading")
+    plc.set_leader(q, p["Ben"])
+    b = plc.board()
+    assert col(b, q).leader == "Ben" and col(b, q).cards[0].leader  # leader joined and listed first
+    with pytest.raises(UserError, match="already leads Questioning"):
+        plc.set_leader(r, p["Ben"])
+    plc.add_member(q, p["Cat"])
+    staff.archive(p["Ben"])
+    b = plc.board()
+    assert col(b, q).leader == "" and col(b, q).leader_missing.startswith("leader archived")
+    assert names(col(b, q)) == ["Cat"]  # members still shown
+    plc.set_leader(q, p["Cat"])
+    assert col(plc.board(), q).leader == "Cat"
+
+
+def test_archiving_a_plc_returns_its_only_members_to_no_plc(school):
+    site, p = school
+    q = plc.save(name="Questioning")
+    plc.add_member(q, p["Dev"])
+    plc.set_archived(q, True)
+    b = plc.board()
+    assert all(c.plc_id != q for c in b) and "Dev" in names(b[0])
+    assert any(c.plc_id == q and c.archived for c in plc.board(include_archived=True))
+    with pytest.raises(UserError, match="archived"):
+        plc.add_member(q, p["Ada"])
+    write.undo()
+    assert "Dev" not in names(plc.board()[0])
+
+
+def test_bad_input_changes_nothing(school):
+    site, p = school
+    with pytest.raises(UserError, match="needs a name"):
+        plc.save(name="   ")
+    with pytest.raises(UserError, match="too long"):
+        plc.save(name="x" * 10_000)
+    with pytest.raises(UserError, match="not in the framework"):
+        plc.save(name="Odd", focus_item_id="nope")
+    assert Plc.select().count() == 0
+    q = plc.save(name="[bold]Odd[/] \x1b[31m name")
+    assert plc.get(q).name == "[bold]Odd[/] [31m name"  # literal, terminal escapes dropped
+    with pytest.raises(UserError, match="not on the roster"):
+        plc.add_member(q, "ghost")
+    assert PlcMember.select().count() == 0
+
+
+def test_suggestions_use_strengths_and_development_areas(school):
+    site, p = school
+    steps = framework.steps()
+    step = steps[0]
+    strand = step.parent_id
+    for n in ("Ada", "Ben", "Cat"):
+        focus.set_focus(p[n], step.id, "development")
+    focus.set_focus(p["Dev"], step.id, "strength")
+    ideas = plc.suggest_new_plcs()
+    assert [(i.site, i.item_id, i.teachers) for i in ideas] == [("North", step.id, 3)]
+    # A PLC about the step's strand matches teachers working on the step.
+    q = plc.save(name="Starts", focus_item_id=strand)
+    assert [i.item_id for i in plc.suggest_new_plcs()] == [step.id]  # a strand PLC does not cover the step
+    assert [s.name for s in plc.suggest_members(q)] == ["Ada", "Ben", "Cat"]
+    assert [s.name for s in plc.suggest_leaders(q)] == ["Dev"]
+    plc.add_member(q, p["Ada"])
+    assert [s.name for s in plc.suggest_members(q)] == ["Ben", "Cat"]
+    # Once a PLC has the step itself as its focus, the idea is gone.
+    plc.save(name="Door", focus_item_id=step.id, site_id=site)
+    assert plc.suggest_new_plcs() == []
+
+
+def test_meetings_record_who_came_and_what_each_will_try(school):
+    site, p = school
+    q = plc.save(name="Questioning")
+    for n in ("Ada", "Ben"):
+        plc.add_member(q, p[n])
+    s = sessions.save(kind="plc meeting", held_on="2026-11-20", topic="Cold calling", notes="line 1\nline 2",
+                      plc_id=q)
+    assert [(a.name, a.came) for a in sessions.attendees(s)] == [("Ada", False), ("Ben", False)]
+    sessions.set_came(s, p["Ada"], True)
+    sessions.set_try_next(s, p["Cat"], "Wait time of 3 s")  # a visitor
+    rows = {a.name: a for a in sessions.attendees(s)}
+    assert rows["Ada"].came and rows["Cat"].came and not rows["Cat"].member
+    assert rows["Cat"].try_next == "Wait time of 3 s" and not rows["Ben"].came
+    assert sessions.count_came(s) == 2
+    assert [x.id for x in sessions.sessions(q)] == [s]
+    with pytest.raises(UserError, match="not a date"):
+        sessions.save(s, kind="plc meeting", held_on="20/11/2026", plc_id=q)
+    assert sessions.get(s).notes == "line 1\nline 2"
+    surgery = sessions.save(kind="staff surgery", held_on="")
+    assert sessions.get(surgery).held_on  # defaults to today
+    assert len(sessions.sessions()) == 2
+
+
+def test_priority_plan_from_template_to_evidence(school):
+    site, p = school
+    plan = plans.save(title="Reading fluency in Year 4", team="Year 4", site_id=site,
+                      problem="Pupils read slowly", evidence="Running records", approach="Echo reading",
+                      measure="Words per minute up by 20")
+    a1 = plans.save_action(plan_id=plan, text="Train TAs in echo reading", owner_id=p["Ada"], due="2026-10-01")
+    plans.save_action(plan_id=plan, text="Re-test", due="2026-12-20")
+    assert plans.next_status(a1) == "doing"
+    plans.save_evidence(plan_id=plan, text="Running records: 62 wpm median", kind="data", on="2026-11-01")
+    plans.save_peer_session(plan_id=plan, mode="team", partner_team="Year 5", due_on="2026-11-15")
+    plans.save_peer_session(plan_id=plan, mode="pair", partner_id=p["Ben"], due_on="2027-02-01")
+    [row] = plans.plan_rows(on="2026-11-22")
+    assert (row.owner, row.done, row.total, row.overdue) == ("Year 4", 0, 2, 1)
+    assert row.next_peer == "2026-11-15" and row.peer_overdue
+    assert plans.due_state("2026-12-01", False, "2026-11-22") == "due soon"
+    assert plans.due_state("2027-06-01", False, "2026-11-22") == "on track"
+    assert plans.due_state("2026-01-01", True, "2026-11-22") == ""
+    plans.next_status(a1)
+    assert plans.plan_rows(on="2026-11-22")[0].overdue == 0  # done is not overdue
+    with pytest.raises(UserError, match="team or to one teacher"):
+        plans.save(title="Nobody's")
+    with pytest.raises(UserError, match="partner teacher"):
+        plans.save_peer_session(plan_id=plan, mode="pair", due_on="2027-01-01")
+    with pytest.raises(UserError, match="describe the evidence"):
+        plans.save_evidence(plan_id=plan, text="  ")
+    assert Evidence.select().count() == 1
+    mine = plans.save(title="Cold call", staff_id=p["Cat"])
+    assert plans.owner_label(plans.get(mine)) == "Cat"
+
+
+def test_plcs_sessions_and_plans_round_trip_through_a_bundle(tmp_path):
+    reps = Replicas(tmp_path, ["a", "b"])
+    reps.use("a")
+    framework.ensure_loaded()
+    ada = staff.save(name="Ada")
+    q = plc.save(name="Questioning", focus_item_id=framework.steps()[0].id)
+    plc.set_leader(q, ada)
+    s = sessions.save(kind="plc meeting", held_on="2026-11-20", notes="We tried think-pair-share", plc_id=q)
+    sessions.set_try_next(s, ada, "Cold call twice a lesson")
+    plan = plans.save(title="Fluency", team="Year 4", problem="Slow reading")
+    plans.save_action(plan_id=plan, text="Echo reading", due="2026-12-01")
+    plans.save_evidence(plan_id=plan, text="62 wpm")
+    plans.save_peer_session(plan_id=plan, mode="team", partner_team="Year 5", due_on="2027-01-10")
+    reps.send("a", "b")
+    assert reps.dump("a") == reps.dump("b")
+    reps.use("b")
+    b = plc.board()
+    assert col(b, q).leader == "Ada" and names(col(b, q)) == ["Ada"]
+    assert sessions.attendees(s)[0].try_next == "Cold call twice a lesson"
+    assert plans.plan_rows()[0].total == 1 and plans.evidence(plan)[0].text == "62 wpm"
+    # A move made on b comes back to a.
+    plc.remove_member(q, ada)
+    reps.send("b", "a")
+    reps.use("a")
+    assert names(col(plc.board(), q)) == [] and Staff.get_by_id(ada).name == "Ada"

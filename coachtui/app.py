@@ -52,6 +52,18 @@ def _roster():
     return RosterScreen()
 
 
+def _plcs():
+    from coachtui.screens.plc_board import PlcBoardScreen
+
+    return PlcBoardScreen()
+
+
+def _priorities():
+    from coachtui.screens.priorities import PrioritiesScreen
+
+    return PrioritiesScreen()
+
+
 def _sync():
     from coachtui.screens.sync import SyncScreen
 
@@ -62,6 +74,8 @@ def _sync():
 # F-keys and the command palette: (mode, key, title, factory).
 PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
     ("roster", "f2", "Staff roster", _roster),
+    ("plcs", "f3", "PLC board", _plcs),
+    ("priorities", "f4", "Priority plans", _priorities),
     ("sync", "f5", "Sync", _sync),
 ]
 

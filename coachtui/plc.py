@@ -99,7 +99,7 @@ def board(include_archived: bool = False) -> list[Column]:
                     placed.add(sid)
         col.cards.sort(key=lambda c: (not c.leader, c.name.casefold()))
         columns.append(col)
-    nobody = Column(None, "In no PLC", "everyone belongs somewhere")
+    nobody = Column(None, "In no PLC", "aim: nobody left here")
     nobody.cards = sorted((Card(sid, n, s) for sid, (n, s) in people.items() if sid not in placed),
                           key=lambda c: c.name.casefold())
     return [nobody] + columns
@@ -268,13 +268,16 @@ def _focus_people(plc: Plc, kind: str) -> list[Suggestion]:
             .join(Staff, on=(Staff.id == StaffFocus.staff_id))
             .where((StaffFocus.kind == kind) & (StaffFocus.deleted == False) & (StaffFocus.item_id.in_(related))  # noqa: E712
                    & (Staff.deleted == False) & (Staff.archived == False))  # noqa: E712
-            .tuples())
-    for sid, item, name in rows:
+            )
+    if plc.site_id:  # a site's PLC draws on that site's staff
+        rows = rows.where(Staff.site_id == plc.site_id)
+    for sid, item, name in rows.tuples():
         if kind == "development" and sid in inside:
             continue
         if sid not in found:
             what = "development area" if kind == "development" else "strength"
-            found[sid] = Suggestion(sid, name, f"{what}: {titles.get(item, '?')}")
+            # Name the item only when it is not the PLC's focus itself.
+            found[sid] = Suggestion(sid, name, what if item == plc.focus_item_id else f"{what}: {titles.get(item, '?')}")
     return sorted(found.values(), key=lambda s: s.name.casefold())
 
 
@@ -313,3 +316,33 @@ def suggest_new_plcs(minimum: int = NEW_PLC_MIN) -> list[NewPlcIdea]:
              for (site, item), n in counts.items()
              if n >= minimum and item in titles and (site, item) not in covered and item not in trust_wide]
     return sorted(ideas, key=lambda i: (-i.teachers, i.site.casefold(), i.title.casefold()))
+
+
+def focus_choices() -> list[str]:
+    """Labels of every framework item ("BR.1 Entry and start of lesson"), for type-ahead."""
+    from coachtui.framework import label
+
+    return [label(i) for i in FrameworkItem.select().where(FrameworkItem.deleted == False)  # noqa: E712
+            .order_by(FrameworkItem.position)]
+
+
+def resolve_focus(text: str) -> tuple[str | None, str]:
+    """A typed focus: a framework item's label (or code, or title) gives its id;
+    anything else is kept as free text."""
+    text = (text or "").strip()
+    if not text:
+        return None, ""
+    key = text.casefold()
+    for item in FrameworkItem.select().where(FrameworkItem.deleted == False):  # noqa: E712
+        if key in (f"{item.code} {item.title}".casefold(), item.code.casefold(), item.title.casefold()):
+            return item.id, ""
+    return None, text
+
+
+def focus_label(plc: Plc) -> str:
+    """What the edit form shows for the PLC's focus."""
+    if plc.focus_item_id:
+        item = FrameworkItem.get_or_none(FrameworkItem.id == plc.focus_item_id)
+        if item:
+            return f"{item.code} {item.title}"
+    return plc.focus_text

@@ -297,3 +297,32 @@ def merge_same_name_sites() -> int:
             w.write(Site, other.id, deleted=True)
             merged += 1
     return merged
+
+
+def id_named(name: str, what: str = "person") -> str | None:
+    """The active member of staff with this exact name (any case), for forms that
+    take a typed name. '' gives None; no match or two matches are errors."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    key = name.casefold()
+    found = [sid for sid, n in database.execute_sql(
+        "SELECT id, name FROM staff WHERE deleted = 0 AND archived = 0").fetchall() if n.casefold() == key]
+    if not found:
+        raise ValidationError(f"{what}: nobody called {name!r} is on the roster")
+    if len(found) > 1:
+        raise ValidationError(f"{what}: {len(found)} people are called {name!r}; merge or rename them first")
+    return found[0]
+
+
+def active_names() -> list[str]:
+    return [n for (n,) in database.execute_sql(
+        "SELECT name FROM staff WHERE deleted = 0 AND archived = 0 ORDER BY name COLLATE NOCASE").fetchall()]
+
+
+def pick_items() -> list[tuple[str, str]]:
+    """(label, id) for every active member of staff, for pick lists."""
+    rows = database.execute_sql(
+        "SELECT s.id, s.name, COALESCE(t.name, ''), s.team FROM staff s LEFT JOIN site t ON t.id = s.site_id "
+        "WHERE s.deleted = 0 AND s.archived = 0 ORDER BY s.name COLLATE NOCASE").fetchall()
+    return [(" · ".join(x for x in (name, site, team) if x), sid) for sid, name, site, team in rows]

@@ -1,0 +1,202 @@
+"""Two small modals most screens need: a form of fields that saves through a
+service function, and a type-to-narrow pick list.
+
+The form's `save(values)` does the validation (the service is the one judge):
+a UserError or a failed write shows one line in the form and leaves it open,
+with nothing changed; success dismisses with whatever `save` returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from peewee import DatabaseError
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from coachtui.errors import UserError
+from coachtui.search import fuzzy_score, split_query
+
+
+@dataclass
+class Field:
+    key: str
+    label: str
+    kind: str = "input"  # input | area | select
+    options: Sequence[tuple[str, str]] = ()  # (label, value) for a select
+    suggestions: Sequence[str] = ()  # type-ahead for an input
+    placeholder: str = ""
+    max_length: int = 0
+    height: int = 3  # lines, for an area
+
+
+@dataclass
+class FormSpec:
+    title: str
+    fields: list[Field]
+    values: dict[str, Any] = field(default_factory=dict)
+    help: str = ""
+
+
+class FormModal(ModalScreen[Any]):
+    """Dismisses with what `save` returned, or None when cancelled."""
+
+    HELP = """\
+A form
+
+Tab / Shift+Tab move between fields; Ctrl+S saves; Esc cancels and changes
+nothing. Where a field suggests text (a name, a framework step), Right
+accepts the suggestion. Dates are written YYYY-MM-DD.
+"""
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, spec: FormSpec, save: Callable[[dict[str, Any]], Any]) -> None:
+        super().__init__()
+        self.spec = spec
+        self.save = save
+        if spec.help:
+            self.HELP = spec.help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form"):
+            yield Static(Text(self.spec.title), classes="form-title")
+            with VerticalScroll(id="form-fields"):
+                for f in self.spec.fields:
+                    value = self.spec.values.get(f.key)
+                    yield Label(f.label, classes="form-label")
+                    if f.kind == "area":
+                        area = TextArea(str(value or ""), id=f"f-{f.key}", soft_wrap=True, compact=True,
+                                        show_line_numbers=False, tab_behavior="focus")
+                        area.styles.height = f.height
+                        yield area
+                    elif f.kind == "select":
+                        yield Select([(Text(lbl), val) for lbl, val in f.options], id=f"f-{f.key}", compact=True,
+                                     allow_blank=False, value=value if value is not None else f.options[0][1])
+                    else:
+                        yield Input(str(value or ""), id=f"f-{f.key}", compact=True, placeholder=f.placeholder,
+                                    max_length=f.max_length,
+                                    suggester=SuggestFromList(f.suggestions, case_sensitive=False)
+                                    if f.suggestions else None)
+            yield Static("", id="form-error", markup=False)
+            with Horizontal(classes="form-buttons"):
+                yield Button("Save (Ctrl+S)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        if self.spec.fields:
+            self.query_one(f"#f-{self.spec.fields[0].key}").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_save() if event.button.id == "save" else self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self.spec.fields:
+            widget = self.query_one(f"#f-{f.key}")
+            out[f.key] = widget.text if isinstance(widget, TextArea) else widget.value
+        return out
+
+    def action_save(self) -> None:
+        error = self.query_one("#form-error", Static)
+        try:
+            result = self.save(self.values())
+        except UserError as exc:
+            error.update(Text(f"✗ {exc}"))
+            error.add_class("error")
+            return
+        except DatabaseError as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            error.update(Text(f"✗ Not saved: {reason}. Nothing was changed."))
+            error.add_class("error")
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickModal(ModalScreen[Any]):
+    """Type to narrow a list, Up/Down, Enter picks; dismisses with the value or None."""
+
+    HELP = """\
+Pick from a list
+
+Type a few letters to narrow the list (initials work: "jb" finds Jo Bloggs),
+Up/Down to move, Enter to pick, Esc to cancel.
+"""
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    LIMIT = 200  # options shown at once: typing narrows the rest
+
+    def __init__(self, title: str, items: Sequence[tuple[str, Any]], empty: str = "Nothing to pick.") -> None:
+        super().__init__()
+        self.title_text = title
+        self.items = list(items)
+        self.empty = empty
+        self._values: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker"):
+            yield Static(Text(self.title_text), classes="form-title")
+            yield Input(placeholder="type to narrow, Enter picks", id="pick-filter", compact=True)
+            yield OptionList(id="picker-list")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one("#pick-filter", Input).focus()
+
+    def _fill(self, query: str) -> None:
+        words = split_query(query)
+        matches = []
+        for i, (label, value) in enumerate(self.items):
+            score = fuzzy_score(words, label.lower()) if words else 0
+            if score is not None:
+                matches.append((score, i, label, value))
+        if words:
+            matches.sort(key=lambda m: (m[0], m[1]))  # lower score is better
+        shown = matches[: self.LIMIT]
+        ol = self.query_one("#picker-list", OptionList)
+        ol.clear_options()
+        self._values = [m[3] for m in shown]
+        ol.add_options([Option(Text(m[2]), id=str(n)) for n, m in enumerate(shown)])
+        if len(matches) > len(shown):
+            ol.add_option(Option(Text(f"… {len(matches) - len(shown)} more: type to narrow"), disabled=True))
+        if not matches:
+            ol.add_option(Option(Text(self.empty if not words else "No match."), disabled=True))
+        ol.highlighted = 0 if shown else None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    def on_key(self, event) -> None:
+        if event.key in ("down", "up", "pagedown", "pageup"):
+            ol = self.query_one("#picker-list", OptionList)
+            {"down": ol.action_cursor_down, "up": ol.action_cursor_up,
+             "pagedown": ol.action_page_down, "pageup": ol.action_page_up}[event.key]()
+            event.stop()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        ol = self.query_one("#picker-list", OptionList)
+        if ol.highlighted is not None and ol.highlighted < len(self._values):
+            self.dismiss(self._values[ol.highlighted])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(self._values[int(event.option.id)])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -181,7 +181,7 @@ def save_peer_session(session_id: str | None = None, *, plan_id: str, mode: str 
     partner_id = _person(partner_id, "the partner")
     partner_team = clean(partner_team, "partner team", MAX_NAME)
     if mode == "pair" and not partner_id:
-        raise UserError("choose the partner teacher")
+        raise UserError("name the partner teacher or the partner team")
     if mode == "team" and not partner_team:
         raise UserError("name the partner team")
     due_on = check_date(due_on, "planned for")

@@ -161,7 +161,7 @@ def test_priority_plan_from_template_to_evidence(school):
     assert plans.plan_rows(on="2026-11-22")[0].overdue == 0  # done is not overdue
     with pytest.raises(UserError, match="team or to one teacher"):
         plans.save(title="Nobody's")
-    with pytest.raises(UserError, match="partner teacher"):
+    with pytest.raises(UserError, match="partner teacher or the partner team"):
         plans.save_peer_session(plan_id=plan, mode="pair", due_on="2027-01-01")
     with pytest.raises(UserError, match="describe the evidence"):
         plans.save_evidence(plan_id=plan, text="  ")

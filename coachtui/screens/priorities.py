@@ -8,10 +8,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from coachtui import plans, staff
 from coachtui.dates import today
+from coachtui.errors import UserError
 from coachtui.screens.common import guarded
 from coachtui.screens.form import Field, FormModal, FormSpec
 from coachtui.screens.table import Column, RowTable
@@ -141,13 +143,13 @@ peer coaching session not yet held (LATE when its date has passed).
 
 ACTION_COLUMNS = [
     Column("status", "Status", 7),
-    Column("due", "Due", 10),
+    Column("due", "Due", 15),
     Column("text", "Action", 16, weight=3),
     Column("owner", "Owner", 10, weight=1, priority=1),
 ]
 EVIDENCE_COLUMNS = [Column("on", "Date", 10), Column("kind", "Kind", 11, priority=1), Column("text", "Evidence", 20, weight=1)]
 PEER_COLUMNS = [
-    Column("due", "Planned", 10),
+    Column("due", "Planned", 15),
     Column("held", "Held", 10),
     Column("with", "With", 12, weight=1),
     Column("shared", "Shared / feedback", 16, weight=2, priority=1),
@@ -202,7 +204,8 @@ One priority plan. 1-4 switch between its parts:
         yield Header()
         with TabbedContent(id="plan-tabs"):
             with TabPane("1 Plan", id="plan"):
-                yield Static("", id="plan-head", markup=False)
+                with VerticalScroll():
+                    yield Static("", id="plan-body", markup=False)
             with TabPane("2 Roadmap", id="roadmap"):
                 yield self.actions
             with TabPane("3 Evidence", id="evidence"):
@@ -225,7 +228,7 @@ One priority plan. 1-4 switch between its parts:
                  f"{plans.owner_label(p, self.names)} · started {p.started_on or '?'}", ""]
         for key, question in plans.QUESTIONS:
             lines += [question, "  " + (getattr(p, key) or "(not answered yet: e)").replace("\n", "\n  "), ""]
-        self.query_one("#plan-head", Static).update(Text("\n".join(lines)))
+        self.query_one("#plan-body", Static).update(Text("\n".join(lines)))
         self.actions.set_rows(plans.actions(self.plan_id), keep=lambda a: a.id)
         self.evidence.set_rows(plans.evidence(self.plan_id), keep=lambda e: e.id)
         self.peers.set_rows(plans.peer_sessions(self.plan_id), keep=lambda s: s.id)
@@ -274,23 +277,26 @@ One priority plan. 1-4 switch between its parts:
         self._open(spec, lambda v: plans.save_evidence(e.id if e else None, plan_id=self.plan_id, **v))
 
     def _peer_form(self, s=None) -> None:
+        teams = sorted({r.team for r in staff.roster_rows() if r.team})
         spec = FormSpec(
             "Edit peer coaching session" if s else "Plan a peer coaching session",
-            [Field("mode", "Kind", "select", [("a pair: teacher with teacher", "pair"),
-                                               ("team to team", "team")]),
-             Field("partner", "Partner teacher (for a pair)", suggestions=staff.active_names()),
-             Field("partner_team", "Partner team (team to team)"),
+            [Field("partner", "Partner teacher (a pair)…", suggestions=staff.active_names()),
+             Field("partner_team", "…or partner team (team to team)", suggestions=teams),
              Field("due_on", "Planned for (YYYY-MM-DD)"),
              Field("held_on", "Held on (YYYY-MM-DD, once it has happened)"),
              Field("shared", "What was shared", "area", height=3),
              Field("feedback", "Feedback given", "area", height=3)],
-            {"mode": s.mode if s else "pair", "partner": self.names.get(s.partner_id, "") if s else "",
+            {"partner": self.names.get(s.partner_id, "") if s else "",
              "partner_team": s.partner_team if s else "", "due_on": s.due_on if s else "",
              "held_on": s.held_on if s else "", "shared": s.shared if s else "", "feedback": s.feedback if s else ""})
 
         def save(v):
-            partner = staff.id_named(v.pop("partner"), "partner") if v["mode"] == "pair" else None
-            return plans.save_peer_session(s.id if s else None, plan_id=self.plan_id, partner_id=partner, **v)
+            if v["partner"].strip() and v["partner_team"].strip():
+                raise UserError("a partner teacher or a partner team, not both")
+            mode = "team" if v["partner_team"].strip() else "pair"
+            partner = staff.id_named(v.pop("partner"), "partner")
+            return plans.save_peer_session(s.id if s else None, plan_id=self.plan_id, mode=mode,
+                                           partner_id=partner, **v)
 
         self._open(spec, save)
 

@@ -12,17 +12,19 @@ import tomllib
 
 from coachtui import framework
 from coachtui.focus import focus_id
+from coachtui.plc import member_id as plc_member_id
 from coachtui.resources import read_text
 from coachtui.store import write as w
-from coachtui.store.models import Site, Staff, StaffFocus, new_id
+from coachtui.store.models import Plc, PlcMember, Site, Staff, StaffFocus, new_id
 
 
 def _names() -> dict:
     return tomllib.loads(read_text("data", "demo_names.toml"))
 
 
-def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
-    """Add a trust's worth of staff to the open store. Returns counts."""
+def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None) -> dict[str, int]:
+    """Add a trust's worth of staff (and PLCs: one per 25 staff unless given)
+    to the open store. Returns counts."""
     rnd = random.Random(seed)
     names = _names()
     n_sites = max(1, min(len(names["sites"]), 1 + n_staff // 30))
@@ -95,7 +97,41 @@ def fill(n_staff: int = 140, seed: int = 1) -> dict[str, int]:
     w.insert_new(Site, [s for s in sites if s["name"] not in existing])
     w.insert_new(Staff, people)
     w.insert_new(StaffFocus, focus_rows)
-    return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows)}
+    n_plcs = fill_plcs(people, focus_rows, rnd, max(1, n_staff // 25) if plcs is None else plcs)
+    return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows), "plcs": n_plcs}
+
+
+def fill_plcs(people: list[dict], focus_rows: list[dict], rnd: random.Random, n: int) -> int:
+    """PLCs on the development areas most teachers share, each led by someone
+    with that strength where there is one; about a third of teachers stay in no
+    PLC, so the board shows the gap to close."""
+    if n <= 0:
+        return 0
+    titles = {i.id: i.title for i in framework.steps()}
+    active = {p["id"] for p in people if not p["archived"] and "teacher" in p["roles"]}
+    wanted: dict[str, list[str]] = {}
+    strong: dict[str, list[str]] = {}
+    for f in focus_rows:
+        if f["staff_id"] in active:
+            (wanted if f["kind"] == "development" else strong).setdefault(f["item_id"], []).append(f["staff_id"])
+    items = sorted(wanted, key=lambda i: -len(wanted[i]))
+    plc_rows, member_rows, leaders = [], [], set()
+    for k in range(n):
+        item = items[k % len(items)] if items else None
+        pid = new_id()
+        name = titles.get(item, "Open PLC") if item else "Open PLC"
+        if k >= len(items):
+            name = f"{name} ({k // max(1, len(items)) + 1})"
+        leader = next((sid for sid in strong.get(item, []) if sid not in leaders), None)
+        if leader:
+            leaders.add(leader)
+        pool = [sid for sid in wanted.get(item, []) if rnd.random() < 0.65]
+        members = ([leader] if leader else []) + [sid for sid in pool if sid != leader]
+        plc_rows.append(dict(id=pid, name=name[:60], focus_item_id=item, leader_id=leader))
+        member_rows += [dict(id=plc_member_id(pid, sid), plc_id=pid, staff_id=sid) for sid in members]
+    w.insert_new(Plc, plc_rows)
+    w.insert_new(PlcMember, list({m["id"]: m for m in member_rows}.values()))  # a leader listed twice
+    return len(plc_rows)
 
 
 def register_cli(sub: argparse._SubParsersAction) -> None:

@@ -8,6 +8,7 @@ action. Screens call these functions; they write through the store's write path.
 
 from __future__ import annotations
 
+import bisect
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -103,6 +104,32 @@ def board(include_archived: bool = False) -> list[Column]:
     nobody.cards = sorted((Card(sid, n, s) for sid, (n, s) in people.items() if sid not in placed),
                           key=lambda c: c.name.casefold())
     return [nobody] + columns
+
+
+def apply_move(columns: list[Column], staff_id: str, from_plc: str | None, to_plc: str | None) -> None:
+    """Update a board read by `board()` after `move_member` (or an add, from
+    None, or a removal, to None) without reading the store again: a move on
+    a 5,000-person board must show at once. Gives what `board()` would."""
+    if from_plc == to_plc:
+        return  # as move_member: nothing to do
+    by_id = {c.plc_id: c for c in columns}
+    card = next((k for c in columns for k in c.cards if k.staff_id == staff_id), None)
+    if card is None:
+        return
+    if from_plc is not None and from_plc in by_id:
+        col = by_id[from_plc]
+        if any(k.staff_id == staff_id and k.leader for k in col.cards):
+            col.leader, col.leader_missing = "", "no leader yet"  # leaving takes the lead with them
+        col.cards = [k for k in col.cards if k.staff_id != staff_id]
+    if to_plc is not None and to_plc in by_id:
+        col = by_id[to_plc]
+        if all(k.staff_id != staff_id for k in col.cards):
+            bisect.insort(col.cards, Card(staff_id, card.name, card.site), key=lambda c: (not c.leader, c.name.casefold()))
+    nobody = by_id[None]
+    placed = any(k.staff_id == staff_id for c in columns if c.plc_id and not c.archived for k in c.cards)
+    nobody.cards = [k for k in nobody.cards if k.staff_id != staff_id]
+    if not placed:
+        bisect.insort(nobody.cards, Card(staff_id, card.name, card.site), key=lambda c: c.name.casefold())
 
 
 def memberships(staff_id: str) -> list[Plc]:

@@ -195,3 +195,37 @@ def test_plcs_sessions_and_plans_round_trip_through_a_bundle(tmp_path):
     reps.send("b", "a")
     reps.use("a")
     assert names(col(plc.board(), q)) == [] and Staff.get_by_id(ada).name == "Ada"
+
+
+def test_a_move_shown_in_place_matches_the_board_read_again(store):
+    """The board screen applies moves to what it shows (no re-read): after any
+    sequence of moves, adds and removals it must equal a fresh read."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    people = [staff.save(name=n) for n in ("Ada", "Ben", "Cat", "Dev")]
+    ids = [plc.save(name=n) for n in ("P1", "P2", "P3")]
+    plc.set_leader(ids[0], people[0])
+    base = write._undo_stack.copy()
+
+    def shape(cols):
+        return [(c.plc_id, c.leader, c.leader_missing, [(k.staff_id, k.leader) for k in c.cards]) for c in cols]
+
+    ops = st.lists(st.tuples(st.sampled_from(people), st.sampled_from([None, *ids]), st.sampled_from([None, *ids])),
+                   max_size=12)
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(ops)
+    def run(moves):
+        shown = plc.board()
+        for who, src, dst in moves:
+            inside = {m.plc_id for m in PlcMember.select().where((PlcMember.staff_id == who)
+                                                                  & (PlcMember.deleted == False))}  # noqa: E712
+            src = src if src in inside else None  # a card can only leave where it is
+            plc.move_member(who, src, dst)
+            plc.apply_move(shown, who, src, dst)
+            assert shape(shown) == shape(plc.board())
+        while write._undo_stack != base:  # back to the start for the next example
+            write.undo()
+
+    run()

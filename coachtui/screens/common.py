@@ -26,3 +26,21 @@ def guarded(method):
         return None
 
     return wrapper
+
+
+class ReloadOnResume:
+    """For screens with `refresh_data()`: shown again (back from a form, or from
+    another place), re-read the store only if something was written since."""
+
+    _seen: str | None = None
+
+    def mark_loaded(self) -> None:
+        from coachtui.store.db import generation
+
+        self._seen = generation()
+
+    def on_screen_resume(self) -> None:
+        from coachtui.store.db import generation
+
+        if self.is_mounted and generation() != self._seen:
+            self.refresh_data()

@@ -11,11 +11,11 @@ from textual.widgets import Footer, Header, Static
 
 from coachtui import plc, staff
 from coachtui.screens.board import Board
-from coachtui.screens.common import guarded
+from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
 
 
-class PlcBoardScreen(Screen):
+class PlcBoardScreen(ReloadOnResume, Screen):
     HELP = """\
 The PLC board (professional learning communities)
 
@@ -71,16 +71,15 @@ Every move can be taken back with Ctrl+Z.
         self.refresh_data()
         self.board.focus()
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.refresh_data()
-
     def refresh_data(self, keep: tuple[str | None, str | None] | None = None) -> None:
+        self.mark_loaded()
         if keep is None:
             card = self.board.card
             col = self.board.column
             keep = (col.plc_id if col else None, card.staff_id if card else None) if col else None
-        columns = plc.board(self.show_archived)
+        self._show(plc.board(self.show_archived), keep)
+
+    def _show(self, columns: list[plc.Column], keep: tuple[str | None, str | None] | None) -> None:
         self.board.set_columns(columns, keep)
         n_plc = len([c for c in columns if c.plc_id and not c.archived])
         no_leader = len([c for c in columns if c.plc_id and c.leader_missing and not c.archived])
@@ -91,6 +90,12 @@ Every move can be taken back with Ctrl+Z.
         summary = self.query_one("#plc-summary", Static)
         summary.update(" · ".join(parts) + "   (s: suggestions · F1: help)")
         summary.set_class(bool(no_leader), "warn")
+
+    def _moved(self, staff_id: str, from_plc: str | None, to_plc: str | None, keep) -> None:
+        """Show a move just written, without re-reading the whole board."""
+        self.mark_loaded()
+        plc.apply_move(self.board.columns, staff_id, from_plc, to_plc)
+        self._show(self.board.columns, keep)
 
     # --- helpers -----------------------------------------------------------------
 
@@ -174,7 +179,7 @@ Every move can be taken back with Ctrl+Z.
         def done(self, sid):
             if sid:
                 plc.add_member(col.plc_id, sid)
-                self.refresh_data((col.plc_id, sid))
+                self._moved(sid, None, col.plc_id, (col.plc_id, sid))
 
         self.app.push_screen(PickModal(f"Add a teacher to {col.name}", items, "Everyone is already in it."),
                              lambda sid: done(self, sid))
@@ -191,7 +196,8 @@ Every move can be taken back with Ctrl+Z.
         def done(self, target):
             if target is not None:
                 plc.move_member(card.staff_id, col.plc_id, target or None)
-                self.refresh_data((target, card.staff_id) if target else (col.plc_id, None))
+                self._moved(card.staff_id, col.plc_id, target or None,
+                            (target, card.staff_id) if target else (col.plc_id, None))
 
         self.app.push_screen(PickModal(f"Move {card.name} to…", items, "There is no other PLC yet: n makes one."),
                              lambda target: done(self, target))
@@ -210,12 +216,10 @@ Every move can be taken back with Ctrl+Z.
             return
         if target.plc_id is None and col.plc_id is None:
             return
-        if any(c.staff_id == card.staff_id for c in target.cards):
-            # Already there too: moving just means leaving this column.
-            plc.move_member(card.staff_id, col.plc_id, None)
-        else:
-            plc.move_member(card.staff_id, col.plc_id, target.plc_id)
-        self.refresh_data((target.plc_id, card.staff_id))
+        # Already there too: moving just means leaving this column.
+        to = None if any(c.staff_id == card.staff_id for c in target.cards) else target.plc_id
+        plc.move_member(card.staff_id, col.plc_id, to)
+        self._moved(card.staff_id, col.plc_id, to, (target.plc_id, card.staff_id))
 
     @guarded
     def action_remove(self) -> None:
@@ -223,7 +227,7 @@ Every move can be taken back with Ctrl+Z.
         if col and card:
             plc.remove_member(col.plc_id, card.staff_id)
             self.notify(f"{card.name} left {col.name}. Ctrl+Z takes it back.", markup=False)
-            self.refresh_data()
+            self._moved(card.staff_id, col.plc_id, None, (col.plc_id, None))
 
     @guarded
     def action_leader(self) -> None:

@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from coachtui import plc, sessions, staff
 from coachtui.dates import today
-from coachtui.screens.common import guarded
+from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
 from coachtui.screens.table import Column, RowTable
 from coachtui.store.models import SESSION_KINDS, SESSION_LABELS
@@ -43,7 +43,7 @@ def save_session(session_id: str | None, plc_id: str | None, values: dict) -> st
     return sessions.save(session_id, plc_id=plc_id, **values)
 
 
-class PlcPage(Screen):
+class PlcPage(ReloadOnResume, Screen):
     HELP = """\
 A PLC's page: its focus, leader and members, and every meeting it has held,
 newest first. With no PLC chosen it lists every session (PLC meetings, staff
@@ -81,10 +81,8 @@ surgeries, What Works Well workshops).
         self.refresh_data()
         self.table.focus()
 
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
+        self.mark_loaded()
         if self.plc_id:
             p = plc.get(self.plc_id)
             if p is None:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 from coachtui import plans, staff
 from coachtui.dates import today
 from coachtui.errors import UserError
-from coachtui.screens.common import guarded
+from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.screens.form import Field, FormModal, FormSpec
 from coachtui.screens.table import Column, RowTable
 from coachtui.store.models import ACTION_STATUSES, EVIDENCE_KINDS, Staff
@@ -62,7 +62,7 @@ def save_plan(plan_id: str | None, v: dict) -> str:
                       status=p.status if p else "active", **v)
 
 
-class PrioritiesScreen(Screen):
+class PrioritiesScreen(ReloadOnResume, Screen):
     HELP = """\
 Priority plans: teachers coaching teachers on a top priority
 
@@ -102,11 +102,8 @@ peer coaching session not yet held (LATE when its date has passed).
         self.refresh_data()
         self.table.focus()
 
-    def on_screen_resume(self) -> None:
-        if self.is_mounted:
-            self.refresh_data()
-
     def refresh_data(self) -> None:
+        self.mark_loaded()
         rows = plans.plan_rows(self.show_closed)
         self.table.set_rows(rows, keep=lambda r: r.id)
         late = sum(r.overdue for r in rows)

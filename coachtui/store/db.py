@@ -99,3 +99,9 @@ def observe(stamp: str) -> None:
 def data_version() -> int:
     """Changes whenever another connection commits to the database file."""
     return database.execute_sql("PRAGMA data_version").fetchone()[0]
+
+
+def generation() -> str:
+    """Changes with every write to this database, by any copy of the app or an
+    import (each stamps a clock): a cheap "has anything changed?" for screens."""
+    return get_meta("hlc_last") or ""

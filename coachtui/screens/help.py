@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         text = getattr(self.for_screen, "HELP", None) or (self.for_screen.__doc__ or "").strip()
         keys = keys_text(self.for_screen)
-        body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: F1 help · F2 roster · F5 sync · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · Ctrl+Q quit\n\nEsc closes this help."
+        body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: F1 help · F2 roster · F5 sync · F7 framework · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · Ctrl+Q quit\n\nEsc closes this help."
         with VerticalScroll(id="help"):
             yield Static(Text(body), id="help-text")
 

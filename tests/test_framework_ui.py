@@ -133,3 +133,27 @@ async def test_find_help_and_export_import_from_the_screen(app, tmp_path):
         await pilot.press("escape")
         await pilot.pause()
         assert "retired" in next(ln for ln in rendered(app).splitlines() if "QU.1.1" in ln)
+
+
+async def test_feedback_for_a_join_whose_step_was_retired_still_opens(app):
+    """The feedback form offers only live steps, but still shows the retired
+    one this join was about (instead of failing on a value it does not list)."""
+    from textual.widgets import Select as SelectWidget
+
+    from coachtui import joins, staff
+    from coachtui.screens.feedback import FeedbackScreen
+
+    teacher = staff.save(name="Jane Smith")
+    jid = joins.start(teacher, focus_item_id=item_id("QU.1.1"), minutes=20)
+    from coachtui.store.models import Join
+
+    joins.end(Join.get_by_id(jid))
+    framework.set_retired(item_id("QU.1.1"), True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(FeedbackScreen(jid))
+        await pilot.pause()
+        assert isinstance(app.screen, FeedbackScreen)
+        select = app.screen.query_one("#fb-step", SelectWidget)
+        assert select.value == item_id("QU.1.1")
+        values = [v for _, v in select._options]
+        assert item_id("QU.1.2") in values

@@ -242,3 +242,36 @@ def test_a_bundle_without_retired_clocks_merges_sanely(tmp_path):
     old = FrameworkItem.get_by_id(item_id("OLD.1"))
     assert old.retired is False and old.id in {s.id for s in framework.steps()}
     close_store()
+
+
+def test_concurrent_rewords_keep_the_other_wording_as_a_conflict(tmp_path):
+    from coachtui.store.models import Conflict
+    from tests.test_sync import Replicas
+
+    reps = Replicas(tmp_path, ["a", "b"])
+    reps.use("a")
+    framework.reword(item_id("BR.1.1"), "Wording from A")
+    reps.use("b")
+    framework.reword(item_id("BR.1.1"), "Wording from B")
+    reps.send("a", "b")
+    reps.send("b", "a")
+    assert reps.dump("a") == reps.dump("b")
+    reps.use("a")
+    winner = FrameworkItem.get_by_id(item_id("BR.1.1")).title
+    kept = [c.value for c in Conflict.select() if c.record_id == item_id("BR.1.1")]
+    assert {winner, *kept} == {"Wording from A", "Wording from B"}
+    close_store()
+
+
+def test_import_moves_an_item_to_another_parent(store, tmp_path):
+    f = tmp_path / "move.toml"
+    f.write_text('[[domain]]\ncode = "BR"\ntitle = "Behaviour and routines"\n'
+                 '[[domain.strand]]\ncode = "BR.2"\ntitle = "Clear expectations"\n'
+                 '[[domain.strand.step]]\ncode = "BR.1.1"\n'
+                 'title = "Meet pupils at the door and give a task they can start at once"\n')
+    report = framework_toml.import_file(f)
+    # BR.2 too: the file's items come first among their siblings.
+    assert sorted(report.moved) == ["BR.1.1", "BR.2"] and report.reworded == [] and report.added == []
+    assert [i.code for i in framework._children(item_id("BR"))] == ["BR.2", "BR.1", "BR.3"]
+    assert [i.code for i in framework._children(item_id("BR.2"))] == ["BR.1.1", "BR.2.1", "BR.2.2"]
+    assert [i.code for i in framework._children(item_id("BR.1"))] == ["BR.1.2"]

@@ -105,8 +105,8 @@ def to_doc() -> dict:
     return {"version": int(framework._shipped_version()), "domain": domains}
 
 
-def to_text() -> str:
-    return HEADER + tomli_w.dumps(to_doc())
+def to_text(doc: dict | None = None) -> str:
+    return HEADER + tomli_w.dumps(doc if doc is not None else to_doc())
 
 
 def export(path: str | Path) -> int:
@@ -115,7 +115,8 @@ def export(path: str | Path) -> int:
     path = Path(path).expanduser()
     if path.is_dir():
         raise FrameworkFileError(f"{path} is a folder: give a file name")
-    text = to_text()
+    doc = to_doc()
+    text = to_text(doc)
     tmp = path.with_name(path.name + ".partial")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -130,7 +131,7 @@ def export(path: str | Path) -> int:
         except OSError:
             pass
         raise FrameworkFileError(f"cannot write {path}: {exc.strerror or exc}") from None
-    return sum(1 for _ in _walk(tomllib.loads(text)))
+    return sum(1 for _ in _walk(doc))
 
 
 # --- import -------------------------------------------------------------------------

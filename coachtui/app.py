@@ -70,6 +70,12 @@ def _sync():
     return SyncScreen()
 
 
+def _framework():
+    from coachtui.screens.framework_edit import FrameworkScreen
+
+    return FrameworkScreen()
+
+
 # The app's places, each with its own screen stack (Textual modes), reached by
 # F-keys and the command palette: (mode, key, title, factory).
 PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
@@ -77,7 +83,9 @@ PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
     ("plcs", "f3", "PLC board", _plcs),
     ("priorities", "f4", "Priority plans", _priorities),
     ("sync", "f5", "Sync", _sync),
+    ("framework", "f7", "Framework", _framework),
 ]
+PLACE_KEYS = {mode: key for mode, key, _, _ in PLACES}
 
 
 class CoachApp(App):
@@ -138,6 +146,8 @@ class CoachApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo" and isinstance(self.focused, TextArea):
             return False  # a text area's own Ctrl+Z undoes typing
+        if action == "place" and parameters and self.screen._bindings.key_to_bindings.get(PLACE_KEYS[parameters[0]]):
+            return False  # the screen uses this F-key itself (the join's note kinds): let it have it
         return True
 
     def action_help(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from coachtui import framework
 from coachtui.framework import NAMESPACE
 from coachtui.store import write as w
 from coachtui.store.models import FOCUS_KINDS, FrameworkItem, StaffFocus
@@ -38,11 +39,19 @@ def set_focus(staff_id: str, item_id: str, kind: str | None) -> None:
                     deleted=False)
 
 
+def _items(staff_id: str, kind: str) -> list[FrameworkItem]:
+    # Retired items stay: what a person carries is history until changed.
+    ids = [i for i, k in focus_of(staff_id).items() if k == kind]
+    if not ids:
+        return []
+    order = framework.rank()
+    items = FrameworkItem.select().where(FrameworkItem.id.in_(ids))
+    return sorted(items, key=lambda i: order.get(i.id, len(order)))
+
+
 def development_areas(staff_id: str) -> list[FrameworkItem]:
-    ids = [i for i, k in focus_of(staff_id).items() if k == "development"]
-    return list(FrameworkItem.select().where(FrameworkItem.id.in_(ids)).order_by(FrameworkItem.position))
+    return _items(staff_id, "development")
 
 
 def strengths(staff_id: str) -> list[FrameworkItem]:
-    ids = [i for i, k in focus_of(staff_id).items() if k == "strength"]
-    return list(FrameworkItem.select().where(FrameworkItem.id.in_(ids)).order_by(FrameworkItem.position))
+    return _items(staff_id, "strength")

@@ -57,3 +57,45 @@ def test_version_3_database_gains_the_plc_and_plan_tables(tmp_path):
     close_store()
     assert {"plc", "plc_member", "session", "attendance", "priority_plan", "plan_action", "evidence",
             "peer_session"} <= tables(path)
+
+
+def test_version_4_database_gains_retired_framework_items(tmp_path):
+    """A version-4 database (framework_item without `retired`) upgrades: its
+    rows and edits are kept, nothing is retired, and the new field gets the
+    GENESIS clock shipped rows have (so sync sees no difference)."""
+    import json
+
+    from coachtui import framework
+    from coachtui.hlc import GENESIS
+    from coachtui.store.models import FrameworkItem
+
+    path = tmp_path / "v4.db"
+    database.init(str(path), pragmas={"journal_mode": "wal"})
+    database.connect()
+    schema._v1(database)
+    schema._v2(database)
+    schema._v3(database)
+    schema._v4(database)
+    database.execute_sql("ALTER TABLE framework_item DROP COLUMN retired")  # as version 4 made it
+    database.execute_sql("PRAGMA user_version = 4")
+    edited = framework.item_id("BR.1.1")
+    database.execute_sql(
+        "INSERT INTO framework_item (id, clocks, hlc, deleted, kind, parent_id, code, title, detail, position) "
+        "VALUES (?, ?, '', 0, 'step', ?, 'BR.1.1', 'Our own wording', '', 2)",
+        (edited, json.dumps({"title": "0000000000005-00000-abc"}), framework.item_id("BR.1")))
+    database.close()
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(framework_item)")}
+    assert "retired" not in columns
+    open_store(path)
+    assert database.execute_sql("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+    row = FrameworkItem.get_by_id(edited)
+    assert row.title == "Our own wording" and row.retired is False
+    clocks = json.loads(row.clocks)
+    assert clocks == {"title": "0000000000005-00000-abc", "retired": GENESIS}
+    # Rows loaded after the upgrade carry a clock for every field, `retired` included.
+    other = FrameworkItem.get_by_id(framework.item_id("BR.1.2"))
+    assert json.loads(other.clocks)["retired"] == GENESIS
+    close_store()
+    # Opening again runs nothing twice.
+    open_store(path)
+    assert json.loads(FrameworkItem.get_by_id(edited).clocks)["retired"] == GENESIS

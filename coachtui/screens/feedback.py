@@ -71,6 +71,13 @@ laptop in a sync bundle.
             yield Label("Action step from the framework (or write your own below)")
             steps = framework.steps()
             chosen = (fb.action_item_id if fb else j.focus_item_id) or Select.NULL
+            if chosen is not Select.NULL and chosen not in {s.id for s in steps}:
+                # A step retired since: still shown for this feedback, not offered to new ones.
+                old = feedback.framework_step(chosen)
+                if old is not None and old.kind == "step":
+                    steps.append(old)
+                else:
+                    chosen = Select.NULL
             yield Select([(Text(f"{s.code} {s.title}"), s.id) for s in steps], value=chosen,
                          prompt="(written fresh)", id="fb-step", compact=True)
             for part in FEEDBACK_FIELDS:

@@ -10,10 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui import focus
+from coachtui import focus, framework
 from coachtui.screens.common import guarded
 from coachtui.search import fuzzy_score, split_query
-from coachtui.store.models import FrameworkItem
 
 MARK = {"strength": "S", "development": "D", None: " "}
 CYCLE = {None: "development", "development": "strength", "strength": None}
@@ -43,8 +42,16 @@ Ctrl+Z undoes the last change. Esc closes.
         super().__init__()
         self.staff_id = staff_id
         self.person = name
-        self.items = list(FrameworkItem.select().where(FrameworkItem.deleted == False)  # noqa: E712
-                          .order_by(FrameworkItem.position))
+        # What can be chosen, plus any retired item this person still carries
+        # (so it can be seen and cleared).
+        keep = {i.id for i in framework.offered()}
+        everything = framework.tree()
+        parent = {i.id: i.parent_id for i, _ in everything}
+        for item_id in focus.focus_of(staff_id):
+            while item_id is not None and item_id not in keep:
+                keep.add(item_id)
+                item_id = parent.get(item_id)
+        self.items = [i for i, _ in everything if i.id in keep]
         self.by_id = {i.id: i for i in self.items}
         self.changed = False
 
@@ -70,7 +77,8 @@ Ctrl+Z undoes the last change. Esc closes.
                 if score is None:
                     continue
                 mark = MARK[current.get(item.id)]
-                scored.append((score, n, Option(Text(f" [{mark}] {item.code} {item.title}"), id=item.id)))
+                retired = " (retired)" if item.retired else ""
+                scored.append((score, n, Option(Text(f" [{mark}] {item.code} {item.title}{retired}"), id=item.id)))
             elif not words:
                 indent = "" if item.kind == "domain" else "  "
                 scored.append((0, n, Option(Text(f"{indent}{item.title}", style="bold"), id=item.id, disabled=True)))

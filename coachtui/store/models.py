@@ -108,7 +108,12 @@ class FrameworkItem(Replicated):
     code = TextField(default="")
     title = TextField(default="")
     detail = TextField(default="")  # success criteria, one per line
-    position = IntegerField(default=0)
+    position = IntegerField(default=0)  # order among its siblings (ties: by code)
+    # Retired items keep their rows (joins, feedback and history point at them)
+    # but are no longer offered for new choices.
+    retired = BooleanField(default=False)
+
+    FREE_TEXT = ("title", "detail")
 
 
 FOCUS_KINDS = ("strength", "development")

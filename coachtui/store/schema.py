@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
@@ -44,7 +44,32 @@ def _v4(db: SqliteDatabase) -> None:
     db.create_tables(V4_TABLES, safe=True)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4}
+def _v5(db: SqliteDatabase) -> None:
+    """Framework items can be retired (kept for history, no longer offered).
+
+    A database made at this version already has the column (_v1 creates the
+    current model), so add it only when missing. Existing rows get a GENESIS
+    clock for it, as fresh shipped rows have: otherwise the first bundle from
+    a newer laptop would count every framework row as "updated"."""
+    import json
+
+    from coachtui.hlc import GENESIS
+
+    columns = {r[1] for r in db.execute_sql("PRAGMA table_info(framework_item)")}
+    if "retired" not in columns:
+        db.execute_sql("ALTER TABLE framework_item ADD COLUMN retired INTEGER NOT NULL DEFAULT 0")
+    rows = db.execute_sql("SELECT id, clocks FROM framework_item").fetchall()
+    updates = []
+    for rid, raw in rows:
+        clocks = json.loads(raw or "{}")
+        if "retired" not in clocks:
+            clocks["retired"] = GENESIS
+            updates.append((json.dumps(clocks, sort_keys=True), rid))
+    if updates:
+        db.connection().executemany("UPDATE framework_item SET clocks = ? WHERE id = ?", updates)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
 
 
 class SchemaTooNew(Exception):

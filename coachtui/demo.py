@@ -15,7 +15,7 @@ from coachtui.focus import focus_id
 from coachtui.plc import member_id as plc_member_id
 from coachtui.resources import read_text
 from coachtui.store import write as w
-from coachtui.store.models import Plc, PlcMember, Site, Staff, StaffFocus, new_id
+from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, new_id
 
 
 def _names() -> dict:
@@ -107,7 +107,9 @@ def fill_plcs(people: list[dict], focus_rows: list[dict], rnd: random.Random, n:
     PLC, so the board shows the gap to close."""
     if n <= 0:
         return 0
-    titles = {i.id: i.title for i in framework.steps()}
+    steps = framework.steps()
+    strands = {i.id: i.title for i in FrameworkItem.select().where(FrameworkItem.kind == "strand")}
+    titles = {i.id: strands.get(i.parent_id, i.title) for i in steps}  # a PLC is named for the strand
     active = {p["id"] for p in people if not p["archived"] and "teacher" in p["roles"]}
     wanted: dict[str, list[str]] = {}
     strong: dict[str, list[str]] = {}

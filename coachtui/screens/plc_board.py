@@ -39,8 +39,8 @@ Left/Right choose a PLC, Up/Down a teacher.
 Every move can be taken back with Ctrl+Z.
 """
     BINDINGS = [
-        Binding("n", "new", "New PLC"),
-        Binding("a", "add", "Add teacher"),
+        Binding("n", "new", "New"),
+        Binding("a", "add", "Add"),
         Binding("m", "move", "Move"),
         Binding("l", "leader", "Leader"),
         Binding("s", "suggest", "Suggest"),

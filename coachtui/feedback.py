@@ -47,9 +47,13 @@ def items(fid: str) -> dict[str, FeedbackItem]:
     return {r.part: r for r in rows}
 
 
-def cadence_days(support: str) -> int:
-    """Structured support is a weekly cycle; everyone else fortnightly."""
-    return 7 if support in ("structured", "formal") else 14
+def cadence_days(teacher: Staff | None) -> int:
+    """Days to the next join, from the school's cadence for the teacher's
+    support level (levels with no regular joins: the follow-up interval)."""
+    from coachtui.cadence import days_for
+
+    site = teacher.site_id if teacher else None
+    return days_for(site, teacher.support if teacher else "none") or days_for(site, "follow-up")
 
 
 def prefill(join: Join) -> dict[str, str]:
@@ -60,7 +64,7 @@ def prefill(join: Join) -> dict[str, str]:
     nexts = [n.text for n in notes if n.kind == "next"]
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     ended = dt.date.fromtimestamp((join.ended_at or joins.now_ms()) / 1000)
-    next_date = ended + dt.timedelta(days=cadence_days(teacher.support if teacher else "none"))
+    next_date = ended + dt.timedelta(days=cadence_days(teacher))
     return {
         "strengths": "\n".join(f"- {s}" for s in strengths),
         "action_step": nexts[0] if nexts else title,

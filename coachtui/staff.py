@@ -77,20 +77,14 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
 
 
 def _add_join_dates(rows: list[RosterRow]) -> None:
-    """Last joined (date of the latest join) and next join due (from the latest feedback)."""
-    import datetime as dt
+    """Last joined and next due (from the school's cadence: coachtui.cadence)."""
+    from coachtui.cadence import dues
 
-    last = dict(database.execute_sql(
-        "SELECT staff_id, MAX(started_at) FROM \"join\" WHERE deleted = 0 GROUP BY staff_id").fetchall())
-    due = dict(database.execute_sql(
-        "SELECT staff_id, next_join FROM feedback WHERE deleted = 0 AND next_join != '' "
-        "AND id IN (SELECT id FROM feedback f2 WHERE f2.staff_id = feedback.staff_id AND f2.deleted = 0 "
-        "ORDER BY f2.given_on DESC, f2.hlc DESC LIMIT 1)").fetchall())
+    due = dues()
     for r in rows:
-        ms = last.get(r.id)
-        if ms:
-            r.last_joined = dt.date.fromtimestamp(ms / 1000).isoformat()
-        r.next_due = due.get(r.id, "")
+        d = due.get(r.id)
+        if d:
+            r.last_joined, r.next_due = d.last_joined, d.due_on
 
 
 def sites() -> list[Site]:

@@ -18,7 +18,7 @@ def tables(path):
 def test_every_model_belongs_to_a_migration():
     from coachtui.store import models
 
-    listed = set(schema.V1_TABLES) | set(schema.V2_TABLES) | set(schema.V3_TABLES) | set(schema.V4_TABLES)
+    listed = set(schema.V1_TABLES) | set(schema.V2_TABLES) | set(schema.V3_TABLES) | set(schema.V4_TABLES) | set(schema.V6_TABLES)
     assert set(models.LOCAL_MODELS) | set(models.REPLICATED_MODELS) <= listed
 
 

@@ -409,3 +409,77 @@ class PeerSession(Replicated):
 
 
 REPLICATED_MODELS.extend([Plc, PlcMember, Session, Attendance, PriorityPlan, PlanAction, Evidence, PeerSession])
+
+
+# --- coaching cycles and cadence ------------------------------------------------------
+
+# The stages of a coaching cycle, in order (seed 003); after practice, round again.
+CYCLE_STAGES = ("initial", "join", "feedback", "research", "practice")
+CYCLE_STAGE_LABELS = {
+    "initial": "initial meeting",
+    "join": "joining a lesson",
+    "feedback": "reflection and feedback",
+    "research": "research and collaboration",
+    "practice": "practice",
+}
+
+
+class CoachingCycle(Replicated):
+    """A teacher's coaching cycle with one coach and one focus, round after round."""
+
+    staff_id = TextField(index=True)  # the teacher
+    coach_id = TextField(null=True)
+    focus_item_id = TextField(null=True)
+    focus_text = TextField(default="")
+    stage = TextField(default="initial")
+    round = IntegerField(default=1)
+    started_on = TextField(default="")  # YYYY-MM-DD
+    ended_on = TextField(default="")  # YYYY-MM-DD once closed
+    # The initial meeting (seed 003, stage 1).
+    strengths = TextField(default="")
+    development = TextField(default="")
+    evidence = TextField(default="")  # what the teacher brought
+    outcomes = TextField(default="")  # agreed outcomes
+    way_in = TextField(default="")  # the "in": where to start
+    visits = TextField(default="")  # colleagues to visit who show the practice well
+
+    FREE_TEXT = ("focus_text", "strengths", "development", "evidence", "outcomes", "way_in", "visits")
+
+
+class CycleEvent(Replicated):
+    """A cycle reaching a stage on a date (append-only): the cycle's history."""
+
+    cycle_id = TextField(index=True)
+    stage = TextField()
+    round = IntegerField(default=1)
+    on = TextField(default="")  # YYYY-MM-DD
+    note = TextField(default="")
+
+
+class SupportChange(Replicated):
+    """A change of support level: up or down, when, why and by whom."""
+
+    staff_id = TextField(index=True)
+    from_level = TextField(default="none")
+    to_level = TextField(default="none")
+    on = TextField(default="")  # YYYY-MM-DD
+    reason = TextField(default="")
+    by_staff_id = TextField(null=True)
+
+    FREE_TEXT = ("reason",)
+
+
+CADENCE_KINDS = ("support", "structured", "formal", "none", "follow-up")
+
+
+class Cadence(Replicated):
+    """How often a support level is seen, in days, for a site (None: the trust's
+    default). "follow-up" is the termly follow-up meeting every teacher has.
+    Id from (site, kind): one row per pair on every laptop."""
+
+    site_id = TextField(null=True)
+    kind = TextField()
+    days = IntegerField(default=14)
+
+
+REPLICATED_MODELS.extend([CoachingCycle, CycleEvent, SupportChange, Cadence])

@@ -14,13 +14,14 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
 V2_TABLES = [models.Join, models.JoinEvent, models.Note, models.Tally, models.Feedback, models.FeedbackItem,
              models.ActionStep, models.Draft]
 V3_TABLES = [models.Conflict, models.Applied]
+V6_TABLES = [models.CoachingCycle, models.CycleEvent, models.SupportChange, models.Cadence]
 V4_TABLES = [models.Plc, models.PlcMember, models.Session, models.Attendance, models.PriorityPlan,
              models.PlanAction, models.Evidence, models.PeerSession]
 
@@ -69,7 +70,14 @@ def _v5(db: SqliteDatabase) -> None:
         db.connection().executemany("UPDATE framework_item SET clocks = ? WHERE id = ?", updates)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5}
+def _v6(db: SqliteDatabase) -> None:
+    """Coaching cycles, support-level changes, cadence; the latest join per
+    teacher read from an index (the leader's review over years of joins)."""
+    db.create_tables(V6_TABLES, safe=True)
+    db.execute_sql('CREATE INDEX IF NOT EXISTS join_staff_started ON "join" (staff_id, started_at)')
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
 
 
 class SchemaTooNew(Exception):

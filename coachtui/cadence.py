@@ -1,0 +1,136 @@
+"""How often each teacher is seen, and who is due or overdue.
+
+A school sets how often each support level is joined (support fortnightly,
+structured support weekly, ...) and how often every teacher has a follow-up
+meeting (termly). The trust's defaults apply where a site sets nothing.
+Settings are replicated rows, so every laptop at a school counts alike.
+
+A teacher's next date is the earlier of:
+- the next join: the date agreed at the last feedback, else the last join
+  plus the level's interval (levels with interval 0 have no regular joins);
+- the next follow-up: the last contact (join, feedback or cycle meeting)
+  plus the follow-up interval.
+Nobody seen yet is due today. All of it from a handful of grouped queries,
+so the leader's review stays quick over years of joins.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+
+from coachtui.errors import UserError
+from coachtui.framework import NAMESPACE
+from coachtui.store import write as w
+from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, Site, database
+
+DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-up": 84}
+LABELS = dict(SUPPORT_LABELS, **{"none": "no extra support", "follow-up": "follow-up meeting (everyone)"})
+DUE_SOON_DAYS = 7
+MAX_DAYS = 366
+STATES = ("overdue", "due soon", "on track")
+
+
+def cadence_id(site_id: str | None, kind: str) -> str:
+    return uuid.uuid5(NAMESPACE, f"cadence:{site_id or 'trust'}:{kind}").hex
+
+
+def settings() -> dict[tuple[str | None, str], int]:
+    """{(site id or None for the trust, kind): days} as set (defaults not included)."""
+    return {(s, k): d for s, k, d in database.execute_sql(
+        "SELECT site_id, kind, days FROM cadence WHERE deleted = 0").fetchall()}
+
+
+def days_for(site_id: str | None, kind: str, table: dict | None = None) -> int:
+    table = settings() if table is None else table
+    for key in ((site_id, kind), (None, kind)):
+        if key in table:
+            return table[key]
+    return DEFAULT_DAYS.get(kind, 14)
+
+
+def set_days(site_id: str | None, kind: str, days: int | str | None) -> None:
+    """Set an interval; None (or "") for a site goes back to the trust's."""
+    if kind not in CADENCE_KINDS:
+        raise UserError(f"unknown cadence {kind!r}")
+    if site_id and not Site.get_or_none((Site.id == site_id) & (Site.deleted == False)):  # noqa: E712
+        raise UserError("that site does not exist")
+    rid = cadence_id(site_id, kind)
+    if days in (None, ""):
+        if Cadence.get_or_none((Cadence.id == rid) & (Cadence.deleted == False)):  # noqa: E712
+            with w.action(f"cadence {kind}: back to the default"):
+                w.write(Cadence, rid, deleted=True)
+        return
+    try:
+        n = int(str(days).strip())
+    except ValueError:
+        raise UserError(f"{LABELS.get(kind, kind)}: {days!r} is not a number of days") from None
+    if not 0 <= n <= MAX_DAYS:
+        raise UserError(f"{LABELS.get(kind, kind)}: give 0 to {MAX_DAYS} days (0: no regular joins)")
+    if kind == "follow-up" and n == 0:
+        raise UserError("every teacher has follow-up meetings: give a number of days")
+    with w.action(f"cadence {kind}: every {n} days"):
+        w.write(Cadence, rid, site_id=site_id or None, kind=kind, days=n, deleted=False)
+
+
+def state(due_on: str, on: dt.date) -> str:
+    if not due_on:
+        return ""
+    if due_on < on.isoformat():
+        return "overdue"
+    if due_on <= (on + dt.timedelta(days=DUE_SOON_DAYS)).isoformat():
+        return "due soon"
+    return "on track"
+
+
+@dataclass
+class Due:
+    staff_id: str
+    due_on: str  # YYYY-MM-DD
+    why: str  # "join" | "follow-up" | "agreed join"
+    last_joined: str  # YYYY-MM-DD or ""
+    state: str
+
+
+def _day(ms: int | None) -> str:
+    return dt.date.fromtimestamp(ms / 1000).isoformat() if ms else ""
+
+
+def _plus(day: str, days: int) -> str:
+    return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
+
+
+def dues(on: dt.date | None = None) -> dict[str, Due]:
+    """The next date for every active teacher (role teacher, not archived)."""
+    on = on or dt.date.today()
+    today = on.isoformat()
+    table = settings()
+    teachers = database.execute_sql(
+        "SELECT id, site_id, support FROM staff WHERE deleted = 0 AND archived = 0 "
+        "AND (',' || roles || ',') LIKE '%,teacher,%'").fetchall()
+    last_join = dict(database.execute_sql(
+        'SELECT staff_id, MAX(started_at) FROM "join" WHERE deleted = 0 GROUP BY staff_id').fetchall())
+    # The latest feedback per teacher: its date and the next join it agreed.
+    latest_fb: dict[str, tuple[str, str]] = {}
+    for sid, given, agreed in database.execute_sql(
+            "SELECT staff_id, given_on, next_join FROM feedback WHERE deleted = 0 ORDER BY given_on, hlc").fetchall():
+        latest_fb[sid] = (given or "", agreed or "")
+    last_meeting = dict(database.execute_sql(
+        'SELECT c.staff_id, MAX(e."on") FROM cycle_event e JOIN coaching_cycle c ON c.id = e.cycle_id '
+        "WHERE e.deleted = 0 AND c.deleted = 0 GROUP BY c.staff_id").fetchall())
+    out: dict[str, Due] = {}
+    for sid, site, level in teachers:
+        joined = _day(last_join.get(sid))
+        given, agreed = latest_fb.get(sid, ("", ""))
+        contact = max(joined, given, last_meeting.get(sid) or "")
+        follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
+        candidates = [(follow, "follow-up")]
+        every = days_for(site, level, table)
+        if agreed and agreed >= (joined or ""):
+            candidates.append((agreed, "agreed join"))
+        elif every:
+            candidates.append((_plus(joined, every) if joined else today, "join"))
+        due_on, why = min(candidates)
+        out[sid] = Due(sid, due_on, why, joined, state(due_on, on))
+    return out

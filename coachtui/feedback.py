@@ -107,6 +107,9 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
             w.write(ActionStep, sid, staff_id=join.staff_id, feedback_id=fid, item_id=action_item_id, text=action,
                     criteria=clean.get("criteria", ("", False))[0],
                     set_on=existing.set_on if existing and existing.set_on else today, deleted=False)
+        from coachtui.cycles import on_feedback
+
+        on_feedback(join.staff_id, today)  # the teacher's open cycle moves on
     return fid
 
 

@@ -304,3 +304,24 @@ def set_retired(item_id: str, retired: bool) -> bool:
     with w.action(f"{'retire' if retired else 'restore'} {item.code}"):
         w.write(FrameworkItem, item.id, retired=retired)
     return True
+
+
+def related(item_id: str) -> set[str]:
+    """The item, everything above it and everything under it: a teacher working
+    on a step matches a PLC or a colleague's strength about its strand, and
+    the other way round."""
+    parent = dict(database.execute_sql("SELECT id, parent_id FROM framework_item WHERE deleted = 0").fetchall())
+
+    def under(i: str | None) -> bool:
+        while i:
+            if i == item_id:
+                return True
+            i = parent.get(i)
+        return False
+
+    found = {i for i in parent if under(i)}
+    up = parent.get(item_id)
+    while up and up not in found:
+        found.add(up)
+        up = parent.get(up)
+    return found

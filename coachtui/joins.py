@@ -156,6 +156,9 @@ def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", gro
                       room=_clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
                       tally_labels=json.dumps(labels))
         set_meta("running_join", jid)
+        from coachtui.cycles import on_join
+
+        on_join(Join.get_by_id(jid))  # the teacher's open cycle moves on
     return jid
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from coachtui.errors import UserError
 from coachtui.framework import NAMESPACE
+from coachtui.framework import related as related_items
 from coachtui.staff import MAX_NAME, clean
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database
@@ -263,30 +264,10 @@ class Suggestion:
     why: str
 
 
-def _related(focus_id: str) -> set[str]:
-    """The focus item, everything above it and everything under it: a teacher
-    working on a step matches a PLC about its strand, and the other way round."""
-    parent = dict(database.execute_sql("SELECT id, parent_id FROM framework_item WHERE deleted = 0").fetchall())
-    related = {i for i in parent if _has_ancestor(i, focus_id, parent)}
-    up = parent.get(focus_id)
-    while up and up not in related:
-        related.add(up)
-        up = parent.get(up)
-    return related
-
-
-def _has_ancestor(item: str, ancestor: str, parent: dict[str, str | None]) -> bool:
-    while item:
-        if item == ancestor:
-            return True
-        item = parent.get(item)
-    return False
-
-
 def _focus_people(plc: Plc, kind: str) -> list[Suggestion]:
     if not plc.focus_item_id:
         return []
-    related = _related(plc.focus_item_id)
+    related = related_items(plc.focus_item_id)
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     inside = {m.staff_id for m in PlcMember.select().where(
         (PlcMember.plc_id == plc.id) & (PlcMember.deleted == False))}  # noqa: E712

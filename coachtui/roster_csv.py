@@ -200,7 +200,7 @@ def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
         )
         try:
             before = {k: getattr(current, k) for k in values} if match else None
-            sid = staff.save(match.id if match else None, **values)
+            sid = staff.save(match.id if match else None, support_reason="roster CSV import", **values)
         except UserError as exc:
             report.skipped.append((line, str(exc)))
             continue

@@ -160,8 +160,12 @@ def save(
     support: str = "none",
     coach_id: str | None = None,
     external_id: str | None = None,
+    support_reason: str | None = None,
+    changed_by: str = "",
 ) -> str:
-    """Validate and write one member of staff. Raises ValidationError."""
+    """Validate and write one member of staff. Raises ValidationError.
+
+    A change of support level needs `support_reason`: it is logged (coachtui.cycles)."""
     name = clean(name, "name", MAX_NAME)
     if not name:
         raise ValidationError("name is required")
@@ -185,7 +189,15 @@ def save(
         current = get(staff_id)
         if current and "coach" in current.role_list and coachees(staff_id):
             raise ValidationError(f"{name} still coaches {len(coachees(staff_id))}: reassign them first")
+    before = get(staff_id) if staff_id is not None else None
+    support_changes = before is not None and before.support != support
+    if support_changes and not (support_reason or "").strip():
+        raise ValidationError("say why the support level changes (the Why field)")
     with w.action(f"{'edit' if staff_id else 'add'} {name}"):
+        if support_changes:
+            from coachtui.cycles import record_support_change
+
+            record_support_change(before, support, support_reason or "", by_name=changed_by)
         return w.write(Staff, staff_id, **values)
 
 
@@ -206,16 +218,6 @@ def assign_coach(staff_id: str, coach_id: str | None) -> None:
     label = f"coach of {person.name} → {coach.name if coach else 'none'}"
     with w.action(label):
         w.write(Staff, staff_id, coach_id=coach_id or None)
-
-
-def set_support(staff_id: str, level: str) -> None:
-    if level not in SUPPORT_LEVELS:
-        raise ValidationError(f"unknown support level {level!r}")
-    person = get(staff_id)
-    if person is None:
-        raise ValidationError("that member of staff is no longer on the roster")
-    with w.action(f"support of {person.name} → {SUPPORT_LABELS[level]}"):
-        w.write(Staff, staff_id, support=level)
 
 
 def archive(staff_id: str) -> str:

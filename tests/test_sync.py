@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from coachtui import feedback, joins, staff
+from coachtui import cycles, feedback, joins, staff
 from coachtui.cli import main
 from coachtui.store import write
 from coachtui.store.db import close_store, open_store
@@ -106,7 +106,7 @@ def test_per_field_merge_keeps_both_edits(reps):
     t = staff.save(name="Tia", email="tia@x.org")
     reps.send("a", "b")
     reps.use("a")
-    staff.set_support(t, "structured")
+    cycles.set_support(t, "structured", "More help needed")
     reps.use("b")
     write.write(Staff, t, email="tia@school.org")
     reps.send("a", "b")

@@ -73,6 +73,9 @@ Coach: only staff with the coach role can be chosen.
                     id="support",
                     compact=True,
                 )
+                yield Label("Why")
+                yield Input("", id="support-why", compact=True, max_length=staff.MAX_NAME,
+                            placeholder="why the support level changes (only then)")
                 yield Label("Coach")
                 yield Select(coach_opts, value=coach_value, prompt="No coach", id="coach", compact=True)
             yield Static("", id="form-error", markup=False)
@@ -111,6 +114,8 @@ Coach: only staff with the coach role can be chosen.
                 team=self.query_one("#team", Input).value,
                 support=self.query_one("#support", Select).value,
                 coach_id=None if coach is Select.NULL else coach,
+                support_reason=self.query_one("#support-why", Input).value,
+                changed_by=getattr(getattr(self.app, "config", None), "device_name", ""),
             )
         except UserError as exc:
             error.update(Text(f"✗ {exc}"))

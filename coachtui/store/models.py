@@ -464,7 +464,8 @@ class SupportChange(Replicated):
     to_level = TextField(default="none")
     on = TextField(default="")  # YYYY-MM-DD
     reason = TextField(default="")
-    by_staff_id = TextField(null=True)
+    by_staff_id = TextField(null=True)  # who made it, when they are on the roster
+    by_name = TextField(default="")  # who made it, as typed or this laptop's name
 
     FREE_TEXT = ("reason",)
 

@@ -62,6 +62,22 @@ def set_days(site_id: str | None, kind: str, days: int | str | None) -> None:
             with w.action(f"cadence {kind}: back to the default"):
                 w.write(Cadence, rid, deleted=True)
         return
+    n = check_days(kind, days)
+    with w.action(f"cadence {kind}: every {n} days"):
+        w.write(Cadence, rid, site_id=site_id or None, kind=kind, days=n, deleted=False)
+
+
+def set_many(site_id: str | None, changes: dict[str, str | None]) -> None:
+    """Several intervals in one undoable step; one bad value changes nothing."""
+    for kind, days in changes.items():
+        if days not in (None, ""):
+            check_days(kind, days)
+    with w.action("cadence"):
+        for kind, days in changes.items():
+            set_days(site_id, kind, days)
+
+
+def check_days(kind: str, days: int | str) -> int:
     try:
         n = int(str(days).strip())
     except ValueError:
@@ -70,8 +86,7 @@ def set_days(site_id: str | None, kind: str, days: int | str | None) -> None:
         raise UserError(f"{LABELS.get(kind, kind)}: give 0 to {MAX_DAYS} days (0: no regular joins)")
     if kind == "follow-up" and n == 0:
         raise UserError("every teacher has follow-up meetings: give a number of days")
-    with w.action(f"cadence {kind}: every {n} days"):
-        w.write(Cadence, rid, site_id=site_id or None, kind=kind, days=n, deleted=False)
+    return n
 
 
 def state(due_on: str, on: dt.date) -> str:
@@ -125,12 +140,13 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         given, agreed = latest_fb.get(sid, ("", ""))
         contact = max(joined, given, last_meeting.get(sid) or "")
         follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
-        candidates = [(follow, "follow-up")]
+        candidates = []
         every = days_for(site, level, table)
         if agreed and agreed >= (joined or ""):
             candidates.append((agreed, "agreed join"))
         elif every:
             candidates.append((_plus(joined, every) if joined else today, "join"))
-        due_on, why = min(candidates)
+        candidates.append((follow, "follow-up"))  # last: on the same day, the join is the reason
+        due_on, why = min(candidates, key=lambda c: c[0])
         out[sid] = Due(sid, due_on, why, joined, state(due_on, on))
     return out

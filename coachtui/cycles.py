@@ -290,11 +290,6 @@ def stage_label(stage: str) -> str:
     return CYCLE_STAGE_LABELS.get(stage, stage)
 
 
-def stage_items(c: CoachingCycle) -> list[tuple[str, bool]]:
-    """(label, is current) for the stage strip."""
-    return [(CYCLE_STAGE_LABELS[s], s == c.stage) for s in CYCLE_STAGES]
-
-
 def focus_title(c: CoachingCycle) -> str:
     if c.focus_item_id:
         item = FrameworkItem.get_or_none(FrameworkItem.id == c.focus_item_id)

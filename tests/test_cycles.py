@@ -125,3 +125,14 @@ def test_cadence_due_overdue_and_on_track_with_a_fixed_clock(school, monkeypatch
     feedback.save(Join.get_by_id(jid), {"next_join": ("2026-12-04", False)})
     d = cadence.dues(on)[t]
     assert (d.due_on, d.why) == ("2026-12-04", "agreed join")
+
+
+def test_cadence_set_many_is_one_step_and_a_bad_value_changes_nothing(school):
+    north, coach, t = school
+    with pytest.raises(UserError, match="not a number"):
+        cadence.set_many(north, {"support": "21", "structured": "weekly"})
+    assert cadence.settings() == {}
+    cadence.set_many(north, {"support": "21", "structured": "5"})
+    assert cadence.settings() == {(north, "support"): 21, (north, "structured"): 5}
+    write.undo()
+    assert cadence.settings() == {}

@@ -98,6 +98,8 @@ Type in the filter box to find people by name, team, site, coach or email
 In the table:
   j           join a lesson with the selected teacher (focus pre-filled)
   h           their history: joins, notes, action steps, targets
+  y           their coaching cycle: stages, initial meeting, support level
+  k           cadence: how often each support level is seen (trust or school)
   Enter / e   edit the selected person       a   add a member of staff
   c           choose their coach (then 1-9)  x   archive (hide) or restore
   s           strengths and development areas (from the framework)
@@ -117,6 +119,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
     BINDINGS = [
         Binding("j", "join", "Join lesson"),
         Binding("h", "history", "History"),
+        Binding("y", "cycle", "Cycle"),
+        Binding("k", "cadence", "Cadence", show=False),
         Binding("a", "add", "Add"),
         Binding("e", "edit", "Edit"),
         Binding("c", "coach", "Coach"),
@@ -357,6 +361,18 @@ teachers than the limit in the config (coach_load_limit, default 10).
         if row is None:
             return
         self.app.push_screen(HistoryScreen(row.id))
+
+    def action_cadence(self) -> None:
+        from coachtui.screens.cadence_form import edit_cadence
+
+        edit_cadence(self)
+
+    def action_cycle(self) -> None:
+        from coachtui.screens.cycle import CycleScreen
+
+        row = self._selected()
+        if row is not None:
+            self.app.push_screen(CycleScreen(row.id))
 
     def action_focus_areas(self) -> None:
         from coachtui.screens.focus_areas import FocusAreas

@@ -1,0 +1,85 @@
+"""Pilot tests: a teacher's coaching cycle from the roster, the support level and the cadence form."""
+
+import pytest
+
+from coachtui import cadence, cycles, framework, staff
+from coachtui.app import CoachApp, prepare
+from coachtui.screens.cycle import CycleScreen
+from coachtui.screens.form import FormModal, PickModal
+
+
+@pytest.fixture
+def app(tmp_path):
+    ctx = prepare(str(tmp_path / "data"))
+    north = staff.site_named("North")
+    coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north)
+    staff.save(name="Tia Teacher", site_id=north, coach_id=coach, support="support")
+    return CoachApp(ctx)
+
+
+def tia():
+    return next(r for r in staff.roster_rows() if r.name == "Tia Teacher").id
+
+
+async def type_text(pilot, text):
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+
+
+async def open_cycle(pilot, app):
+    await pilot.press("t", "i", "a", "enter")  # find Tia on the roster
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+    assert isinstance(app.screen, CycleScreen)
+
+
+async def test_start_a_cycle_move_it_on_and_change_support(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cycle(pilot, app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await pilot.press("tab")  # the focus is pre-filled with the suggested next step
+        await type_text(pilot, "Warm")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        c = cycles.current(tia())
+        assert c.strengths == "Warm" and c.focus_item_id == framework.steps()[0].id
+        await pilot.press("space")
+        await pilot.pause()
+        assert cycles.current(tia()).stage == "join"
+        assert "JOIN" in str(app.screen.query_one("#cycle-stages").render())
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert cycles.current(tia()).stage == "initial"
+        # l: a new support level needs a reason; without one nothing changes.
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal) and staff.get(tia()).support == "support"
+        await pilot.press("tab")
+        await type_text(pilot, "Doing well")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert staff.get(tia()).support == "none"
+        assert [r[1] for r in app.screen.table.rows][0] == "support down"
+
+
+async def test_cadence_form_sets_a_schools_interval(app):
+    north = staff.site_named("North")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        app.screen.action_cadence()
+        await pilot.pause()
+        assert isinstance(app.screen, PickModal)
+        await type_text(pilot, "north")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        await type_text(pilot, "21")  # the first field: support
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert cadence.settings() == {(north, "support"): 21}

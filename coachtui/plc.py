@@ -79,10 +79,12 @@ def board(include_archived: bool = False) -> list[Column]:
         "WHERE s.deleted = 0 AND s.archived = 0").fetchall()}
     all_staff = {sid: archived for sid, archived in database.execute_sql(
         "SELECT id, archived FROM staff WHERE deleted = 0").fetchall()}
-    members: dict[str, list[str]] = defaultdict(list)
+    # A set per PLC: after two records of one person are merged, both their
+    # membership rows point at the one who stays.
+    members: dict[str, set[str]] = defaultdict(set)
     for plc_id, sid in database.execute_sql(
             "SELECT plc_id, staff_id FROM plc_member WHERE deleted = 0").fetchall():
-        members[plc_id].append(sid)
+        members[plc_id].add(sid)
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     columns: list[Column] = []
     placed: set[str] = set()

@@ -229,3 +229,18 @@ def test_a_move_shown_in_place_matches_the_board_read_again(store):
             write.undo()
 
     run()
+
+
+def test_merging_two_records_of_one_person_keeps_one_card(school):
+    from coachtui import duplicates
+
+    site, p = school
+    twin = staff.save(name="Ada", site_id=site)
+    q = plc.save(name="Questioning")
+    plc.add_member(q, p["Ada"])
+    plc.add_member(q, twin)
+    plc.set_leader(q, twin)
+    duplicates.merge(p["Ada"], twin)
+    [column] = [c for c in plc.board() if c.plc_id == q]
+    assert [(c.name, c.leader) for c in column.cards] == [("Ada", True)]
+    assert plc.get(q).leader_id == p["Ada"]

@@ -22,6 +22,19 @@ def keys_text(screen: Screen) -> str:
     return "\n".join(lines)
 
 
+def reflow(text: str) -> str:
+    """Join the lines of each prose paragraph so the help wraps to the screen's
+    width; indented lines (key tables) keep their line breaks."""
+    out: list[str] = []
+    for line in text.splitlines():
+        prose = line and not line[0].isspace()
+        if prose and out and out[-1] and not out[-1][0].isspace() and not out[-1].endswith(":"):
+            out[-1] += " " + line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 class HelpScreen(ModalScreen):
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
 
@@ -30,7 +43,7 @@ class HelpScreen(ModalScreen):
         self.for_screen = screen
 
     def compose(self) -> ComposeResult:
-        text = getattr(self.for_screen, "HELP", None) or (self.for_screen.__doc__ or "").strip()
+        text = reflow(getattr(self.for_screen, "HELP", None) or (self.for_screen.__doc__ or "").strip())
         keys = keys_text(self.for_screen)
         from coachtui.app import PLACES
 

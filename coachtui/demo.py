@@ -22,14 +22,17 @@ def _names() -> dict:
     return tomllib.loads(read_text("data", "demo_names.toml"))
 
 
-def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None) -> dict[str, int]:
+def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int | None = None) -> dict[str, int]:
     """Add a trust's worth of staff (and PLCs: one per 25 staff unless given)
-    to the open store. Returns counts."""
+    to the open store, at `sites` sites (default: one per 30 staff, at most
+    the named ones; past those, names get a number). Returns counts."""
     rnd = random.Random(seed)
     names = _names()
-    n_sites = max(1, min(len(names["sites"]), 1 + n_staff // 30))
+    n_sites = sites or max(1, min(len(names["sites"]), 1 + n_staff // 30))
     existing = {s.name: s.id for s in Site.select().where(Site.deleted == False)}  # noqa: E712
-    sites = [dict(id=existing.get(name) or new_id(), name=name) for name in names["sites"][:n_sites]]
+    site_names = [base if k == 0 else f"{base} {k + 1}"
+                  for k in range(-(-n_sites // len(names["sites"]))) for base in names["sites"]][:n_sites]
+    sites = [dict(id=existing.get(name) or new_id(), name=name) for name in site_names]
     steps = [s.id for s in framework.steps()]
     people: list[dict] = []
     used: set[str] = set()

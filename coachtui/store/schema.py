@@ -90,6 +90,8 @@ def _v7(db: SqliteDatabase) -> None:
         "CREATE INDEX IF NOT EXISTS action_step_live_set ON action_step (set_on, staff_id, item_id) WHERE deleted = 0",
         "CREATE INDEX IF NOT EXISTS action_step_live_mastered ON action_step (mastered_on) "
         "WHERE deleted = 0 AND status = 'mastered'",
+        "CREATE INDEX IF NOT EXISTS coaching_cycle_live_ended ON coaching_cycle (ended_on, started_on) "
+        "WHERE deleted = 0",
     ):
         db.execute_sql(sql)
 

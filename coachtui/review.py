@@ -66,6 +66,7 @@ class DueRow:
 
     staff_id: str
     name: str
+    site_id: str | None
     site: str
     team: str
     coach_id: str | None
@@ -82,6 +83,7 @@ class Recurring:
 
     item_id: str | None
     label: str
+    short: str  # the framework code, or the label
     count: int  # joins, teachers or steps, as the list says
     teachers: int
     sites: dict[str, int] = field(default_factory=dict)
@@ -160,19 +162,21 @@ def _ms(day: dt.date) -> int:
     return int(time.mktime((day.year, day.month, day.day, 0, 0, 0, 0, 0, -1)) * 1000)
 
 
-def _titles() -> dict[str, str]:
-    return {i: (f"{c} {t}" if c else t) for i, c, t in database.execute_sql(
+def _titles() -> dict[str, tuple[str, str]]:
+    """{item id: (label, short label)}."""
+    return {i: ((f"{c} {t}" if c else t), c or t) for i, c, t in database.execute_sql(
         "SELECT id, code, title FROM framework_item").fetchall()}
 
 
-def _recurring(rows, titles: dict[str, str], site_names: dict, own: str) -> list[Recurring]:
+def _recurring(rows, titles: dict[str, tuple[str, str]], site_names: dict, own: str) -> list[Recurring]:
     """rows: (item id, site id, team, count, teachers) per group -> one Recurring per item, most first."""
     items: dict[str | None, Recurring] = {}
     for item, site, team, count, teachers in rows:
         r = items.get(item)
         if r is None:
-            label = own if item is None else titles.get(item, "(item no longer in the framework)")
-            r = items[item] = Recurring(item, label, 0, 0)
+            gone = ("(item no longer in the framework)", "(gone)")
+            label, short = (own, own) if item is None else titles.get(item, gone)
+            r = items[item] = Recurring(item, label, short, 0, 0)
         r.count += count
         r.teachers += teachers
         site_name = site_names.get(site, NO_SITE)
@@ -224,7 +228,7 @@ def build(on: dt.date | None = None) -> Review:
             for target in (cov, srow, crow):
                 if target is not None:
                     setattr(target, attr, getattr(target, attr) + 1)
-            due_rows.append(DueRow(sid, name, site_names.get(key, ""), team, coach_id if crow else None,
+            due_rows.append(DueRow(sid, name, key, site_names.get(key, ""), team, coach_id if crow else None,
                                    crow.name if crow else "", d.due_on, WHY_LABELS.get(d.why, d.why),
                                    d.last_joined, d.state))
     due_rows.sort(key=lambda r: (r.due_on, r.name.casefold(), r.staff_id))

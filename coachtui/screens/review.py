@@ -62,6 +62,10 @@ def _site_cells(s: review.SiteRow) -> list[str]:
             str(s.coaches)]
 
 
+def today() -> dt.date:
+    return dt.date.today()  # one place, so tests can fix the clock
+
+
 def _pct(part: int, whole: int) -> float:
     return 100 * part / whole if whole else 0
 
@@ -156,7 +160,8 @@ support levels are never shown here, and private notes are never read.
     # --- data -------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        self._load(dt.date.today())
+        self.mark_loaded()  # before reading: a write made meanwhile reloads on resume
+        self._load(today())
 
     @work(thread=True, exclusive=True, group="review")
     def _load(self, on_date: dt.date) -> None:
@@ -170,7 +175,6 @@ support levels are never shown here, and private notes are never read.
 
     def _show(self, r: review.Review) -> None:
         self.data = r
-        self.mark_loaded()
         c = r.coverage
         self.query_one("#rv-summary", Static).update(Text(
             f"{c.teachers} active teachers · {c.coaches} coaches · on {r.on.isoformat()}\n"

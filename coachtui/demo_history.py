@@ -65,39 +65,45 @@ def fill_history(weeks: int = 52, on: dt.date | None = None, seed: int = 1, join
             step_from = None
             cycle_start = None
             for k, monday in enumerate(mondays):
-                if k % 13 == 0:  # a coaching cycle a term, on this term's focus
-                    item = rnd.choice(areas) if rnd.random() < 0.7 else rnd.choice(steps)
+                if k % 13 == 0:  # a coaching cycle a term, each on a new focus
                     if cycle_start:
                         _cycle(cycles, events, sid, coach, item, cycle_start, monday, rnd)
+                    item = rnd.choice(areas) if rnd.random() < 0.7 else rnd.choice(steps)
                     cycle_start = monday
-                if rnd.random() > join_rate:
-                    continue
-                day = monday + dt.timedelta(days=rnd.randrange(5))
-                started = _ms(day, rnd.randrange(9, 15), rnd.choice((0, 10, 20, 30, 40, 50)))
-                jid = new_id()
-                own = rnd.random() < 0.05
-                joins.append(dict(id=jid, staff_id=sid, coach_id=coach, focus_item_id=None if own else item,
-                                  focus_text="own focus" if own else "", started_at=started,
-                                  ended_at=started + 20 * 60_000))
-                if rnd.random() < 0.85:
-                    given = day + dt.timedelta(days=rnd.randrange(3))
-                    fid = new_id()
-                    fbs.append(dict(id=fid, join_id=jid, staff_id=sid, coach_id=coach, action_item_id=item,
-                                    given_on=given.isoformat(),
-                                    next_join=(given + dt.timedelta(days=rnd.choice((7, 7, 14)))).isoformat()))
-                    if step_from is None or (given - step_from).days >= rnd.choice((14, 21, 28)):
-                        step_from = given
-                        took = rnd.randrange(10, 50)
-                        done = given + dt.timedelta(days=took) < on and rnd.random() < 0.8
-                        acts.append(dict(id=new_id(), staff_id=sid, feedback_id=fid, item_id=item,
-                                         text="practise the step", status="mastered" if done else "in progress",
-                                         set_on=given.isoformat(),
-                                         mastered_on=(given + dt.timedelta(days=took)).isoformat() if done else ""))
+                # join_rate joins a week on average: 0.85 misses some weeks, 1.2 sees some teachers twice.
+                for _ in range(int(join_rate) + (rnd.random() < join_rate % 1)):
+                    step_from = _join(joins, fbs, acts, sid, coach, item, monday, step_from, on, rnd)
             if cycle_start:
                 _cycle(cycles, events, sid, coach, item, cycle_start, None, rnd)
             flush()
         flush(force=True)
     return counts
+
+
+def _join(joins, fbs, acts, sid, coach, item, monday: dt.date, step_from, on: dt.date, rnd) -> dt.date | None:
+    """One join, feedback after most, a new action step every few weeks. Returns
+    when the current action step was set."""
+    day = monday + dt.timedelta(days=rnd.randrange(5))
+    started = _ms(day, rnd.randrange(9, 15), rnd.choice((0, 10, 20, 30, 40, 50)))
+    jid = new_id()
+    own = rnd.random() < 0.05
+    joins.append(dict(id=jid, staff_id=sid, coach_id=coach, focus_item_id=None if own else item,
+                      focus_text="own focus" if own else "", started_at=started, ended_at=started + 20 * 60_000))
+    if rnd.random() >= 0.85:
+        return step_from
+    given = day + dt.timedelta(days=rnd.randrange(3))
+    fid = new_id()
+    fbs.append(dict(id=fid, join_id=jid, staff_id=sid, coach_id=coach, action_item_id=item,
+                    given_on=given.isoformat(),
+                    next_join=(given + dt.timedelta(days=rnd.choice((7, 7, 14)))).isoformat()))
+    if step_from is None or (given - step_from).days >= rnd.choice((14, 21, 28)):
+        step_from = given
+        took = rnd.randrange(10, 50)
+        done = given + dt.timedelta(days=took) < on and rnd.random() < 0.8
+        acts.append(dict(id=new_id(), staff_id=sid, feedback_id=fid, item_id=item, text="practise the step",
+                         status="mastered" if done else "in progress", set_on=given.isoformat(),
+                         mastered_on=(given + dt.timedelta(days=took)).isoformat() if done else ""))
+    return step_from
 
 
 def _cycle(cycles, events, sid, coach, item, begun: dt.date, ended: dt.date | None, rnd) -> None:

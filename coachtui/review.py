@@ -10,6 +10,7 @@ are never read, and neither note text nor feedback text is ever read.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class Review:
     steps: list[Recurring]  # action steps set, last PATTERN_WEEKS
     mastered: list[HalfTerm]
     cycles: Cycles
+    patterns_read: bool = False
 
 
 # --- half terms ------------------------------------------------------------------
@@ -187,6 +189,30 @@ def _recurring(rows, titles: dict[str, tuple[str, str]], site_names: dict, own: 
 
 
 def build(on: dt.date | None = None) -> Review:
+    """Everything: the core figures, then the patterns."""
+    return add_patterns(build_core(on))
+
+
+def _no_gc(fn):
+    # Tens of thousands of short-lived rows would set off full garbage
+    # collections over the app's large heap (Textual, the roster): each one
+    # costs tens of ms, and none of these rows is cyclic garbage.
+    def wrapper(*args, **kwargs):
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    return wrapper
+
+
+@_no_gc
+def build_core(on: dt.date | None = None) -> Review:
+    """Coverage, coaches, sites and who is due; the patterns left empty (the
+    screen shows these first and the patterns as soon as they are read)."""
     on = on or dt.date.today()
     today = on.isoformat()
     recent = (on - dt.timedelta(days=JOINED_DAYS)).isoformat()
@@ -232,19 +258,27 @@ def build(on: dt.date | None = None) -> Review:
                                    crow.name if crow else "", d.due_on, WHY_LABELS.get(d.why, d.why),
                                    d.last_joined, d.state))
     due_rows.sort(key=lambda r: (r.due_on, r.name.casefold(), r.staff_id))
-    titles = _titles()
     return Review(
         on=on,
         coverage=cov,
         coaches=sorted(coaches.values(), key=lambda c: (c.name.casefold(), c.coach_id)),
         sites=sorted(sites.values(), key=lambda s: (s.site_id is None, s.name.casefold())),
         due=due_rows,
-        focus=recurring_focus(on, titles, site_names),
-        development=recurring_development(titles, site_names),
-        steps=recurring_steps(on, titles, site_names),
-        mastered=mastered_per_half_term(on),
-        cycles=cycle_lengths(on),
+        focus=[], development=[], steps=[], mastered=[], cycles=Cycles(0, None, 0),
     )
+
+
+@_no_gc
+def add_patterns(r: Review) -> Review:
+    """Fill in the patterns of a review from build_core."""
+    titles, site_names = _titles(), _sites(None)
+    r.focus = recurring_focus(r.on, titles, site_names)
+    r.development = recurring_development(titles, site_names)
+    r.steps = recurring_steps(r.on, titles, site_names)
+    r.mastered = mastered_per_half_term(r.on)
+    r.cycles = cycle_lengths(r.on)
+    r.patterns_read = True
+    return r
 
 
 def recurring_focus(on: dt.date, titles: dict | None = None, site_names: dict | None = None,

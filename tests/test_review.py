@@ -240,7 +240,7 @@ def test_schema_7_adds_the_review_indexes(tmp_path):
     path = tmp_path / "v6.db"
     open_store(path)
     names = [r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE name LIKE '%_live_%'")]
-    assert len(names) == 6
+    assert len(names) == 8
     for name in names:
         database.execute_sql(f"DROP INDEX {name}")
     database.execute_sql("PRAGMA user_version = 6")

@@ -53,7 +53,7 @@ class BarChart(Widget):
 
     def __init__(self, *, label_width: int | None = None, fmt=lambda v: f"{v:g}", id: str | None = None) -> None:
         super().__init__(id=id)
-        self.items: list[tuple[str, float]] = []
+        self.items: list[tuple[str, float]] | None = None  # None: not read yet
         self.most: float | None = None
         self.label_width = label_width
         self.fmt = fmt
@@ -63,7 +63,9 @@ class BarChart(Widget):
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return max(1, len(self.items))
+        return max(1, len(self.items or ()))
 
     def render(self) -> Text:
+        if self.items is None:
+            return Text("Reading…", style="dim")
         return bar_lines(self.items, self.content_size.width or 40, self.label_width, self.most, self.fmt)

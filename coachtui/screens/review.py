@@ -114,7 +114,8 @@ support levels are never shown here, and private notes are never read.
     def __init__(self) -> None:
         super().__init__()
         self.data: review.Review | None = None
-        self.loads = 0  # completed loads (tests and the benchmark wait on it)
+        self.loads = 0  # loads shown (tests and the benchmark wait on these)
+        self.pattern_loads = 0
         self._most_load = 0
         self.due = RowTable(DUE_COLUMNS, _due_cells, empty_text="Nobody is overdue or due soon.", id="rv-due")
         self.sites = RowTable(SITE_COLUMNS, _site_cells, empty_text="No teachers yet.", id="rv-sites")
@@ -155,7 +156,10 @@ support levels are never shown here, and private notes are never read.
 
     def on_mount(self) -> None:
         self.sub_title = "Leader review"
-        self.refresh_data()
+        self.mark_loaded()
+        # Read once the frame is painted: a worker reading while the screen is
+        # still being laid out fights it for the GIL, and both take longer.
+        self.call_after_refresh(self._load, today())
 
     # --- data -------------------------------------------------------------------
 
@@ -166,14 +170,27 @@ support levels are never shown here, and private notes are never read.
     @work(thread=True, exclusive=True, group="review")
     def _load(self, on_date: dt.date) -> None:
         try:
-            data = review.build(on_date)
+            data = review.build_core(on_date)
         except DatabaseError as exc:
-            self.app.call_from_thread(self.notify, f"Could not read the review: {exc}", severity="error",
-                                      markup=False)
+            self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._show, data)
 
+    @work(thread=True, exclusive=True, group="review-patterns")
+    def _load_patterns(self, data: review.Review) -> None:
+        try:
+            review.add_patterns(data)
+        except DatabaseError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show_patterns, data)
+
+    def _failed(self, exc: Exception) -> None:
+        self.notify(f"Could not read the review: {exc}", severity="error", markup=False)
+
     def _show(self, r: review.Review) -> None:
+        """The figures first (coverage, who is due, sites, coaches); the
+        patterns are read after these are painted, not while."""
         self.data = r
         c = r.coverage
         self.query_one("#rv-summary", Static).update(Text(
@@ -194,8 +211,8 @@ support levels are never shown here, and private notes are never read.
         self.sites.set_rows(r.sites, keep=lambda s: s.site_id)
         self._most_load = max((k.load for k in r.coaches), default=0)
         self.coaches.set_rows(r.coaches, keep=lambda k: k.coach_id)
-        self._show_patterns(r)
         self.loads += 1
+        self.call_after_refresh(self._load_patterns, r)
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
         return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 10)}", str(k.overdue),
@@ -222,6 +239,7 @@ support levels are never shown here, and private notes are never read.
         median = "—" if cy.median_days is None else f"{cy.median_days:g} days"
         self.query_one("#rv-cycles", Static).update(Text(
             f"{cy.ended} ended in the last {review.CYCLE_DAYS} days, median length {median}; {cy.open} open now"))
+        self.pattern_loads += 1
 
     # --- navigation -----------------------------------------------------------------
 

@@ -92,6 +92,9 @@ def _v7(db: SqliteDatabase) -> None:
         "WHERE deleted = 0 AND status = 'mastered'",
         "CREATE INDEX IF NOT EXISTS coaching_cycle_live_ended ON coaching_cycle (ended_on, started_on) "
         "WHERE deleted = 0",
+        # Covering the latest cycle meeting per teacher (coachtui.cadence.dues).
+        "CREATE INDEX IF NOT EXISTS coaching_cycle_staff_live_id ON coaching_cycle (staff_id, deleted, id)",
+        'CREATE INDEX IF NOT EXISTS cycle_event_cycle_live_on ON cycle_event (cycle_id, deleted, "on")',
     ):
         db.execute_sql(sql)
 

@@ -40,6 +40,7 @@ def fill_history(weeks: int = 52, on: dt.date | None = None, seed: int = 1, join
     for sid, item in database.execute_sql(
             "SELECT staff_id, item_id FROM staff_focus WHERE deleted = 0 AND kind = 'development' ORDER BY id"):
         focus.setdefault(sid, []).append(item)
+    titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     steps = [r[0] for r in database.execute_sql(
         "SELECT id FROM framework_item WHERE kind = 'step' AND deleted = 0 AND retired = 0 ORDER BY code, id")]
     start = on - dt.timedelta(weeks=weeks)
@@ -73,6 +74,8 @@ def fill_history(weeks: int = 52, on: dt.date | None = None, seed: int = 1, join
                 # join_rate joins a week on average: 0.85 misses some weeks, 1.2 sees some teachers twice.
                 for _ in range(int(join_rate) + (rnd.random() < join_rate % 1)):
                     step_from = _join(joins, fbs, acts, sid, coach, item, monday, step_from, on, rnd)
+                    if acts and acts[-1]["text"] is None:
+                        acts[-1]["text"] = titles.get(item, "")  # the framework step, in its words
             if cycle_start:
                 _cycle(cycles, events, sid, coach, item, cycle_start, None, rnd)
             flush()
@@ -100,7 +103,7 @@ def _join(joins, fbs, acts, sid, coach, item, monday: dt.date, step_from, on: dt
         step_from = given
         took = rnd.randrange(10, 50)
         done = given + dt.timedelta(days=took) < on and rnd.random() < 0.8
-        acts.append(dict(id=new_id(), staff_id=sid, feedback_id=fid, item_id=item, text="practise the step",
+        acts.append(dict(id=new_id(), staff_id=sid, feedback_id=fid, item_id=item, text=None,
                          status="mastered" if done else "in progress", set_on=given.isoformat(),
                          mastered_on=(given + dt.timedelta(days=took)).isoformat() if done else ""))
     return step_from

@@ -42,7 +42,10 @@ def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
         from coachtui.store.models import Staff
 
         if not Staff.select().exists():
+            from coachtui.demo_history import fill_history
+
             demo_data.fill()
+            fill_history(weeks=52)  # a year of joins, so the leader's review has something to show
     return AppContext(paths, load_config(paths), demo)
 
 
@@ -70,6 +73,12 @@ def _sync():
     return SyncScreen()
 
 
+def _review():
+    from coachtui.screens.review import ReviewScreen
+
+    return ReviewScreen()
+
+
 def _framework():
     from coachtui.screens.framework_edit import FrameworkScreen
 
@@ -83,6 +92,7 @@ PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
     ("plcs", "f3", "PLC board", _plcs),
     ("priorities", "f4", "Priority plans", _priorities),
     ("sync", "f5", "Sync", _sync),
+    ("review", "f6", "Leader review", _review),
     ("framework", "f7", "Framework", _framework),
 ]
 PLACE_KEYS = {mode: key for mode, key, _, _ in PLACES}

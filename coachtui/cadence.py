@@ -116,20 +116,26 @@ def _plus(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
 
+_TEACHERS = "WHERE s.deleted = 0 AND s.archived = 0 AND (',' || s.roles || ',') LIKE '%,teacher,%'"
+
+
 def dues(on: dt.date | None = None) -> dict[str, Due]:
     """The next date for every active teacher (role teacher, not archived)."""
     on = on or dt.date.today()
     today = on.isoformat()
     table = settings()
-    teachers = database.execute_sql(
-        "SELECT id, site_id, support FROM staff WHERE deleted = 0 AND archived = 0 "
-        "AND (',' || roles || ',') LIKE '%,teacher,%'").fetchall()
+    teachers = database.execute_sql(f"SELECT s.id, s.site_id, s.support FROM staff s {_TEACHERS}").fetchall()
+    # One index seek per teacher (schema 7's partial indexes on live rows),
+    # not a pass over every join and feedback: years of them at a trust.
     last_join = dict(database.execute_sql(
-        'SELECT staff_id, MAX(started_at) FROM "join" WHERE deleted = 0 GROUP BY staff_id').fetchall())
-    # The latest feedback per teacher: its date and the next join it agreed.
+        'SELECT s.id, (SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0) '
+        f"FROM staff s {_TEACHERS}").fetchall())
+    # The latest feedback per teacher (by date, then clock): its date and the next join it agreed.
     latest_fb: dict[str, tuple[str, str]] = {}
     for sid, given, agreed in database.execute_sql(
-            "SELECT staff_id, given_on, next_join FROM feedback WHERE deleted = 0 ORDER BY given_on, hlc").fetchall():
+            "SELECT s.id, f.given_on, f.next_join FROM staff s JOIN feedback f ON f.rowid = ("
+            "SELECT x.rowid FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
+            f"ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1) {_TEACHERS}").fetchall():
         latest_fb[sid] = (given or "", agreed or "")
     last_meeting = dict(database.execute_sql(
         'SELECT c.staff_id, MAX(e."on") FROM cycle_event e JOIN coaching_cycle c ON c.id = e.cycle_id '

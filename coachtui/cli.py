@@ -18,11 +18,11 @@ class CliError(Exception):
 # Each feature module adds its subcommands here: register(subparsers) -> None.
 # A subcommand sets `func(args, paths) -> int` with set_defaults.
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from coachtui import demo, feedback, framework_toml, roster_csv
+    from coachtui import demo, feedback, framework_toml, report, roster_csv
     from coachtui.sync import cli as sync_cli
 
     return [roster_csv.register_cli, demo.register_cli, feedback.register_cli, framework_toml.register_cli,
-            sync_cli.register_cli]
+            sync_cli.register_cli, report.register_cli]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -22,15 +22,17 @@ def _names() -> dict:
     return tomllib.loads(read_text("data", "demo_names.toml"))
 
 
-def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, history: bool = True) -> dict[str, int]:
-    """Add a trust's worth of staff (and PLCs: one per 25 staff unless given;
-    and, with `history`, this term's joins, feedback and cycles) to the open
-    store. Returns counts."""
+def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int | None = None) -> dict[str, int]:
+    """Add a trust's worth of staff (and PLCs: one per 25 staff unless given)
+    to the open store, at `sites` sites (default: one per 30 staff, at most
+    the named ones; past those, names get a number). Returns counts."""
     rnd = random.Random(seed)
     names = _names()
-    n_sites = max(1, min(len(names["sites"]), 1 + n_staff // 30))
+    n_sites = sites or max(1, min(len(names["sites"]), 1 + n_staff // 30))
     existing = {s.name: s.id for s in Site.select().where(Site.deleted == False)}  # noqa: E712
-    sites = [dict(id=existing.get(name) or new_id(), name=name) for name in names["sites"][:n_sites]]
+    site_names = [base if k == 0 else f"{base} {k + 1}"
+                  for k in range(-(-n_sites // len(names["sites"]))) for base in names["sites"]][:n_sites]
+    sites = [dict(id=existing.get(name) or new_id(), name=name) for name in site_names]
     steps = [s.id for s in framework.steps()]
     people: list[dict] = []
     used: set[str] = set()
@@ -99,9 +101,7 @@ def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, history: bo
     w.insert_new(Staff, people)
     w.insert_new(StaffFocus, focus_rows)
     n_plcs = fill_plcs(people, focus_rows, rnd, max(1, n_staff // 25) if plcs is None else plcs)
-    n_joins = fill_coaching(people, focus_rows, rnd) if history else 0
-    return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows), "plcs": n_plcs,
-            "joins": n_joins}
+    return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows), "plcs": n_plcs}
 
 
 def fill_plcs(people: list[dict], focus_rows: list[dict], rnd: random.Random, n: int) -> int:
@@ -158,61 +158,3 @@ def _cli(args) -> int:
     counts = fill(args.staff, args.seed)
     print(f"added {counts['staff']} staff at {counts['sites']} sites to {paths.db}")
     return 0
-
-
-def fill_coaching(people: list[dict], focus_rows: list[dict], rnd: random.Random) -> int:
-    """This term so far for coached teachers: a few joins each, roughly at their
-    cadence, with feedback and an action step (the older ones mastered), and an
-    open coaching cycle for most. Some teachers are left overdue on purpose."""
-    import datetime as dt
-
-    from coachtui import feedback
-    from coachtui.store.models import ActionStep, CoachingCycle, CycleEvent, Feedback, FeedbackItem, Join
-
-    today = dt.date.today()
-    titles = {i.id: i.title for i in framework.steps()}
-    wanted: dict[str, list[str]] = {}
-    for f in focus_rows:
-        if f["kind"] == "development":
-            wanted.setdefault(f["staff_id"], []).append(f["item_id"])
-    joins_, fbs, items, steps, cycles_, events = [], [], [], [], [], []
-    for p in people:
-        if p["archived"] or not p["coach_id"] or "teacher" not in p["roles"]:
-            continue
-        every = 7 if p["support"] in ("structured", "formal") else 14
-        n = rnd.randint(0, 5)
-        last = today - dt.timedelta(days=rnd.randint(1, every * 2))  # some are overdue
-        dates = sorted(last - dt.timedelta(days=every * k) for k in range(n))
-        focus = (wanted.get(p["id"]) or [rnd.choice(list(titles))])[0]
-        if dates and rnd.random() < 0.8:
-            start = dates[0] - dt.timedelta(days=3)
-            cid = new_id()
-            cycles_.append(dict(id=cid, staff_id=p["id"], coach_id=p["coach_id"], focus_item_id=focus,
-                                stage="feedback", round=len(dates), started_on=start.isoformat()))
-            events.append(dict(id=new_id(), cycle_id=cid, stage="initial", round=1, on=start.isoformat()))
-            for k, d in enumerate(dates, 1):
-                events.append(dict(id=new_id(), cycle_id=cid, stage="join", round=k, on=d.isoformat()))
-                events.append(dict(id=new_id(), cycle_id=cid, stage="feedback", round=k, on=d.isoformat()))
-        for k, d in enumerate(dates):
-            at = int(dt.datetime.combine(d, dt.time(9 + k % 5, 10)).timestamp() * 1000)
-            jid = new_id()
-            joins_.append(dict(id=jid, staff_id=p["id"], coach_id=p["coach_id"], focus_item_id=focus,
-                               planned_minutes=20, started_at=at, ended_at=at + 20 * 60_000))
-            fid = feedback.feedback_id(jid)
-            fbs.append(dict(id=fid, join_id=jid, staff_id=p["id"], coach_id=p["coach_id"], action_item_id=focus,
-                            given_on=d.isoformat(), next_join=(d + dt.timedelta(days=every)).isoformat()))
-            for part, text in (("strengths", "- Calm, clear start"), ("action_step", titles.get(focus, "")),
-                               ("next_join", (d + dt.timedelta(days=every)).isoformat())):
-                items.append(dict(id=feedback.item_id(fid, part), feedback_id=fid, part=part, text=text))
-            mastered = k < len(dates) - 1 and rnd.random() < 0.6
-            steps.append(dict(id=feedback.step_id(fid), staff_id=p["id"], feedback_id=fid, item_id=focus,
-                              text=titles.get(focus, "Action step"), set_on=d.isoformat(),
-                              status="mastered" if mastered else "in progress",
-                              mastered_on=(d + dt.timedelta(days=every)).isoformat() if mastered else ""))
-    w.insert_new(Join, joins_)
-    w.insert_new(Feedback, fbs)
-    w.insert_new(FeedbackItem, items)
-    w.insert_new(ActionStep, steps)
-    w.insert_new(CoachingCycle, cycles_)
-    w.insert_new(CycleEvent, events)
-    return len(joins_)

@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models  # noqa: F401  (registers the core tables)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
@@ -77,7 +77,29 @@ def _v6(db: SqliteDatabase) -> None:
     db.execute_sql('CREATE INDEX IF NOT EXISTS join_staff_started ON "join" (staff_id, started_at)')
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6}
+def _v7(db: SqliteDatabase) -> None:
+    """The leader's review over a trust's years of data: partial indexes on
+    live rows, so "latest join/feedback per teacher" is one seek each, and
+    recent joins, action steps and mastered steps are read by date range
+    without touching the (wide) table rows. Indexes only: nothing to sync."""
+    for sql in (
+        'CREATE INDEX IF NOT EXISTS join_live_staff_started ON "join" (staff_id, started_at) WHERE deleted = 0',
+        'CREATE INDEX IF NOT EXISTS join_live_started ON "join" (started_at, staff_id, focus_item_id) '
+        "WHERE deleted = 0",
+        "CREATE INDEX IF NOT EXISTS feedback_live_staff_given ON feedback (staff_id, given_on, hlc) WHERE deleted = 0",
+        "CREATE INDEX IF NOT EXISTS action_step_live_set ON action_step (set_on, staff_id, item_id) WHERE deleted = 0",
+        "CREATE INDEX IF NOT EXISTS action_step_live_mastered ON action_step (mastered_on) "
+        "WHERE deleted = 0 AND status = 'mastered'",
+        "CREATE INDEX IF NOT EXISTS coaching_cycle_live_ended ON coaching_cycle (ended_on, started_on) "
+        "WHERE deleted = 0",
+        # Covering the latest cycle meeting per teacher (coachtui.cadence.dues).
+        "CREATE INDEX IF NOT EXISTS coaching_cycle_staff_live_id ON coaching_cycle (staff_id, deleted, id)",
+        'CREATE INDEX IF NOT EXISTS cycle_event_cycle_live_on ON cycle_event (cycle_id, deleted, "on")',
+    ):
+        db.execute_sql(sql)
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
 
 
 class SchemaTooNew(Exception):

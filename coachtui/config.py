@@ -10,6 +10,8 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
+from coachtui.files import atomic
+
 APP = "coachtui"
 DB_NAME = "coachtui.db"
 CONFIG_NAME = "config.toml"
@@ -98,10 +100,5 @@ def load_config(paths: Paths) -> Config:
 
 def save_config(paths: Paths, cfg: Config) -> None:
     ensure_dir(paths.config_dir)
-    tmp = paths.config.with_suffix(".toml.partial")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
+    with atomic(paths.config, binary=True) as fh:
         fh.write(tomli_w.dumps(asdict(cfg)).encode("utf-8"))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, paths.config)

@@ -14,6 +14,7 @@ import uuid
 
 from coachtui import joins
 from coachtui.dates import check_date
+from coachtui.files import write_text
 from coachtui.errors import UserError
 from coachtui.framework import NAMESPACE
 from coachtui.resources import read_text
@@ -150,19 +151,7 @@ def teacher_summary(join_id: str) -> str:
 
 
 def export(join_id: str, path) -> str:
-    from pathlib import Path
-
-    text = teacher_summary(join_id)
-    p = Path(path).expanduser()
-    if p.is_dir():
-        raise UserError(f"{p} is a folder: give a file name")
-    try:
-        tmp = p.with_name(p.name + ".partial")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
-    except OSError as exc:
-        raise UserError(f"cannot write {p}: {exc.strerror or exc}") from None
-    return str(p)
+    return str(write_text(path, teacher_summary(join_id)))
 
 
 def prompts() -> dict:

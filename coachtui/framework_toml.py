@@ -10,7 +10,6 @@ The whole file is checked before anything is written: a bad file changes nothing
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +18,7 @@ import tomli_w
 
 from coachtui import framework
 from coachtui.errors import UserError
+from coachtui.files import write_text
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem
 
@@ -112,25 +112,8 @@ def to_text(doc: dict | None = None) -> str:
 def export(path: str | Path) -> int:
     """Write the framework to `path` safely (NAME.partial, fsync, rename).
     Returns the number of items written."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise FrameworkFileError(f"{path} is a folder: give a file name")
     doc = to_doc()
-    text = to_text(doc)
-    tmp = path.with_name(path.name + ".partial")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise FrameworkFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_text(path, to_text(doc), FrameworkFileError)
     return sum(1 for _ in _walk(doc))
 
 

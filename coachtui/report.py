@@ -18,12 +18,12 @@ import csv
 import datetime as dt
 import html
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from coachtui import review as rv
 from coachtui.errors import UserError
+from coachtui.files import target, write_text
 
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
 
@@ -175,22 +175,8 @@ def write_report(path: str | Path, named: bool = False, on: dt.date | None = Non
     bad name or a failed write, and then nothing is left behind."""
     p = Path(path).expanduser()
     kind = format_for(p)
-    if p.is_dir():
-        raise UserError(f"{p} is a folder: give a file name")
-    text = RENDER[kind](rv.build(on), named)
-    tmp = p.with_name(p.name + ".partial")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise UserError(f"cannot write {p}: {exc.strerror or exc}") from None
+    target(p)
+    write_text(p, RENDER[kind](rv.build(on), named))
     return str(p)
 
 

@@ -221,7 +221,6 @@ def build_core(on: dt.date | None = None) -> Review:
     coach_rows = database.execute_sql(
         "SELECT s.id, s.name, s.site_id FROM staff s WHERE s.deleted = 0 AND s.archived = 0 "
         "AND (',' || s.roles || ',') LIKE '%,coach,%'").fetchall()
-    coach_names = {cid: name for cid, name, _ in coach_rows}
     teachers = database.execute_sql(
         f"SELECT s.id, s.name, s.site_id, s.team, s.coach_id FROM staff s WHERE {_TEACHER}").fetchall()
 

@@ -3,7 +3,6 @@ column lists everyone in no PLC, so a leader sees the whole school is included."
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import os
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from coachtui.errors import UserError
 from coachtui.store import schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
+from coachtui.files import atomic
 from coachtui.sync.envelope import EnvelopeError, Encryptor, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
@@ -122,24 +122,15 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
     path = Path(path).expanduser()
     if path.is_dir():
         raise BundleError(f"{path} is a folder: give a file name")
-    tmp = path.with_name(path.name + ".partial")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
+        with atomic(path, binary=True) as f:
             if passphrase is None:
                 counts = write_body(f, site, device_name)
             else:
                 enc = Encryptor(f, passphrase)
                 counts = write_body(enc, site, device_name)
                 enc.close()
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
     except OSError as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
         raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
     return counts
 

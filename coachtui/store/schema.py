@@ -71,10 +71,8 @@ def _v5(db: SqliteDatabase) -> None:
 
 
 def _v6(db: SqliteDatabase) -> None:
-    """Coaching cycles, support-level changes, cadence; the latest join per
-    teacher read from an index (the leader's review over years of joins)."""
+    """Coaching cycles, support-level changes, cadence."""
     db.create_tables(V6_TABLES, safe=True)
-    db.execute_sql('CREATE INDEX IF NOT EXISTS join_staff_started ON "join" (staff_id, started_at)')
 
 
 def _v7(db: SqliteDatabase) -> None:

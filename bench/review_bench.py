@@ -11,8 +11,9 @@ weekly joins: ~600,000 joins, ~510,000 feedbacks, ~170,000 action steps,
 
 1. Opening the review screen (F6) until its figures are shown, over the
    trust against over the demo. Target <= 2x. The screen reads in a thread
-   worker in two steps: coverage, sites, coaches and the overdue list first
-   (the first tab), then the patterns; both times are printed.
+   worker: coverage, sites, coaches and the overdue list when it opens, the
+   patterns (years of joins) when their tab is first opened; the time to
+   open that tab is printed too.
 2. Writing the aggregate report (Markdown) over the trust, against running
    the same aggregate queries through bare sqlite3 (the SQL the review
    issues, fetched and nothing else). Target <= 2x.
@@ -60,7 +61,10 @@ async def open_review(data: Path) -> tuple[float, float]:
             await asyncio.sleep(0.002)
         await pilot.pause()  # and painted
         opened = time.perf_counter() - start
-        while screen.pattern_loads == 0:  # then the patterns
+        # The patterns are read when their tab is opened: time that too.
+        start = time.perf_counter()
+        screen.action_tab("rv-patterns")
+        while screen.pattern_loads == 0:
             await asyncio.sleep(0.002)
         await pilot.pause()
         complete = time.perf_counter() - start
@@ -83,13 +87,13 @@ def raw_aggregates(db: Path, on: dt.date) -> int:
         ("SELECT s.id, s.name, s.site_id FROM staff s WHERE s.deleted = 0 AND s.archived = 0 "
          "AND (',' || s.roles || ',') LIKE '%,coach,%'", ()),
         (f"SELECT s.id, s.name, s.site_id, s.team, s.coach_id, s.support FROM staff s WHERE {teacher}", ()),
-        ('SELECT s.id, (SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0) '
-         f"FROM staff s WHERE {teacher}", ()),
-        ("SELECT s.id, f.given_on, f.next_join FROM staff s JOIN feedback f ON f.rowid = (SELECT x.rowid FROM "
-         "feedback x WHERE x.staff_id = s.id AND x.deleted = 0 ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1) "
-         f"WHERE {teacher}", ()),
-        ('SELECT c.staff_id, MAX(e."on") FROM cycle_event e JOIN coaching_cycle c ON c.id = e.cycle_id '
-         "WHERE e.deleted = 0 AND c.deleted = 0 GROUP BY c.staff_id", ()),
+        # cadence.dues: the latest join, feedback and cycle meeting per teacher.
+        ("SELECT s.id, s.site_id, s.support, "
+         '(SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0), '
+         "(SELECT x.given_on || char(31) || x.next_join FROM feedback x WHERE x.staff_id = s.id "
+         "AND x.deleted = 0 ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
+         '(SELECT MAX(e."on") FROM coaching_cycle c JOIN cycle_event e ON e.cycle_id = c.id '
+         f"WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0) FROM staff s WHERE {teacher}", ()),
         ("SELECT x.item, s.site_id, s.team, SUM(x.n), COUNT(*) FROM (SELECT staff_id AS sid, focus_item_id AS item, "
          'COUNT(*) AS n FROM "join" WHERE deleted = 0 AND started_at >= ? AND started_at < ? GROUP BY 1, 2) x '
          "JOIN staff s ON s.id = x.sid AND s.deleted = 0 GROUP BY 1, 2, 3", (start, end)),
@@ -169,7 +173,7 @@ def main() -> int:
     print("  until the first figures show (coverage, sites, coaches, the overdue list):")
     print(f"    demo (140 staff)               {d * 1000:8.1f} ms")
     print(f"    trust (5,000 staff, 50 sites)  {t * 1000:8.1f} ms   ratio {t / d:.2f}x (target <= 2x)")
-    print("  until the patterns show too:")
+    print("  then opening the Patterns tab (4) until its charts show:")
     print(f"    demo                           {fd * 1000:8.1f} ms")
     print(f"    trust                          {ft * 1000:8.1f} ms   ratio {ft / fd:.2f}x")
     raw, rep, nam = med(raws), med(reports), med(named)

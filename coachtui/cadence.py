@@ -124,27 +124,22 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
     on = on or dt.date.today()
     today = on.isoformat()
     table = settings()
-    teachers = database.execute_sql(f"SELECT s.id, s.site_id, s.support FROM staff s {_TEACHERS}").fetchall()
-    # One index seek per teacher (schema 7's partial indexes on live rows),
-    # not a pass over every join and feedback: years of them at a trust.
-    last_join = dict(database.execute_sql(
-        'SELECT s.id, (SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0) '
-        f"FROM staff s {_TEACHERS}").fetchall())
-    # The latest feedback per teacher (by date, then clock): its date and the next join it agreed.
-    latest_fb: dict[str, tuple[str, str]] = {}
-    for sid, given, agreed in database.execute_sql(
-            "SELECT s.id, f.given_on, f.next_join FROM staff s JOIN feedback f ON f.rowid = ("
-            "SELECT x.rowid FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
-            f"ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1) {_TEACHERS}").fetchall():
-        latest_fb[sid] = (given or "", agreed or "")
-    last_meeting = dict(database.execute_sql(
-        'SELECT c.staff_id, MAX(e."on") FROM cycle_event e JOIN coaching_cycle c ON c.id = e.cycle_id '
-        "WHERE e.deleted = 0 AND c.deleted = 0 GROUP BY c.staff_id").fetchall())
+    # One pass over the teachers with an index seek each (schema 7's partial
+    # indexes on live rows), not a pass over every join and feedback: a trust
+    # has years of them. The latest feedback is by date, then clock.
+    rows = database.execute_sql(
+        "SELECT s.id, s.site_id, s.support, "
+        '(SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0), '
+        "(SELECT x.given_on || char(31) || x.next_join FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
+        "ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
+        '(SELECT MAX(e."on") FROM coaching_cycle c JOIN cycle_event e ON e.cycle_id = c.id '
+        "WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0) "
+        f"FROM staff s {_TEACHERS}").fetchall()
     out: dict[str, Due] = {}
-    for sid, site, level in teachers:
-        joined = _day(last_join.get(sid))
-        given, agreed = latest_fb.get(sid, ("", ""))
-        contact = max(joined, given, last_meeting.get(sid) or "")
+    for sid, site, level, last_join, latest_fb, last_meeting in rows:
+        joined = _day(last_join)
+        given, _, agreed = (latest_fb or "").partition("\x1f")
+        contact = max(joined, given, last_meeting or "")
         follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
         candidates = []
         every = days_for(site, level, table)

@@ -285,3 +285,13 @@ async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_
         row = next(d for d in screen.due.rows if d.name == TEACHERS[1])
         assert row.coach == COACHES[1]
         assert {k.name: k.overdue for k in screen.data.coaches} == {COACHES[0]: 0, COACHES[1]: 1}
+        # The patterns are read when their tab opens, once per load.
+        assert screen.pattern_loads == 0
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.pattern_loads == 1 and screen.data.mastered
+        await pilot.press("1")
+        await pilot.press("4")
+        await app.workers.wait_for_complete()
+        assert screen.pattern_loads == 1

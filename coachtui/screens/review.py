@@ -212,7 +212,17 @@ support levels are never shown here, and private notes are never read.
         self._most_load = max((k.load for k in r.coaches), default=0)
         self.coaches.set_rows(r.coaches, keep=lambda k: k.coach_id)
         self.loads += 1
-        self.call_after_refresh(self._load_patterns, r)
+        self._patterns_for = None
+        self._want_patterns()
+
+    def _want_patterns(self) -> None:
+        """Read the patterns (years of joins) when their tab is shown, once per
+        load: most visits to the review never open it, and reading them while
+        the first figures are painted slows both."""
+        data = getattr(self, "data", None)
+        if data is not None and self.tab == "rv-patterns" and self._patterns_for is not data:
+            self._patterns_for = data
+            self.call_after_refresh(self._load_patterns, data)
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
         return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 10)}", str(k.overdue),
@@ -259,6 +269,7 @@ support levels are never shown here, and private notes are never read.
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
         self.refresh_bindings()
+        self._want_patterns()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("history", "coach", "join"):

@@ -84,7 +84,9 @@ def _v7(db: SqliteDatabase) -> None:
         'CREATE INDEX IF NOT EXISTS join_live_staff_started ON "join" (staff_id, started_at) WHERE deleted = 0',
         'CREATE INDEX IF NOT EXISTS join_live_started ON "join" (started_at, staff_id, focus_item_id) '
         "WHERE deleted = 0",
-        "CREATE INDEX IF NOT EXISTS feedback_live_staff_given ON feedback (staff_id, given_on, hlc) WHERE deleted = 0",
+        # With next_join: the latest feedback's agreed date is read from the index alone.
+        "CREATE INDEX IF NOT EXISTS feedback_live_staff_given ON feedback (staff_id, given_on, hlc, next_join) "
+        "WHERE deleted = 0",
         "CREATE INDEX IF NOT EXISTS action_step_live_set ON action_step (set_on, staff_id, item_id) WHERE deleted = 0",
         "CREATE INDEX IF NOT EXISTS action_step_live_mastered ON action_step (mastered_on) "
         "WHERE deleted = 0 AND status = 'mastered'",

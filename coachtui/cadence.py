@@ -6,8 +6,9 @@ meeting (termly). The trust's defaults apply where a site sets nothing.
 Settings are replicated rows, so every laptop at a school counts alike.
 
 A teacher's next date is the earlier of:
-- the next join: the date agreed at the last feedback, else the last join
-  plus the level's interval (levels with interval 0 have no regular joins);
+- the next join: a join planned since the last one, else the date agreed at
+  the last feedback, else the last join plus the level's interval (levels
+  with interval 0 have no regular joins);
 - the next follow-up: the last contact (join, feedback or cycle meeting)
   plus the follow-up interval.
 Nobody seen yet is due today. All of it from a handful of grouped queries,
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from coachtui.errors import UserError
 from coachtui.framework import NAMESPACE
 from coachtui.store import write as w
-from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, Site, database
+from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, database
 
 DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-up": 84}
 LABELS = dict(SUPPORT_LABELS, **{"none": "no extra support", "follow-up": "follow-up meeting (everyone)"})
@@ -133,17 +134,20 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         "(SELECT x.given_on || char(31) || x.next_join FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
         "ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
         '(SELECT MAX(e."on") FROM coaching_cycle c JOIN cycle_event e ON e.cycle_id = c.id '
-        "WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0) "
+        "WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0), "
+        '(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0) '
         f"FROM staff s {_TEACHERS}").fetchall()
     out: dict[str, Due] = {}
-    for sid, site, level, last_join, latest_fb, last_meeting in rows:
+    for sid, site, level, last_join, latest_fb, last_meeting, planned in rows:
         joined = _day(last_join)
         given, _, agreed = (latest_fb or "").partition("\x1f")
         contact = max(joined, given, last_meeting or "")
         follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
         candidates = []
         every = days_for(site, level, table)
-        if agreed and agreed >= (joined or ""):
+        if planned and planned > (joined or ""):  # a plan made since the last join stands
+            candidates.append((planned, "planned join"))
+        elif agreed and agreed >= (joined or ""):
             candidates.append((agreed, "agreed join"))
         elif every:
             candidates.append((_plus(joined, every) if joined else today, "join"))
@@ -151,3 +155,21 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         due_on, why = min(candidates, key=lambda c: c[0])
         out[sid] = Due(sid, due_on, why, joined, state(due_on, on))
     return out
+
+
+def plan_join(staff_id: str, on: str, note: str = "", coach_id: str | None = None) -> str:
+    """Plan a join with a teacher for a date: until it happens, it is their date due."""
+    from coachtui.dates import check_date
+    from coachtui.staff import MAX_NAME, clean, get
+
+    teacher = get(staff_id)
+    if teacher is None or teacher.archived:
+        raise UserError("that teacher is not on the roster")
+    day = check_date(on, "date")
+    if not day:
+        raise UserError("give the date of the join")
+    if day < dt.date.today().isoformat():
+        raise UserError(f"{day} has passed: plan a date from today on")
+    with w.action(f"plan a join with {teacher.name} on {day}"):
+        return w.write(PlannedJoin, staff_id=staff_id, coach_id=coach_id or teacher.coach_id, on=day,
+                       note=clean(note, "note", MAX_NAME))

@@ -24,7 +24,8 @@ HALF_TERMS_SHOWN = 12  # two school years of mastered steps
 CYCLE_DAYS = 365  # cycle lengths: cycles ended in the last year
 OWN_FOCUS = "own focus (free text)"
 OWN_STEP = "own wording (free text)"
-WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "follow-up": "follow-up meeting"}
+WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "planned join": "planned join",
+              "follow-up": "follow-up meeting"}
 NO_SITE = "(no site)"
 
 

@@ -136,3 +136,20 @@ def test_cadence_set_many_is_one_step_and_a_bad_value_changes_nothing(school):
     assert cadence.settings() == {(north, "support"): 21, (north, "structured"): 5}
     write.undo()
     assert cadence.settings() == {}
+
+
+def test_a_planned_join_is_the_date_due_until_a_join_happens(school, monkeypatch):
+    north, coach, t = school
+    join_on(monkeypatch, t, "2026-11-02")  # support: due 2026-11-16, overdue on the 23rd
+    on = dt.date(2026, 11, 23)
+    assert cadence.dues(on)[t].state == "overdue"
+    monkeypatch.setattr(cadence.dt, "date", type("D", (dt.date,), {"today": classmethod(lambda c: on)}))
+    with pytest.raises(UserError, match="has passed"):
+        cadence.plan_join(t, "2026-11-20")
+    with pytest.raises(UserError, match="not a date"):
+        cadence.plan_join(t, "next tuesday")
+    cadence.plan_join(t, "2026-11-26", "Bring the seating plan")
+    d = cadence.dues(on)[t]
+    assert (d.due_on, d.why, d.state) == ("2026-11-26", "planned join", "due soon")
+    join_on(monkeypatch, t, "2026-11-26")  # the planned join happened: back to the cadence
+    assert cadence.dues(on)[t].why == "join" and cadence.dues(on)[t].due_on == "2026-12-10"

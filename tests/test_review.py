@@ -16,7 +16,7 @@ from coachtui.cli import main
 from coachtui.errors import UserError
 from coachtui.report import write_report
 from coachtui.store import write as w
-from coachtui.store.models import (ActionStep, CoachingCycle, Feedback, FeedbackItem, Join, Note, Staff, StaffFocus,
+from coachtui.store.models import (ActionStep, CoachingCycle, Feedback, FeedbackItem, Join, Note, Staff, PlannedJoin, StaffFocus,
                                    database)
 
 ON = dt.date(2025, 3, 12)
@@ -295,3 +295,29 @@ async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_
         await pilot.press("4")
         await app.workers.wait_for_complete()
         assert screen.pattern_loads == 1
+
+
+async def test_planning_a_join_from_the_overdue_list(trust, tmp_path, monkeypatch):
+    from coachtui.app import CoachApp, prepare
+    from coachtui.screens.form import FormModal
+
+    monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
+    app = CoachApp(prepare(str(tmp_path / "data")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("2")
+        who = screen.due.current_row
+        await pilot.press("j")
+        await pilot.pause()
+        assert isinstance(app.screen, FormModal)
+        app.screen.query_one("#f-on").value = "2099-01-05"
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        [p] = PlannedJoin.select()
+        assert (p.staff_id, p.on) == (who.staff_id, "2099-01-05")
+        assert all(d.staff_id != who.staff_id for d in screen.due.rows)  # no longer due: planned

@@ -92,7 +92,7 @@ support levels are never shown here, and private notes are never read.
   2  Overdue and due soon, by due date (the school's cadence: F9/settings
      and each site's intervals). On a teacher:
        Enter / h  their history     c  reassign their coach (then 1-9)
-       j          plan a join (the join set-up, focus pre-filled)
+       j          plan a join for a date (it becomes their date due)
   3  Per site and per coach: load, overdue, due soon.
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
@@ -315,17 +315,24 @@ support levels are never shown here, and private notes are never read.
         self.refresh_data()
 
     def action_join(self) -> None:
-        from coachtui.screens.join_setup import JoinSetup
+        """Plan a join for a date (a leader at a desk does not start one)."""
+        from coachtui import cadence
+        from coachtui.screens.form import Field, FormModal, FormSpec
 
         row = self._selected()
-        if row is not None:
-            self.app.push_screen(JoinSetup(row.staff_id), self._after_setup)
+        if row is None:
+            return
+        tomorrow = (today() + dt.timedelta(days=1)).isoformat()
+        spec = FormSpec(f"Plan a join with {row.name}" + (f" ({row.coach})" if row.coach else ""),
+                        [Field("on", "Date (YYYY-MM-DD)"), Field("note", "Note for the coach (optional)")],
+                        {"on": tomorrow, "note": ""})
+        self.app.push_screen(
+            FormModal(spec, lambda v: cadence.plan_join(row.staff_id, v["on"], v["note"], row.coach_id)),
+            lambda planned: planned and self._planned(row.name))
 
-    def _after_setup(self, join_id: str | None) -> None:
-        from coachtui.screens.join import JoinScreen
-
-        if join_id:
-            self.app.push_screen(JoinScreen(join_id))
+    def _planned(self, name: str) -> None:
+        self.notify(f"Join planned with {name}: it is their date due now. Ctrl+Z takes it back.", markup=False)
+        self.refresh_data()
 
     def action_export(self) -> None:
         self.app.push_screen(ReportModal())

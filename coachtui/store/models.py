@@ -483,4 +483,16 @@ class Cadence(Replicated):
     days = IntegerField(default=14)
 
 
-REPLICATED_MODELS.extend([CoachingCycle, CycleEvent, SupportChange, Cadence])
+class PlannedJoin(Replicated):
+    """A join planned for a date (a leader working through the overdue list,
+    or a coach booking ahead): until a join happens, it is the date due."""
+
+    staff_id = TextField(index=True)  # the teacher
+    coach_id = TextField(null=True)
+    on = TextField(default="")  # YYYY-MM-DD
+    note = TextField(default="")
+
+    FREE_TEXT = ("note",)
+
+
+REPLICATED_MODELS.extend([CoachingCycle, CycleEvent, SupportChange, Cadence, PlannedJoin])

@@ -21,7 +21,7 @@ V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.Frame
 V2_TABLES = [models.Join, models.JoinEvent, models.Note, models.Tally, models.Feedback, models.FeedbackItem,
              models.ActionStep, models.Draft]
 V3_TABLES = [models.Conflict, models.Applied]
-V6_TABLES = [models.CoachingCycle, models.CycleEvent, models.SupportChange, models.Cadence]
+V6_TABLES = [models.CoachingCycle, models.CycleEvent, models.SupportChange, models.Cadence, models.PlannedJoin]
 V4_TABLES = [models.Plc, models.PlcMember, models.Session, models.Attendance, models.PriorityPlan,
              models.PlanAction, models.Evidence, models.PeerSession]
 
@@ -71,7 +71,7 @@ def _v5(db: SqliteDatabase) -> None:
 
 
 def _v6(db: SqliteDatabase) -> None:
-    """Coaching cycles, support-level changes, cadence."""
+    """Coaching cycles, support-level changes, cadence, planned joins."""
     db.create_tables(V6_TABLES, safe=True)
 
 

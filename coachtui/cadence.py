@@ -173,3 +173,16 @@ def plan_join(staff_id: str, on: str, note: str = "", coach_id: str | None = Non
     with w.action(f"plan a join with {teacher.name} on {day}"):
         return w.write(PlannedJoin, staff_id=staff_id, coach_id=coach_id or teacher.coach_id, on=day,
                        note=clean(note, "note", MAX_NAME))
+
+
+def planned_joins(staff_id: str) -> list[PlannedJoin]:
+    return list(PlannedJoin.select().where((PlannedJoin.staff_id == staff_id) & (PlannedJoin.deleted == False))  # noqa: E712
+                .order_by(PlannedJoin.on.desc()))
+
+
+def cancel_plan(plan_id: str) -> None:
+    plan = PlannedJoin.get_or_none((PlannedJoin.id == plan_id) & (PlannedJoin.deleted == False))  # noqa: E712
+    if plan is None:
+        raise UserError("that planned join is no longer there")
+    with w.action(f"cancel the join planned for {plan.on}"):
+        w.write(PlannedJoin, plan_id, deleted=True)

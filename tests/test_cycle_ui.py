@@ -83,3 +83,20 @@ async def test_cadence_form_sets_a_schools_interval(app):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert cadence.settings() == {(north, "support"): 21}
+
+
+async def test_plan_a_join_and_cancel_it_from_the_cycle_screen(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cycle(pilot, app)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#f-on").value = "2099-02-03"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [p.on for p in cadence.planned_joins(tia())] == ["2099-02-03"]
+        assert app.screen.table.rows[0][:2] == ("2099-02-03", "planned join")
+        app.screen.table.move_to(0)
+        await pilot.press("delete")
+        await pilot.pause()
+        assert cadence.planned_joins(tia()) == []
+        assert all(r[1] != "planned join" for r in app.screen.table.rows)

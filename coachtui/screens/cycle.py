@@ -22,23 +22,25 @@ SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "
 COLUMNS = [Column("date", "Date", 10), Column("what", "What", 14), Column("detail", "Detail", 20, weight=1)]
 
 
-def timeline(staff_id: str, c) -> list[tuple[str, str, str]]:
-    """(date, what, detail), newest first: the cycle's stages, its joins and
-    the support-level changes."""
+def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None]]:
+    """(date, what, detail, planned join id), newest first: the cycle's
+    stages, its joins, joins planned, and the support-level changes."""
     rows = []
+    for p in cadence.planned_joins(staff_id):
+        rows.append((p.on, "planned join", p.note or "a join is planned", p.id))
     if c is not None:
         for e in cycles.events(c.id):
             rows.append((e.on, "stage", f"{CYCLE_STAGE_LABELS.get(e.stage, e.stage)} (round {e.round})"
-                         + (f" · {e.note}" if e.note else "")))
+                         + (f" · {e.note}" if e.note else ""), None))
         for j in cycles.joins_in(c):
             day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-            rows.append((day, "join", j.focus_text or cycles.focus_title(c) or "lesson joined"))
+            rows.append((day, "join", j.focus_text or cycles.focus_title(c) or "lesson joined", None))
         if c.ended_on:
-            rows.append((c.ended_on, "closed", "cycle closed"))
+            rows.append((c.ended_on, "closed", "cycle closed", None))
     for ch in cycles.support_changes(staff_id):
         who = f" · by {ch.by_name}" if ch.by_name else ""
         rows.append((ch.on, f"support {cycles.direction(ch)}",
-                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}"))
+                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}", None))
     # Newest first; on the same day, the later entry first.
     return [r for _, r in sorted(enumerate(rows), key=lambda p: (p[1][0], p[0]), reverse=True)]
 
@@ -59,6 +61,7 @@ on by themselves.
   t        choose a stage
   v        colleagues to visit (the focus is among their strengths)
   l        change the support level (with the reason)
+  p        plan a join for a date (Delete on a planned join cancels it)
   c        close the cycle (or reopen it)
   Esc      back
 """
@@ -70,6 +73,8 @@ on by themselves.
         Binding("v", "visits", "Visits"),
         Binding("l", "support", "Support level"),
         Binding("t", "stage", "Stage", show=False),
+        Binding("p", "plan", "Plan join", show=False),
+        Binding("delete", "cancel_plan", "Cancel plan", show=False),
         Binding("c", "close", "Close/reopen", show=False),
     ]
 
@@ -77,7 +82,7 @@ on by themselves.
         super().__init__()
         self.staff_id = staff_id
         self.cycle = None
-        self.table = RowTable(COLUMNS, lambda r: list(r), id="cycle-timeline",
+        self.table = RowTable(COLUMNS, lambda r: list(r[:3]), id="cycle-timeline",
                               empty_text="Nothing yet: press n to start a cycle with its initial meeting.")
 
     def compose(self) -> ComposeResult:
@@ -249,4 +254,24 @@ on by themselves.
         else:
             cycles.close(c.id)
             self.notify("Cycle closed. Ctrl+Z takes it back; n starts the next one.", markup=False)
+        self.refresh_data()
+
+    def action_plan(self) -> None:
+        t = staff.get(self.staff_id)
+        if t is None:
+            return
+        tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+        spec = FormSpec(f"Plan a join with {t.name}", [Field("on", "Date (YYYY-MM-DD)"), Field("note", "Note")],
+                        {"on": tomorrow, "note": ""})
+        self.app.push_screen(FormModal(spec, lambda v: cadence.plan_join(self.staff_id, v["on"], v["note"])),
+                             lambda ok: ok and self.refresh_data())
+
+    @guarded
+    def action_cancel_plan(self) -> None:
+        row = self.table.current_row
+        if row is None or row[3] is None:
+            self.notify("Choose a planned join in the list first.", severity="warning", markup=False)
+            return
+        cadence.cancel_plan(row[3])
+        self.notify("Planned join cancelled. Ctrl+Z brings it back.", markup=False)
         self.refresh_data()

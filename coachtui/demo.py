@@ -101,6 +101,8 @@ def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int 
     w.insert_new(Staff, people)
     w.insert_new(StaffFocus, focus_rows)
     n_plcs = fill_plcs(people, focus_rows, rnd, max(1, n_staff // 25) if plcs is None else plcs)
+    if plcs is None and n_staff <= 1000:  # the demo, not a benchmark's trust
+        fill_plans_and_meetings(people)
     return {"sites": len(sites), "staff": len(people), "focus": len(focus_rows), "plcs": n_plcs}
 
 
@@ -158,3 +160,46 @@ def _cli(args) -> int:
     counts = fill(args.staff, args.seed)
     print(f"added {counts['staff']} staff at {counts['sites']} sites to {paths.db}")
     return 0
+
+
+def fill_plans_and_meetings(people: list[dict]) -> None:
+    """Two priority plans (one team's, one teacher's) part-way through, and a
+    PLC meeting, so F4 and a PLC's page have something to show. Written
+    through the services, then left out of the undo history."""
+    import datetime as dt
+
+    from coachtui import plans, plc, sessions
+
+    today = dt.date.today()
+    day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    teachers = [p for p in people if "teacher" in p["roles"] and not p["archived"]]
+    if len(teachers) < 4:
+        return
+    team = teachers[0]["team"]
+    team_plan = plans.save(
+        title=f"Full answers in {team}", team=team, site_id=teachers[0]["site_id"],
+        problem="Pupils answer in single words and cannot explain their reasoning.",
+        evidence="Book look in September: 7 in 10 written answers were one line or less.",
+        approach="'Say it again, better', sentence stems on the board, and think time before answers.",
+        measure="Half of written answers explain a reason by Easter, checked in a book look each half term.")
+    plans.save_action(plan_id=team_plan, text="Agree sentence stems for each unit",
+                      owner_id=teachers[1]["id"], due=day(-10), status="done")
+    plans.save_action(plan_id=team_plan, text="Model 'say it again, better' in a department meeting", owner_id=teachers[0]["id"],
+                      due=day(-3), status="doing")
+    plans.save_action(plan_id=team_plan, text="Second book look", due=day(30))
+    plans.save_evidence(plan_id=team_plan, kind="data", on=day(-20),
+                        text="Book look: 31 of 45 answers were one line or less.")
+    plans.save_evidence(plan_id=team_plan, kind="work sample", on=day(-5),
+                        text="Two pupils' books show longer answers since half term.")
+    plans.save_peer_session(plan_id=team_plan, mode="team", partner_team="the next year group", due_on=day(12))
+    own = plans.save(title="Cold calling every pupil", staff_id=teachers[2]["id"],
+                     problem="The same few pupils answer.", approach="Cold call with think time.")
+    plans.save_peer_session(plan_id=own, mode="pair", partner_id=teachers[3]["id"], due_on=day(-2))
+    first = next(iter(plc.plcs()), None)
+    if first is not None:
+        members = plc.members(first.id)
+        meeting = sessions.save(kind="plc meeting", held_on=day(-7), plc_id=first.id, topic="Sharing what worked",
+                                notes="Each member brought one lesson where the strategy landed.")
+        for m in members[:3]:
+            sessions.set_try_next(meeting, m.id, "Try it with a second class and bring a sample.")
+    w.clear_history()

@@ -24,7 +24,7 @@ PLAN_COLUMNS = [
     Column("owner", "Team / teacher", 12, weight=1),
     Column("roadmap", "Done", 5),
     Column("overdue", "Late", 4),
-    Column("peer", "Next peer", 12, priority=1),
+    Column("peer", "Next peer", 15, priority=1),
 ]
 
 

@@ -49,6 +49,7 @@ class Column:
     leader: str = ""  # the leader's name, "" when none
     leader_missing: str = ""  # why the PLC needs a leader, "" when it has one
     archived: bool = False
+    last_met: str = ""  # date of its latest meeting
     cards: list[Card] = field(default_factory=list)
 
 
@@ -86,10 +87,12 @@ def board(include_archived: bool = False) -> list[Column]:
             "SELECT plc_id, staff_id FROM plc_member WHERE deleted = 0").fetchall():
         members[plc_id].add(sid)
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
+    met = dict(database.execute_sql(
+        "SELECT plc_id, MAX(held_on) FROM session WHERE deleted = 0 AND plc_id IS NOT NULL GROUP BY plc_id").fetchall())
     columns: list[Column] = []
     placed: set[str] = set()
     for p in plcs(include_archived):
-        col = Column(p.id, p.name, focus_title(p, titles), archived=p.archived)
+        col = Column(p.id, p.name, focus_title(p, titles), archived=p.archived, last_met=met.get(p.id) or "")
         if p.leader_id and p.leader_id in people:
             col.leader = people[p.leader_id][0]
         elif p.leader_id and all_staff.get(p.leader_id):

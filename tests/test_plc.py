@@ -132,6 +132,7 @@ def test_meetings_record_who_came_and_what_each_will_try(school):
     assert rows["Cat"].try_next == "Wait time of 3 s" and not rows["Ben"].came
     assert sessions.count_came(s) == 2
     assert [x.id for x in sessions.sessions(q)] == [s]
+    assert col(plc.board(), q).last_met == "2026-11-20"
     with pytest.raises(UserError, match="not a date"):
         sessions.save(s, kind="plc meeting", held_on="20/11/2026", plc_id=q)
     assert sessions.get(s).notes == "line 1\nline 2"

@@ -198,6 +198,8 @@ class Board(Widget, can_focus=True):
         if y == 3:
             n = len(c.cards)
             count = f"{n} member{'s' if n != 1 else ''}" if c.plc_id else "─" * (COLUMN_WIDTH - 2)
+            if c.plc_id:
+                count += f" · met {c.last_met[5:]}" if c.last_met else " · not met yet"
             return count, base + style("board--muted")
         ri = self.tops[ci] + y - HEAD
         if ri >= len(c.cards):

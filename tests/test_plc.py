@@ -245,3 +245,27 @@ def test_merging_two_records_of_one_person_keeps_one_card(school):
     [column] = [c for c in plc.board() if c.plc_id == q]
     assert [(c.name, c.leader) for c in column.cards] == [("Ada", True)]
     assert plc.get(q).leader_id == p["Ada"]
+
+
+def test_two_laptops_rewording_a_plan_keep_both_versions(tmp_path):
+    from coachtui.sync import conflicts
+
+    reps = Replicas(tmp_path, ["a", "b"])
+    reps.use("a")
+    plan = plans.save(title="Fluency", team="Year 4", problem="Slow reading")
+    reps.send("a", "b")
+    reps.use("a")
+    plans.save(plan, title="Fluency", team="Year 4", problem="Slow reading aloud")
+    reps.use("b")
+    plans.save(plan, title="Fluency", team="Year 4", problem="Slow silent reading")
+    reps.send("a", "b")
+    reps.send("b", "a")
+    for n in ("a", "b"):
+        reps.use(n)
+        [c] = conflicts.open_conflicts()
+        assert (c.table_name, c.field_name) == ("priority_plan", "problem")
+        assert {c.value, plans.get(plan).problem} == {"Slow reading aloud", "Slow silent reading"}
+    conflicts.resolve(c.id, "Slow reading, aloud and silent")
+    reps.send("b", "a")
+    reps.use("a")
+    assert plans.get(plan).problem == "Slow reading, aloud and silent" and conflicts.open_conflicts() == []

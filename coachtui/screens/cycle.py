@@ -102,7 +102,8 @@ on by themselves.
         self.mark_loaded()
         t = staff.get(self.staff_id)
         if t is None:
-            self.app.pop_screen()
+            if self.is_current:  # deleted on another laptop: leave
+                self.app.pop_screen()
             return
         open_cycle = cycles.current(self.staff_id)
         self.cycle = open_cycle or next(iter(cycles.cycles_of(self.staff_id)), None)

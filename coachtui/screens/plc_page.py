@@ -86,7 +86,8 @@ surgeries, What Works Well workshops).
         if self.plc_id:
             p = plc.get(self.plc_id)
             if p is None:
-                self.app.pop_screen()
+                if self.is_current:  # deleted on another laptop: leave
+                    self.app.pop_screen()
                 return
             self.sub_title = p.name
             members = plc.members(self.plc_id)
@@ -175,7 +176,8 @@ Everything is saved as you go.
     def refresh_data(self) -> None:
         s = sessions.get(self.session_id)
         if s is None:
-            self.app.pop_screen()
+            if self.is_current:  # deleted on another laptop: leave
+                self.app.pop_screen()
             return
         owner = plc.get(s.plc_id).name if s.plc_id and plc.get(s.plc_id) else ""
         self.sub_title = SESSION_LABELS.get(s.kind, s.kind)

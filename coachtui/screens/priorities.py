@@ -217,7 +217,8 @@ One priority plan. 1-4 switch between its parts:
     def refresh_data(self) -> None:
         p = plans.get(self.plan_id)
         if p is None:
-            self.app.pop_screen()
+            if self.is_current:  # deleted on another laptop: leave
+                self.app.pop_screen()
             return
         self.names = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
         self.sub_title = p.title

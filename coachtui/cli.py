@@ -73,6 +73,21 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def run_import(args: argparse.Namespace, import_file) -> int:
+    """`… import FILE [--dry-run]`: open the store, import (or preview), print the report."""
+    from coachtui.errors import UserError
+
+    open_paths(args)
+    try:
+        report = import_file(args.file, dry_run=args.dry_run)
+    except UserError as exc:
+        raise CliError(str(exc)) from None
+    print(report.summary())
+    for line in report.lines():
+        print(f"  {line}")
+    return 0
+
+
 def _run_app(args: argparse.Namespace) -> int:
     from coachtui.app import CoachApp, prepare
 

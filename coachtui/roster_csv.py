@@ -251,14 +251,6 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _cli(args) -> int:
-    from coachtui.cli import CliError, open_paths
+    from coachtui.cli import run_import
 
-    open_paths(args)
-    try:
-        report = import_file(args.file, dry_run=args.dry_run)
-    except UserError as exc:
-        raise CliError(str(exc)) from None
-    print(report.summary())
-    for line in report.lines():
-        print(f"  {line}")
-    return 0
+    return run_import(args, import_file)

@@ -19,6 +19,7 @@ from peewee import DatabaseError
 
 from coachtui import framework, framework_toml
 from coachtui.errors import UserError
+from coachtui.screens.file_import import FileImport
 from coachtui.screens.common import guarded
 from coachtui.screens.table import Column, FindBox, RowTable
 from coachtui.search import fuzzy_score, split_query
@@ -319,7 +320,7 @@ def _add_choices(near: FrameworkItem | None) -> list[tuple[str, str]]:
     return out
 
 
-class FrameworkFile(ModalScreen[bool]):
+class FrameworkFile(FileImport):
     """Import (preview, then Ctrl+S) or export the framework as TOML. Dismisses
     with whether the framework changed."""
 
@@ -333,16 +334,11 @@ changes yet), Ctrl+S imports it in one step (Ctrl+Z takes it back).
 Items are matched by code; an import adds, rewords, reorders, retires and
 restores, and never deletes. A bad file changes nothing.
 """
-    BINDINGS = [
-        Binding("ctrl+s", "apply", "Import", priority=True),
-        Binding("escape", "close", "Close"),
-    ]
+    ID = "fw"
 
     def __init__(self, mode: str) -> None:
         super().__init__()
         self.mode = mode
-        self.preview: framework_toml.Report | None = None
-        self.changed = False
 
     def compose(self) -> ComposeResult:
         exporting = self.mode == "export"
@@ -361,52 +357,22 @@ restores, and never deletes. A bad file changes nothing.
         return self.mode == "import" if action == "apply" else True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
-        if not path:
+        if self.mode == "import":
+            super().on_input_submitted(event)
             return
-        self.preview = None
-        self._show("Writing…" if self.mode == "export" else "Reading…", "")
-        self._run(str(Path(path).expanduser()), self.mode == "import")
+        path = event.value.strip()
+        if path:
+            self._show("Writing…", "")
+            self._export(str(Path(path).expanduser()))
 
     @work(thread=True, exclusive=True, group="framework-file")
-    def _run(self, path: str, dry_run: bool) -> None:
+    def _export(self, path: str) -> None:
         try:
-            if self.mode == "export":
-                n = framework_toml.export(path)
-                self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")
-                return
-            report = framework_toml.import_file(path, dry_run=dry_run)
-        except UserError as exc:
+            n = framework_toml.export(path)
+        except (UserError, OSError, DatabaseError) as exc:
             self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
             return
-        except (OSError, DatabaseError) as exc:
-            self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
-            return
-        self.app.call_from_thread(self._done, report)
+        self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")
 
-    def _done(self, report: framework_toml.Report) -> None:
-        detail = "\n".join(report.lines())
-        if report.applied:
-            self.changed = True
-            self._show(f"✓ {report.summary()}", detail + "\n\nCtrl+Z undoes the whole import.")
-            self.app.refresh_screens()
-        else:
-            self.preview = report
-            self._show(report.summary(), detail + "\n\nCtrl+S imports; Esc cancels.")
-
-    def _show(self, summary: str, detail: str, error: bool = False) -> None:
-        s = self.query_one("#fw-summary", Static)
-        s.update(Text(summary))
-        s.set_class(error, "error")
-        self.query_one("#fw-detail", Static).update(Text(detail))
-
-    def action_apply(self) -> None:
-        if self.preview is None:
-            self.notify("Preview a file first: type its path and press Enter.", severity="warning")
-            return
-        self._show("Importing…", "")
-        self._run(self.preview.path, dry_run=False)
-        self.preview = None
-
-    def action_close(self) -> None:
-        self.dismiss(self.changed)
+    def read(self, path: str, dry_run: bool) -> framework_toml.Report:
+        return framework_toml.import_file(path, dry_run=dry_run)

@@ -90,12 +90,13 @@ def check_days(kind: str, days: int | str) -> int:
     return n
 
 
-def state(due_on: str, on: dt.date) -> str:
+def state(due_on: str, on: dt.date, soon_days: int = DUE_SOON_DAYS) -> str:
+    """'' (no date), 'overdue', 'due soon' (within `soon_days`) or 'on track'."""
     if not due_on:
         return ""
     if due_on < on.isoformat():
         return "overdue"
-    if due_on <= (on + dt.timedelta(days=DUE_SOON_DAYS)).isoformat():
+    if due_on <= (on + dt.timedelta(days=soon_days)).isoformat():
         return "due soon"
     return "on track"
 

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 
 from coachtui.dates import check_date, today
 from coachtui.errors import UserError
-from coachtui.sessions import clean_block
-from coachtui.staff import MAX_NAME, clean
+from coachtui.staff import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
     CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, ActionStep, CoachingCycle, CycleEvent,

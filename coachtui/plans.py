@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from coachtui.cadence import state
 from coachtui.dates import check_date, today
 from coachtui.errors import UserError
-from coachtui.sessions import clean_block
-from coachtui.staff import MAX_NAME, clean
+from coachtui.staff import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
     ACTION_STATUSES, EVIDENCE_KINDS, Evidence, PeerSession, PlanAction, PriorityPlan, Site, Staff,
@@ -206,13 +206,9 @@ def delete_peer_session(session_id: str) -> None:
 
 def due_state(due: str, finished: bool, on: str | None = None) -> str:
     """'' (no date or finished), 'overdue', 'due soon' or 'on track'."""
-    if finished or not due:
+    if finished:
         return ""
-    now = on or today().isoformat()
-    if due < now:
-        return "overdue"
-    soon = (dt.date.fromisoformat(now) + dt.timedelta(days=DUE_SOON_DAYS)).isoformat()
-    return "due soon" if due <= soon else "on track"
+    return state(due, dt.date.fromisoformat(on) if on else today(), DUE_SOON_DAYS)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from coachtui.errors import UserError
 from coachtui.framework import NAMESPACE
 from coachtui.plc import get as get_plc
 from coachtui.plc import members as plc_members
-from coachtui.staff import MAX_NAME, clean
+from coachtui.staff import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import SESSION_KINDS, SESSION_LABELS, Attendance, Session, Staff
 
@@ -49,15 +49,6 @@ def save(session_id: str | None = None, *, kind: str, held_on: str, topic: str =
     with w.action(f"{'edit' if session_id else 'add'} {label} {held_on}"):
         return w.write(Session, session_id, kind=kind, held_on=held_on, topic=topic, notes=notes,
                        plc_id=plc_id or None)
-
-
-def clean_block(text: str | None, what: str, limit: int) -> str:
-    """Multi-line text: keep line breaks and tabs, drop other control characters."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32 and ord(ch) != 127)
-    if len(text) > limit:
-        raise UserError(f"{what} is too long ({len(text)} characters, at most {limit})")
-    return text
 
 
 def delete(session_id: str) -> None:

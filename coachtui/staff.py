@@ -123,6 +123,15 @@ def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:
     return value
 
 
+def clean_block(text: str | None, what: str, limit: int) -> str:
+    """Multi-line text: keep line breaks and tabs, drop other control characters."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32 and ord(ch) != 127)
+    if len(text) > limit:
+        raise ValidationError(f"{what} is too long ({len(text)} characters, at most {limit})")
+    return text
+
+
 def normalise_roles(roles) -> str:
     if isinstance(roles, str):
         roles = re.split(r"[,;/ ]+", roles)

@@ -157,12 +157,12 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="coachtui-filter-") as tmp:
-        from coachtui import demo
+        from coachtui.demo import school
         from coachtui.store.db import close_store, open_store
 
         data = Path(tmp) / "data"
         open_store(data / "coachtui.db")
-        demo.fill(args.staff)
+        school.fill(args.staff)
         close_store()
         base = asyncio.run(bench_baseline(args.rounds))
         times, handler, total = asyncio.run(bench_roster(data, args.rounds))

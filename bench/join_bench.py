@@ -76,13 +76,14 @@ async def type_into(app, keys) -> float:
 def notes_made(app) -> int:
     if isinstance(app, Bare):
         return app.query_one(OptionList).option_count
-    from coachtui import joins
+    from coachtui.lessons import joins
 
     return len(joins.notes(app.screen.join_id))
 
 
 def setup_join(data: Path):
-    from coachtui import joins, staff
+    from coachtui.lessons import joins
+    from coachtui.roster import staff
     from coachtui.app import CoachApp, prepare
 
     ctx = prepare(str(data))
@@ -92,7 +93,8 @@ def setup_join(data: Path):
 
 
 def fill_history(n: int) -> str:
-    from coachtui import feedback, joins, staff
+    from coachtui.lessons import feedback, joins
+    from coachtui.roster import staff
     from coachtui.store.models import Join
 
     t = staff.save(name=f"History {n}")
@@ -133,7 +135,7 @@ def main() -> int:
 
         hist_dir = Path(tmp) / "history"
         prepare(str(hist_dir))
-        from coachtui import staff
+        from coachtui.roster import staff
 
         empty_id = staff.save(name="Empty History")
         full_id = fill_history(200)

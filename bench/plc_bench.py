@@ -23,12 +23,12 @@ from pathlib import Path
 
 
 def make(data: Path, n_staff: int, n_plcs: int) -> None:
-    from coachtui import demo
+    from coachtui.demo import school
     from coachtui.app import prepare
     from coachtui.store.db import close_store
 
     prepare(str(data))
-    demo.fill(n_staff, seed=7, plcs=n_plcs)
+    school.fill(n_staff, seed=7, plcs=n_plcs)
     close_store()
 
 

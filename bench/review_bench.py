@@ -33,13 +33,13 @@ from pathlib import Path
 
 
 def make(data: Path, n_staff: int, sites: int | None, weeks: int, join_rate: float) -> dict:
-    from coachtui import demo
+    from coachtui.demo import school
     from coachtui.app import prepare
-    from coachtui.demo_history import fill_history
+    from coachtui.demo.history import fill_history
     from coachtui.store.db import close_store
 
     prepare(str(data))
-    counts = demo.fill(n_staff, seed=7, sites=sites)
+    counts = school.fill(n_staff, seed=7, sites=sites)
     counts.update(fill_history(weeks=weeks, join_rate=join_rate))
     close_store()
     return counts
@@ -74,7 +74,7 @@ async def open_review(data: Path) -> tuple[float, float]:
 
 def raw_aggregates(db: Path, on: dt.date) -> int:
     """The review's queries through bare sqlite3: the floor for writing a report."""
-    from coachtui import review
+    from coachtui.leader import review
 
     teacher = "s.deleted = 0 AND s.archived = 0 AND (',' || s.roles || ',') LIKE '%,teacher,%'"
     start = review._ms(on - dt.timedelta(weeks=review.PATTERN_WEEKS))
@@ -119,7 +119,7 @@ def raw_aggregates(db: Path, on: dt.date) -> int:
 
 
 def time_report(data: Path, out: Path, on: dt.date, named: bool = False) -> float:
-    from coachtui.report import write_report
+    from coachtui.leader.report import write_report
     from coachtui.store.db import close_store, open_store
 
     open_store(data / "coachtui.db")

@@ -1,5 +1,5 @@
 import sys
 
-from coachtui.cli import main
+from coachtui.cli.main import main
 
 sys.exit(main())

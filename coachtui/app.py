@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TextArea
 
-from coachtui.config import Config, Paths, load_config, resolve_paths, save_config
-from coachtui.resources import resource
+from coachtui.base.config import Config, Paths, load_config, resolve_paths, save_config
+from coachtui.base.resources import resource
 from coachtui.screens.common import guarded
 
 
@@ -26,7 +26,7 @@ class AppContext:
 def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
     """Resolve paths, open the store (filling a demo one if asked), read config."""
     from coachtui.store.db import StoreError, open_store
-    from coachtui.cli import CliError
+    from coachtui.cli.main import CliError
 
     paths = resolve_paths(data_dir)
     if demo:
@@ -38,11 +38,11 @@ def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
     except StoreError as exc:
         raise CliError(str(exc)) from exc
     if demo:
-        from coachtui import demo as demo_data
+        from coachtui.demo import school as demo_data
         from coachtui.store.models import Staff
 
         if not Staff.select().exists():
-            from coachtui.demo_history import fill_history
+            from coachtui.demo.history import fill_history
 
             demo_data.fill()
             fill_history(weeks=52)  # a year of joins, so the leader's review has something to show
@@ -145,7 +145,7 @@ class CoachApp(App):
 
     def _resume_running_join(self) -> None:
         """After a crash or a restart, go straight back to the join in progress."""
-        from coachtui import joins
+        from coachtui.lessons import joins
         from coachtui.screens.join import JoinScreen
 
         running = joins.running_join()

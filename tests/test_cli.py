@@ -2,7 +2,7 @@ import subprocess
 import sys
 
 from coachtui import __version__
-from coachtui.cli import main
+from coachtui.cli.main import main
 
 
 def run(*args, env=None):
@@ -35,7 +35,7 @@ def test_bad_config_is_one_line_exit_1(tmp_path, capsys):
     data.mkdir()
     (data / "config.toml").write_text("theme = [unclosed")
     from coachtui.app import prepare
-    from coachtui.config import ConfigError
+    from coachtui.base.config import ConfigError
 
     try:
         prepare(str(data))

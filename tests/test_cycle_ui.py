@@ -2,10 +2,12 @@
 
 import pytest
 
-from coachtui import cadence, cycles, framework, staff
+from coachtui.coaching import cadence, cycles
+from coachtui.teaching import framework
+from coachtui.roster import staff
 from coachtui.app import CoachApp, prepare
 from coachtui.screens.cycle import CycleScreen
-from coachtui.screens.form import FormModal, PickModal
+from coachtui.widgets.form import FormModal, PickModal
 
 
 @pytest.fixture

@@ -4,8 +4,11 @@ import datetime as dt
 
 import pytest
 
-from coachtui import cadence, cycles, feedback, framework, joins, staff
-from coachtui.errors import UserError
+from coachtui.coaching import cadence, cycles
+from coachtui.lessons import feedback, joins
+from coachtui.teaching import framework
+from coachtui.roster import staff
+from coachtui.base.errors import UserError
 from coachtui.store import write
 from coachtui.store.models import ActionStep, CoachingCycle, Join, SupportChange
 
@@ -67,13 +70,13 @@ def test_a_cycle_moves_through_the_stages_and_round_again(school, monkeypatch):
 def test_visits_and_next_step_suggestions(school):
     north, coach, t = school
     steps = framework.steps()
-    from coachtui import focus
+    from coachtui.roster import focus_areas
 
     south = staff.site_named("South")
     near = staff.save(name="Near Colleague", site_id=north)
     far = staff.save(name="Far Colleague", site_id=south)
-    focus.set_focus(far, steps[0].id, "strength")
-    focus.set_focus(near, steps[0].id, "strength")
+    focus_areas.set_focus(far, steps[0].id, "strength")
+    focus_areas.set_focus(near, steps[0].id, "strength")
     c = cycles.start(t, focus_item_id=steps[0].id)
     assert [v.name for v in cycles.suggest_visits(c)] == ["Near Colleague", "Far Colleague"]
     assert cycles.suggest_next_step(t).id == steps[0].id

@@ -1,13 +1,14 @@
 import json
 
-from coachtui import demo, staff
-from coachtui.cli import main
+from coachtui.demo import school
+from coachtui.roster import staff
+from coachtui.cli.main import main
 from coachtui.store import write
 from coachtui.store.models import Staff, StaffFocus
 
 
 def test_fill_makes_a_living_trust(store):
-    counts = demo.fill(140, seed=3)
+    counts = school.fill(140, seed=3)
     assert counts["staff"] == 140 and counts["sites"] >= 3
     rows = staff.roster_rows(include_archived=True)
     roles = [r.roles for r in rows]
@@ -28,14 +29,14 @@ def test_fill_is_deterministic_per_seed(tmp_path):
     names = []
     for i in range(2):
         open_store(tmp_path / f"{i}.db")
-        demo.fill(50, seed=7)
+        school.fill(50, seed=7)
         names.append(sorted(s.name for s in Staff.select()))
         close_store()
     assert names[0] == names[1]
 
 
 def test_insert_new_stamps_every_field_and_later_writes_stamp_later(store):
-    demo.fill(20)
+    school.fill(20)
     row = Staff.select().first()
     clocks = json.loads(row.clocks)
     assert set(clocks) == set(Staff.content_fields())

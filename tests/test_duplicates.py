@@ -1,5 +1,5 @@
-from coachtui import duplicates, focus, staff
-from coachtui.framework import item_id
+from coachtui.roster import duplicates, focus_areas, staff
+from coachtui.teaching.framework import item_id
 from coachtui.store import write
 from coachtui.store.models import Staff, StaffFocus
 
@@ -19,7 +19,7 @@ def test_merge_moves_references_and_is_undoable(store):
     coach_a = staff.save(name="Cal Coach", roles="coach")
     coach_b = staff.save(name="Cal Coach", roles="teacher,coach", email="cal@x.org")
     t = staff.save(name="Tia", coach_id=coach_b)
-    focus.set_focus(coach_b, item_id("QU.1.1"), "strength")
+    focus_areas.set_focus(coach_b, item_id("QU.1.1"), "strength")
     moved = duplicates.merge(coach_a, coach_b)
     assert moved >= 2
     assert Staff.get_by_id(t).coach_id == coach_a

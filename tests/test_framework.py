@@ -4,10 +4,12 @@ import json
 
 import pytest
 
-from coachtui import focus, framework, joins, staff
-from coachtui.errors import UserError
-from coachtui.framework import item_id
-from coachtui.hlc import GENESIS
+from coachtui.roster import focus_areas, staff
+from coachtui.teaching import framework
+from coachtui.lessons import joins
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import item_id
+from coachtui.store.hlc import GENESIS
 from coachtui.screens.history import entries
 from coachtui.store import write
 from coachtui.store.models import FrameworkItem
@@ -104,7 +106,7 @@ def test_retired_items_keep_history_but_are_not_offered(store):
     step = item_id("QU.1.1")
     title = FrameworkItem.get_by_id(step).title
     joins.start(teacher, focus_item_id=step, minutes=20)
-    focus.set_focus(teacher, step, "development")
+    focus_areas.set_focus(teacher, step, "development")
     assert framework.set_retired(step, True)
     assert not framework.set_retired(step, True)
     assert step not in {s.id for s in framework.steps()}
@@ -112,7 +114,7 @@ def test_retired_items_keep_history_but_are_not_offered(store):
     assert FrameworkItem.get_by_id(step).retired
     # History and focus areas still show it by its title.
     assert any(title in e.detail for e in entries(teacher))
-    assert [i.id for i in focus.development_areas(teacher)] == [step]
+    assert [i.id for i in focus_areas.development_areas(teacher)] == [step]
     # Retiring a strand takes its steps out of new choices too.
     framework.set_retired(item_id("BR.1"), True)
     assert not {item_id("BR.1.1"), item_id("BR.1.2")} & {s.id for s in framework.steps()}

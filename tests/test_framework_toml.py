@@ -5,9 +5,9 @@ import tomllib
 
 import pytest
 
-from coachtui import framework, framework_toml
-from coachtui.cli import main
-from coachtui.framework import item_id
+from coachtui.teaching import framework, framework_toml
+from coachtui.cli.main import main
+from coachtui.teaching.framework import item_id
 from coachtui.store import write
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import FrameworkItem

@@ -3,9 +3,9 @@
 import pytest
 from textual.widgets import Input, Select, TextArea
 
-from coachtui import framework
+from coachtui.teaching import framework
 from coachtui.app import CoachApp, prepare
-from coachtui.framework import item_id
+from coachtui.teaching.framework import item_id
 from coachtui.screens.framework_edit import FrameworkFile, FrameworkScreen, ItemForm
 from coachtui.screens.help import HelpScreen
 from coachtui.store.models import FrameworkItem
@@ -140,7 +140,8 @@ async def test_feedback_for_a_join_whose_step_was_retired_still_opens(app):
     one this join was about (instead of failing on a value it does not list)."""
     from textual.widgets import Select as SelectWidget
 
-    from coachtui import joins, staff
+    from coachtui.lessons import joins
+    from coachtui.roster import staff
     from coachtui.screens.feedback import FeedbackScreen
 
     teacher = staff.save(name="Jane Smith")

@@ -1,6 +1,6 @@
 import pytest
 
-from coachtui import hlc
+from coachtui.store import hlc
 from coachtui.store import db as store_db
 from coachtui.store.db import close_store, open_store
 

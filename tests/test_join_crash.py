@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-from coachtui import joins
+from coachtui.lessons import joins
 from coachtui.store.db import close_store, open_store
 
 CHILD = textwrap.dedent(
@@ -17,7 +17,8 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from coachtui.store.db import open_store
-    from coachtui import joins, staff
+    from coachtui.lessons import joins
+    from coachtui.roster import staff
     from coachtui.store.models import Join
     open_store(Path(sys.argv[1]))
     t = staff.save(name="Tia")

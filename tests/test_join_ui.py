@@ -3,9 +3,10 @@
 import pytest
 from textual.widgets import Input, TextArea
 
-from coachtui import feedback, focus, joins, staff
+from coachtui.lessons import feedback, joins
+from coachtui.roster import focus_areas, staff
 from coachtui.app import CoachApp, prepare
-from coachtui.framework import item_id
+from coachtui.teaching.framework import item_id
 from coachtui.store.models import ActionStep, Join
 
 
@@ -14,7 +15,7 @@ def app(tmp_path):
     ctx = prepare(str(tmp_path / "data"))
     coach = staff.save(name="Cara Coach", roles="teacher,coach")
     t = staff.save(name="Jane [Smith]", team="Maths", coach_id=coach, support="structured")
-    focus.set_focus(t, item_id("QU.1.1"), "development")
+    focus_areas.set_focus(t, item_id("QU.1.1"), "development")
     return CoachApp(ctx)
 
 

@@ -1,9 +1,10 @@
 import pytest
 
-from coachtui import feedback, focus, joins, staff
-from coachtui.cli import main
-from coachtui.errors import UserError
-from coachtui.framework import item_id
+from coachtui.lessons import feedback, joins
+from coachtui.roster import focus_areas, staff
+from coachtui.cli.main import main
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import item_id
 from coachtui.store import write
 from coachtui.store.models import Join, JoinEvent, Note, Tally
 
@@ -34,7 +35,7 @@ def clock(monkeypatch):
 
 def test_focus_prefill_prefers_action_step_then_development_area(teacher):
     assert joins.suggested_focus(teacher) == (None, "")
-    focus.set_focus(teacher, item_id("QU.1.1"), "development")
+    focus_areas.set_focus(teacher, item_id("QU.1.1"), "development")
     assert joins.suggested_focus(teacher)[0] == item_id("QU.1.1")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.resources import read_text, resource
+from coachtui.base.resources import read_text, resource
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path):
         "    app = CoachApp(prepare(sys.argv[1]))\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
         "        await pilot.pause()\n"
-        "        print(type(app.screen).__name__, app.stylesheet.has_source(str(__import__('coachtui.resources', fromlist=['x']).resource('styles','app.tcss'))))\n"
+        "        print(type(app.screen).__name__, app.stylesheet.has_source(str(__import__('coachtui.base.resources', fromlist=['x']).resource('styles','app.tcss'))))\n"
         "asyncio.run(main())\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

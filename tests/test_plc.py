@@ -2,8 +2,10 @@
 
 import pytest
 
-from coachtui import focus, framework, plans, plc, sessions, staff
-from coachtui.errors import UserError
+from coachtui.roster import focus_areas, staff
+from coachtui.teaching import framework
+from coachtui.plcs import plans, plc, meetings
+from coachtui.base.errors import UserError
 from coachtui.store import write
 from coachtui.store.models import Evidence, Plc, PlcMember, Staff
 
@@ -101,8 +103,8 @@ def test_suggestions_use_strengths_and_development_areas(school):
     step = steps[0]
     strand = step.parent_id
     for n in ("Ada", "Ben", "Cat"):
-        focus.set_focus(p[n], step.id, "development")
-    focus.set_focus(p["Dev"], step.id, "strength")
+        focus_areas.set_focus(p[n], step.id, "development")
+    focus_areas.set_focus(p["Dev"], step.id, "strength")
     ideas = plc.suggest_new_plcs()
     assert [(i.site, i.item_id, i.teachers) for i in ideas] == [("North", step.id, 3)]
     # A PLC about the step's strand matches teachers working on the step.
@@ -122,23 +124,23 @@ def test_meetings_record_who_came_and_what_each_will_try(school):
     q = plc.save(name="Questioning")
     for n in ("Ada", "Ben"):
         plc.add_member(q, p[n])
-    s = sessions.save(kind="plc meeting", held_on="2026-11-20", topic="Cold calling", notes="line 1\nline 2",
+    s = meetings.save(kind="plc meeting", held_on="2026-11-20", topic="Cold calling", notes="line 1\nline 2",
                       plc_id=q)
-    assert [(a.name, a.came) for a in sessions.attendees(s)] == [("Ada", False), ("Ben", False)]
-    sessions.set_came(s, p["Ada"], True)
-    sessions.set_try_next(s, p["Cat"], "Wait time of 3 s")  # a visitor
-    rows = {a.name: a for a in sessions.attendees(s)}
+    assert [(a.name, a.came) for a in meetings.attendees(s)] == [("Ada", False), ("Ben", False)]
+    meetings.set_came(s, p["Ada"], True)
+    meetings.set_try_next(s, p["Cat"], "Wait time of 3 s")  # a visitor
+    rows = {a.name: a for a in meetings.attendees(s)}
     assert rows["Ada"].came and rows["Cat"].came and not rows["Cat"].member
     assert rows["Cat"].try_next == "Wait time of 3 s" and not rows["Ben"].came
-    assert sessions.count_came(s) == 2
-    assert [x.id for x in sessions.sessions(q)] == [s]
+    assert meetings.count_came(s) == 2
+    assert [x.id for x in meetings.sessions(q)] == [s]
     assert col(plc.board(), q).last_met == "2026-11-20"
     with pytest.raises(UserError, match="not a date"):
-        sessions.save(s, kind="plc meeting", held_on="20/11/2026", plc_id=q)
-    assert sessions.get(s).notes == "line 1\nline 2"
-    surgery = sessions.save(kind="staff surgery", held_on="")
-    assert sessions.get(surgery).held_on  # defaults to today
-    assert len(sessions.sessions()) == 2
+        meetings.save(s, kind="plc meeting", held_on="20/11/2026", plc_id=q)
+    assert meetings.get(s).notes == "line 1\nline 2"
+    surgery = meetings.save(kind="staff surgery", held_on="")
+    assert meetings.get(surgery).held_on  # defaults to today
+    assert len(meetings.sessions()) == 2
 
 
 def test_priority_plan_from_template_to_evidence(school):
@@ -178,8 +180,8 @@ def test_plcs_sessions_and_plans_round_trip_through_a_bundle(tmp_path):
     ada = staff.save(name="Ada")
     q = plc.save(name="Questioning", focus_item_id=framework.steps()[0].id)
     plc.set_leader(q, ada)
-    s = sessions.save(kind="plc meeting", held_on="2026-11-20", notes="We tried think-pair-share", plc_id=q)
-    sessions.set_try_next(s, ada, "Cold call twice a lesson")
+    s = meetings.save(kind="plc meeting", held_on="2026-11-20", notes="We tried think-pair-share", plc_id=q)
+    meetings.set_try_next(s, ada, "Cold call twice a lesson")
     plan = plans.save(title="Fluency", team="Year 4", problem="Slow reading")
     plans.save_action(plan_id=plan, text="Echo reading", due="2026-12-01")
     plans.save_evidence(plan_id=plan, text="62 wpm")
@@ -189,7 +191,7 @@ def test_plcs_sessions_and_plans_round_trip_through_a_bundle(tmp_path):
     reps.use("b")
     b = plc.board()
     assert col(b, q).leader == "Ada" and names(col(b, q)) == ["Ada"]
-    assert sessions.attendees(s)[0].try_next == "Cold call twice a lesson"
+    assert meetings.attendees(s)[0].try_next == "Cold call twice a lesson"
     assert plans.plan_rows()[0].total == 1 and plans.evidence(plan)[0].text == "62 wpm"
     # A move made on b comes back to a.
     plc.remove_member(q, ada)
@@ -233,7 +235,7 @@ def test_a_move_shown_in_place_matches_the_board_read_again(store):
 
 
 def test_merging_two_records_of_one_person_keeps_one_card(school):
-    from coachtui import duplicates
+    from coachtui.roster import duplicates
 
     site, p = school
     twin = staff.save(name="Ada", site_id=site)

@@ -2,9 +2,11 @@
 
 import pytest
 
-from coachtui import focus, framework, plans, plc, sessions, staff
+from coachtui.roster import focus_areas, staff
+from coachtui.teaching import framework
+from coachtui.plcs import plans, plc, meetings
 from coachtui.app import CoachApp, prepare
-from coachtui.screens.form import FormModal, PickModal
+from coachtui.widgets.form import FormModal, PickModal
 from coachtui.screens.plc_board import PlcBoardScreen
 from coachtui.screens.plc_page import PlcPage, SessionScreen
 from coachtui.screens.priorities import PlanScreen, PrioritiesScreen
@@ -99,8 +101,8 @@ async def test_a_bad_name_keeps_the_form_open_and_changes_nothing(app):
 async def test_suggestions_start_a_plc_and_fill_it(app):
     step = framework.item_id("QU.1.1")
     for n in ("Ada Ames", "Ben Bell", "Cat Cole"):
-        focus.set_focus(by_name(n), step, "development")
-    focus.set_focus(by_name(ODD), step, "strength")
+        focus_areas.set_focus(by_name(n), step, "development")
+    focus_areas.set_focus(by_name(ODD), step, "strength")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f3")
         await pilot.press("s")  # on "no PLC": PLCs worth starting
@@ -137,7 +139,7 @@ async def test_a_meeting_records_who_came_and_what_each_will_try(app):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
-        [s] = sessions.sessions(q)
+        [s] = meetings.sessions(q)
         assert s.topic == "Cold call" and s.held_on
         await pilot.press("space")  # Ada came
         await pilot.press("enter")
@@ -145,9 +147,9 @@ async def test_a_meeting_records_who_came_and_what_each_will_try(app):
         await type_text(pilot, "Wait three seconds")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        ada = next(a for a in sessions.attendees(s.id) if a.name == "Ada Ames")
+        ada = next(a for a in meetings.attendees(s.id) if a.name == "Ada Ames")
         assert ada.came and ada.try_next == "Wait three seconds"
-        assert sessions.count_came(s.id) == 1
+        assert meetings.count_came(s.id) == 1
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PlcPage) and len(app.screen.table.rows) == 1

@@ -11,10 +11,12 @@ import time
 
 import pytest
 
-from coachtui import framework, review, staff
-from coachtui.cli import main
-from coachtui.errors import UserError
-from coachtui.report import write_report
+from coachtui.teaching import framework
+from coachtui.leader import review
+from coachtui.roster import staff
+from coachtui.cli.main import main
+from coachtui.base.errors import UserError
+from coachtui.leader.report import write_report
 from coachtui.store import write as w
 from coachtui.store.models import (ActionStep, CoachingCycle, Feedback, FeedbackItem, Join, Note, Staff, PlannedJoin, StaffFocus,
                                    database)
@@ -299,7 +301,7 @@ async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_
 
 async def test_planning_a_join_from_the_overdue_list(trust, tmp_path, monkeypatch):
     from coachtui.app import CoachApp, prepare
-    from coachtui.screens.form import FormModal
+    from coachtui.widgets.form import FormModal
 
     monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
     app = CoachApp(prepare(str(tmp_path / "data")))

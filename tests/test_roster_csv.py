@@ -1,7 +1,7 @@
 import pytest
 
-from coachtui import roster_csv, staff
-from coachtui.cli import main
+from coachtui.roster import csv_import, staff
+from coachtui.cli.main import main
 from coachtui.store.models import Site, Staff
 
 
@@ -21,7 +21,7 @@ def count():
 ])
 def test_header_variants(store, tmp_path, header):
     p = write(tmp_path, f"{header}\nAnn,Lee,ann@x.org\n")
-    report = roster_csv.import_file(p)
+    report = csv_import.import_file(p)
     assert [n for _, n in report.created] == ["Ann Lee"]
     assert Staff.get(Staff.email == "ann@x.org").name == "Ann Lee"
 
@@ -29,7 +29,7 @@ def test_header_variants(store, tmp_path, header):
 def test_full_name_semicolons_bom_and_fields(store, tmp_path):
     text = "\ufeffStaff Name;Job Title;School;Department;Staff ID\nZoë O'Neil;Instructional Coach;North;Maths;S1\n" \
            "Tom Ng;Teacher;North;Science;S2\nHead Person;Headteacher;South;;S3\n"
-    report = roster_csv.import_file(write(tmp_path, text))
+    report = csv_import.import_file(write(tmp_path, text))
     assert len(report.created) == 3
     zoe = Staff.get(Staff.external_id == "S1")
     assert zoe.name == "Zoë O'Neil" and zoe.role_list == ["coach"] and zoe.team == "Maths"
@@ -39,15 +39,15 @@ def test_full_name_semicolons_bom_and_fields(store, tmp_path):
 
 def test_excel_windows_1252(store, tmp_path):
     p = write(tmp_path, "First name,Last name\nSeán,Zoë\n", encoding="cp1252")
-    roster_csv.import_file(p)
+    csv_import.import_file(p)
     assert Staff.get().name == "Seán Zoë"
 
 
 def test_reimport_updates_not_duplicates(store, tmp_path):
     p = write(tmp_path, "Name,Email,Department\nAnn Lee,ann@x.org,Maths\nBo Yu,bo@x.org,Art\n")
-    roster_csv.import_file(p)
+    csv_import.import_file(p)
     p2 = write(tmp_path, "Name,Email,Department\nAnn Lee,ANN@x.org,Science\nBo Yu,bo@x.org,Art\n", "v2.csv")
-    report = roster_csv.import_file(p2)
+    report = csv_import.import_file(p2)
     assert Staff.select().count() == 2
     assert [n for n, _ in report.updated] == [2] and [n for n, _ in report.unchanged] == [3]
     assert Staff.get(Staff.name == "Ann Lee").team == "Science"
@@ -55,7 +55,7 @@ def test_reimport_updates_not_duplicates(store, tmp_path):
 
 def test_coach_resolved_by_email_even_on_a_later_line(store, tmp_path):
     text = "Name,Email,Role,Coach\nTia,tia@x.org,teacher,cal@x.org\nCal,cal@x.org,Coach,\nUma,,teacher,Tia\n"
-    report = roster_csv.import_file(write(tmp_path, text))
+    report = csv_import.import_file(write(tmp_path, text))
     assert Staff.get(Staff.name == "Tia").coach_id == Staff.get(Staff.name == "Cal").id
     assert Staff.get(Staff.name == "Uma").coach_id is None  # Tia is not a coach
     assert any(n == 4 and "not a coach" in why for n, why in report.warnings)
@@ -64,7 +64,7 @@ def test_coach_resolved_by_email_even_on_a_later_line(store, tmp_path):
 def test_skips_and_warnings_have_line_numbers(store, tmp_path):
     text = "First name,Last name,Email,Support\nAnn,Lee,not-an-email,support\n,,,\n ,,x@y.org,\nBo,Yu,bo@x.org,weekly?\n" \
            "Bo,Yu,bo@x.org,\n"
-    report = roster_csv.import_file(write(tmp_path, text))
+    report = csv_import.import_file(write(tmp_path, text))
     assert (4, "no name") in report.skipped
     assert (6, "same person as line 5") in report.skipped
     assert any(n == 2 and "not an email" in why for n, why in report.warnings)
@@ -73,7 +73,7 @@ def test_skips_and_warnings_have_line_numbers(store, tmp_path):
 
 
 def test_odd_characters_kept_exactly(store, tmp_path):
-    roster_csv.import_file(write(tmp_path, 'Name\n"[bold]Dr [Ann][/] ""Q"", Esq."\n'))
+    csv_import.import_file(write(tmp_path, 'Name\n"[bold]Dr [Ann][/] ""Q"", Esq."\n'))
     assert Staff.get().name == '[bold]Dr [Ann][/] "Q", Esq.'
 
 
@@ -87,23 +87,23 @@ def test_bad_files_change_nothing(store, tmp_path, content, message):
     before = count()
     p = tmp_path / "bad.csv"
     p.write_bytes(content)
-    with pytest.raises(roster_csv.CsvError, match=message):
-        roster_csv.import_file(p)
+    with pytest.raises(csv_import.CsvError, match=message):
+        csv_import.import_file(p)
     assert count() == before
 
 
 def test_directory_and_missing_file(store, tmp_path):
-    with pytest.raises(roster_csv.CsvError, match="folder"):
-        roster_csv.import_file(tmp_path)
-    with pytest.raises(roster_csv.CsvError, match="no such file"):
-        roster_csv.import_file(tmp_path / "nope.csv")
+    with pytest.raises(csv_import.CsvError, match="folder"):
+        csv_import.import_file(tmp_path)
+    with pytest.raises(csv_import.CsvError, match="no such file"):
+        csv_import.import_file(tmp_path / "nope.csv")
 
 
 def test_dry_run_changes_nothing_and_leaves_no_undo(store, tmp_path):
     from coachtui.store import write as w
 
     w.clear_history()
-    report = roster_csv.import_file(write(tmp_path, "Name,School\nAnn,North\n"), dry_run=True)
+    report = csv_import.import_file(write(tmp_path, "Name,School\nAnn,North\n"), dry_run=True)
     assert len(report.created) == 1 and not report.applied
     assert count() == (0, 0)
     assert w.undo_label() is None
@@ -112,7 +112,7 @@ def test_dry_run_changes_nothing_and_leaves_no_undo(store, tmp_path):
 def test_import_is_one_undo_step(store, tmp_path):
     from coachtui.store import write as w
 
-    roster_csv.import_file(write(tmp_path, "Name\nA\nB\nC\n"))
+    csv_import.import_file(write(tmp_path, "Name\nA\nB\nC\n"))
     w.undo()
     assert Staff.select().where(Staff.deleted == False).count() == 0  # noqa: E712
 

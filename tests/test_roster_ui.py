@@ -3,9 +3,9 @@
 import pytest
 from textual.widgets import Input, Static
 
-from coachtui import staff
+from coachtui.roster import staff
 from coachtui.app import CoachApp, prepare
-from coachtui.config import load_config
+from coachtui.base.config import load_config
 from coachtui.store.models import Staff
 
 ODD = "[bold]Dr [Ann] O'Neil[/]"
@@ -190,8 +190,8 @@ async def test_command_palette_lists_screen_actions(app):
 
 
 async def test_strengths_and_development_areas(app):
-    from coachtui import focus
-    from coachtui.framework import item_id
+    from coachtui.roster import focus_areas
+    from coachtui.teaching.framework import item_id
 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"jane", "enter", "s")
@@ -201,14 +201,14 @@ async def test_strengths_and_development_areas(app):
         await pilot.pause()
         await pilot.press("d")
         jane = Staff.get(Staff.name == "Jane Smith").id
-        assert focus.focus_of(jane) == {item_id("QU.1.1"): "development"}
+        assert focus_areas.focus_of(jane) == {item_id("QU.1.1"): "development"}
         await pilot.press("s")
-        assert focus.focus_of(jane) == {item_id("QU.1.1"): "strength"}
+        assert focus_areas.focus_of(jane) == {item_id("QU.1.1"): "strength"}
         await pilot.press("ctrl+z")
         await pilot.pause()
-        assert focus.focus_of(jane) == {item_id("QU.1.1"): "development"}
+        assert focus_areas.focus_of(jane) == {item_id("QU.1.1"): "development"}
         await pilot.press("x", "escape")
-        assert focus.focus_of(jane) == {}
+        assert focus_areas.focus_of(jane) == {}
 
 
 async def test_keys_typed_fast_after_enter_reach_the_table(app):
@@ -254,7 +254,7 @@ async def test_writes_from_another_copy_appear(app, tmp_path):
         await pilot.pause()
         before = len(row_names(app))
         code = (
-            "import sys; from coachtui.store.db import open_store; from coachtui import staff; "
+            "import sys; from coachtui.store.db import open_store; from coachtui.roster import staff; "
             "from pathlib import Path; open_store(Path(sys.argv[1])); staff.save(name='Other Copy')"
         )
         subprocess.run([sys.executable, "-c", code, str(app.ctx.paths.db)], check=True, timeout=60)

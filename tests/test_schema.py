@@ -65,8 +65,8 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     GENESIS clock shipped rows have (so sync sees no difference)."""
     import json
 
-    from coachtui import framework
-    from coachtui.hlc import GENESIS
+    from coachtui.teaching import framework
+    from coachtui.store.hlc import GENESIS
     from coachtui.store.models import FrameworkItem
 
     path = tmp_path / "v4.db"

@@ -1,4 +1,4 @@
-from coachtui.search import fuzzy_score, split_query
+from coachtui.base.fuzzy import fuzzy_score, split_query
 
 
 def match(q, text):

@@ -1,6 +1,6 @@
 import pytest
 
-from coachtui import staff
+from coachtui.roster import staff
 from coachtui.store import write
 from coachtui.store.models import Staff
 

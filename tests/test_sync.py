@@ -5,8 +5,10 @@ import os
 
 import pytest
 
-from coachtui import cycles, feedback, joins, staff
-from coachtui.cli import main
+from coachtui.coaching import cycles
+from coachtui.lessons import feedback, joins
+from coachtui.roster import staff
+from coachtui.cli.main import main
 from coachtui.store import write
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import Conflict, Join, Note, Staff, database

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 
-from coachtui import demo
+from coachtui.demo import school
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import Staff, database
 from coachtui.sync import bundle
@@ -39,7 +39,7 @@ def snapshot():
 
 def make_bundle(tmp_path, n):
     open_store(tmp_path / "src" / "c.db")
-    demo.fill(n, seed=9)
+    school.fill(n, seed=9)
     out = tmp_path / "big.ctb"
     bundle.export(out, None)
     close_store()
@@ -50,7 +50,7 @@ def test_killed_import_leaves_database_unchanged(tmp_path):
     out = make_bundle(tmp_path, 3000)
     target = tmp_path / "dst" / "c.db"
     open_store(target)
-    demo.fill(20, seed=1)
+    school.fill(20, seed=1)
     before = snapshot()
     close_store()
     proc = subprocess.Popen([sys.executable, "-c", SLOW_IMPORT, str(target), str(out)], stdout=subprocess.PIPE,
@@ -77,7 +77,7 @@ def test_writes_from_another_copy_during_an_import(tmp_path):
         f"""
         from pathlib import Path
         from coachtui.store.db import open_store
-        from coachtui import staff
+        from coachtui.roster import staff
         open_store(Path({str(target)!r}))
         for i in range(40):
             staff.save(name=f"Written meanwhile {{i}}")

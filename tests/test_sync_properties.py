@@ -9,7 +9,7 @@ import shutil
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coachtui import joins
+from coachtui.lessons import joins
 from coachtui.store import write
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import REPLICATED_MODELS, Join, Note, Staff, database

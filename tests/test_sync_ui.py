@@ -3,7 +3,8 @@
 import pytest
 from textual.widgets import Input
 
-from coachtui import joins, staff
+from coachtui.lessons import joins
+from coachtui.roster import staff
 from coachtui.app import CoachApp, prepare
 from coachtui.store.db import close_store, open_store
 from coachtui.store.models import Join, Note, Staff

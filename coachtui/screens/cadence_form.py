@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from coachtui import cadence, staff
-from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
+from coachtui.coaching import cadence
+from coachtui.roster import staff
+from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 from coachtui.store.models import CADENCE_KINDS
 
 TRUST = "__trust__"

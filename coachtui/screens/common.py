@@ -6,7 +6,7 @@ from functools import wraps
 
 from peewee import DatabaseError
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 
 
 def guarded(method):

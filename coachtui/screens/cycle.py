@@ -11,10 +11,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coachtui import cadence, cycles, plc, staff
+from coachtui.coaching import cadence, cycles
+from coachtui.plcs import plc
+from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
+from coachtui.widgets.table import Column, RowTable
 from coachtui.store.models import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, FrameworkItem
 
 SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "research": "research",

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui import duplicates
+from coachtui.roster import duplicates
 from coachtui.screens.common import guarded
 
 

@@ -14,8 +14,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
-from coachtui import feedback, framework, joins
-from coachtui.errors import UserError
+from coachtui.lessons import feedback, joins
+from coachtui.teaching import framework
+from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
 from coachtui.store.models import FEEDBACK_FIELDS, FEEDBACK_LABELS, Join, Staff
 

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 
 
 class FileImport(ModalScreen[bool]):

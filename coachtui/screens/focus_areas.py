@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui import focus, framework
+from coachtui.roster import focus_areas
+from coachtui.teaching import framework
 from coachtui.screens.common import guarded
-from coachtui.search import fuzzy_score, split_query
+from coachtui.base.fuzzy import fuzzy_score, split_query
 
 MARK = {"strength": "S", "development": "D", None: " "}
 CYCLE = {None: "development", "development": "strength", "strength": None}
@@ -47,7 +48,7 @@ Ctrl+Z undoes the last change. Esc closes.
         keep = {i.id for i in framework.offered()}
         everything = framework.tree()
         parent = {i.id: i.parent_id for i, _ in everything}
-        for item_id in focus.focus_of(staff_id):
+        for item_id in focus_areas.focus_of(staff_id):
             while item_id is not None and item_id not in keep:
                 keep.add(item_id)
                 item_id = parent.get(item_id)
@@ -68,7 +69,7 @@ Ctrl+Z undoes the last change. Esc closes.
 
     def _fill(self, keep: str | None = None) -> None:
         words = split_query(self.query_one("#focus-filter", Input).value)
-        current = focus.focus_of(self.staff_id)
+        current = focus_areas.focus_of(self.staff_id)
         options: list[Option] = []
         scored = []
         for n, item in enumerate(self.items):
@@ -112,14 +113,14 @@ Ctrl+Z undoes the last change. Esc closes.
         item_id = self._highlighted()
         if item_id is None:
             return
-        focus.set_focus(self.staff_id, item_id, kind or None)
+        focus_areas.set_focus(self.staff_id, item_id, kind or None)
         self.changed = True
         self._fill(keep=item_id)
 
     @guarded
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        current = focus.focus_of(self.staff_id).get(event.option.id)
-        focus.set_focus(self.staff_id, event.option.id, CYCLE[current])
+        current = focus_areas.focus_of(self.staff_id).get(event.option.id)
+        focus_areas.set_focus(self.staff_id, event.option.id, CYCLE[current])
         self.changed = True
         self._fill(keep=event.option.id)
 

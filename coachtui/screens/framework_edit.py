@@ -17,12 +17,12 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from peewee import DatabaseError
 
-from coachtui import framework, framework_toml
-from coachtui.errors import UserError
+from coachtui.teaching import framework, framework_toml
+from coachtui.base.errors import UserError
 from coachtui.screens.file_import import FileImport
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, FindBox, RowTable
-from coachtui.search import fuzzy_score, split_query
+from coachtui.widgets.table import Column, FindBox, RowTable
+from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.store.models import FrameworkItem
 
 COLUMNS = [Column("code", "Code", 9), Column("title", "Title", 30, weight=1), Column("state", "", 12)]

@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coachtui import feedback, joins
+from coachtui.lessons import feedback, joins
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.table import Column, RowTable
 from coachtui.store.models import Feedback, Staff, database
 
 COLUMNS = [Column("date", "Date", 10), Column("what", "What", 11), Column("detail", "Detail", 30, weight=1)]

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
-from coachtui import joins
+from coachtui.lessons import joins
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, FixedInput, RowTable
+from coachtui.widgets.table import Column, FixedInput, RowTable
 from coachtui.store.models import NOTE_LABELS, Join, Staff
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}

@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui import framework, joins
-from coachtui.errors import UserError
-from coachtui.search import fuzzy_score, split_query
+from coachtui.teaching import framework
+from coachtui.lessons import joins
+from coachtui.base.errors import UserError
+from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.store.models import FrameworkItem, Staff
 
 

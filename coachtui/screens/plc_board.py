@@ -8,10 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coachtui import plc, staff
-from coachtui.screens.board import Board
+from coachtui.plcs import plc
+from coachtui.roster import staff
+from coachtui.widgets.board import Board
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
+from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 
 
 class PlcBoardScreen(ReloadOnResume, Screen):

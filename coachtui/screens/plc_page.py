@@ -10,11 +10,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coachtui import plc, sessions, staff
-from coachtui.dates import today
+from coachtui.plcs import plc, meetings
+from coachtui.roster import staff
+from coachtui.base.dates import today
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.screens.form import Field, FormModal, FormSpec, PickModal
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
+from coachtui.widgets.table import Column, RowTable
 from coachtui.store.models import SESSION_KINDS, SESSION_LABELS
 
 SESSION_COLUMNS = [
@@ -40,7 +41,7 @@ def session_form(s=None, plc_id: str | None = None) -> FormSpec:
 
 
 def save_session(session_id: str | None, plc_id: str | None, values: dict) -> str:
-    return sessions.save(session_id, plc_id=plc_id, **values)
+    return meetings.save(session_id, plc_id=plc_id, **values)
 
 
 class PlcPage(ReloadOnResume, Screen):
@@ -102,8 +103,8 @@ surgeries, What Works Well workshops).
             self.sub_title = "All sessions"
             self.query_one("#plc-head", Static).update(
                 Text("Every PLC meeting, staff surgery and What Works Well workshop, newest first."))
-        rows = sessions.sessions(self.plc_id)
-        self._came = {s.id: sessions.count_came(s.id) for s in rows}
+        rows = meetings.sessions(self.plc_id)
+        self._came = {s.id: meetings.count_came(s.id) for s in rows}
         self.table.set_rows(rows, keep=lambda s: s.id)
 
     def action_back(self) -> None:
@@ -124,7 +125,7 @@ surgeries, What Works Well workshops).
     def action_delete(self) -> None:
         s = self.table.current_row
         if s is not None:
-            sessions.delete(s.id)
+            meetings.delete(s.id)
             self.notify("Session deleted. Ctrl+Z brings it back.", markup=False)
             self.refresh_data()
 
@@ -174,7 +175,7 @@ Everything is saved as you go.
         self.table.focus()
 
     def refresh_data(self) -> None:
-        s = sessions.get(self.session_id)
+        s = meetings.get(self.session_id)
         if s is None:
             if self.is_current:  # deleted on another laptop: leave
                 self.app.pop_screen()
@@ -187,7 +188,7 @@ Everything is saved as you go.
         self.query_one("#session-head", Static).update(Text(head))
         self.query_one("#session-notes", Static).update(
             Text(s.notes or "No notes yet: press e to write them.", overflow="ellipsis"))
-        people = sessions.attendees(self.session_id)
+        people = meetings.attendees(self.session_id)
         came = sum(a.came for a in people)
         self.table.set_rows(people, keep=lambda a: a.staff_id)
         self.query_one("#session-head", Static).update(Text(head + f" · {came} came"))
@@ -199,7 +200,7 @@ Everything is saved as you go.
     def action_came(self) -> None:
         a = self.table.current_row
         if a is not None:
-            sessions.set_came(self.session_id, a.staff_id, not a.came)
+            meetings.set_came(self.session_id, a.staff_id, not a.came)
             self.refresh_data()
 
     def on_row_table_selected(self, event: RowTable.Selected) -> None:
@@ -213,7 +214,7 @@ Everything is saved as you go.
         spec = FormSpec(f"What will {a.name} try next?", [Field("text", "Will try next", "area", height=4)],
                         {"text": a.try_next})
         self.app.push_screen(
-            FormModal(spec, lambda v: sessions.set_try_next(self.session_id, a.staff_id, v["text"]) or True),
+            FormModal(spec, lambda v: meetings.set_try_next(self.session_id, a.staff_id, v["text"]) or True),
             lambda ok: ok and self.refresh_data())
 
     def action_add(self) -> None:
@@ -223,13 +224,13 @@ Everything is saved as you go.
         @guarded
         def done(self, sid):
             if sid:
-                sessions.set_came(self.session_id, sid, True)
+                meetings.set_came(self.session_id, sid, True)
                 self.refresh_data()
 
         self.app.push_screen(PickModal("Who came?", items), lambda sid: done(self, sid))
 
     def action_edit(self) -> None:
-        s = sessions.get(self.session_id)
+        s = meetings.get(self.session_id)
         if s is None:
             return
         self.app.push_screen(FormModal(session_form(s, s.plc_id), lambda v: save_session(s.id, s.plc_id, v)),

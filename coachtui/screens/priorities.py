@@ -11,12 +11,13 @@ from textual.screen import Screen
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from coachtui import plans, staff
-from coachtui.dates import today
-from coachtui.errors import UserError
+from coachtui.plcs import plans
+from coachtui.roster import staff
+from coachtui.base.dates import today
+from coachtui.base.errors import UserError
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.screens.form import Field, FormModal, FormSpec
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.form import Field, FormModal, FormSpec
+from coachtui.widgets.table import Column, RowTable
 from coachtui.store.models import ACTION_STATUSES, EVIDENCE_KINDS, Staff
 
 PLAN_COLUMNS = [

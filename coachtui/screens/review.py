@@ -17,11 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
-from coachtui import report, review, staff
-from coachtui.errors import UserError
-from coachtui.screens.charts import BarChart, bar
+from coachtui.leader import report, review
+from coachtui.roster import staff
+from coachtui.base.errors import UserError
+from coachtui.widgets.charts import BarChart, bar
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.
 TABS = ("rv-coverage", "rv-due-tab", "rv-teams", "rv-patterns")
@@ -316,8 +317,8 @@ support levels are never shown here, and private notes are never read.
 
     def action_join(self) -> None:
         """Plan a join for a date (a leader at a desk does not start one)."""
-        from coachtui import cadence
-        from coachtui.screens.form import Field, FormModal, FormSpec
+        from coachtui.coaching import cadence
+        from coachtui.widgets.form import Field, FormModal, FormSpec
 
         row = self._selected()
         if row is None:

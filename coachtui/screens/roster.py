@@ -12,10 +12,10 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from coachtui import staff
-from coachtui.search import fuzzy_score, split_query
+from coachtui.roster import staff
+from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, FindBox, RowTable
+from coachtui.widgets.table import Column, FindBox, RowTable
 from coachtui.store.models import SUPPORT_LABELS
 
 COLUMNS = [

@@ -9,7 +9,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
-from coachtui import staff
+from coachtui.roster import staff
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 

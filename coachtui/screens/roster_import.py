@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from coachtui import roster_csv
+from coachtui.roster import csv_import
 from coachtui.screens.file_import import FileImport
 
 
@@ -35,5 +35,5 @@ UTF-8 or Excel (Windows) encoding; comma, semicolon or tab separated.
                 yield Static("", id="csv-detail", markup=False)
             yield Static("Enter: preview · Ctrl+S: import · Esc: close", classes="hint")
 
-    def read(self, path: str, dry_run: bool) -> roster_csv.Report:
-        return roster_csv.import_file(path, dry_run=dry_run)
+    def read(self, path: str, dry_run: bool) -> csv_import.Report:
+        return csv_import.import_file(path, dry_run=dry_run)

@@ -11,7 +11,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from coachtui.config import THEMES, Config
+from coachtui.base.config import THEMES, Config
 
 
 class SettingsForm(ModalScreen[Config | None]):

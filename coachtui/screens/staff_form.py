@@ -12,8 +12,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from peewee import DatabaseError
 
-from coachtui import staff
-from coachtui.errors import UserError
+from coachtui.roster import staff
+from coachtui.base.errors import UserError
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 

@@ -13,9 +13,9 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
-from coachtui.screens.table import Column, RowTable
+from coachtui.widgets.table import Column, RowTable
 from coachtui.store.db import device_id
 from coachtui.sync import bundle, conflicts, folder, merge
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from peewee import DatabaseError as PeeweeDatabaseError
 
-from coachtui import hlc
-from coachtui.config import ensure_dir
+from coachtui.store import hlc
+from coachtui.base.config import ensure_dir
 from coachtui.store import schema
 from coachtui.store.models import Meta, database, new_id
 
@@ -46,7 +46,7 @@ def open_store(path: Path) -> None:
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_store()
         raise StoreError(f"cannot open {path}: {exc}") from exc
-    from coachtui import framework  # late: framework writes through the store
+    from coachtui.teaching import framework  # late: framework writes through the store
 
     framework.ensure_loaded()
 

@@ -54,7 +54,7 @@ def _v5(db: SqliteDatabase) -> None:
     a newer laptop would count every framework row as "updated"."""
     import json
 
-    from coachtui.hlc import GENESIS
+    from coachtui.store.hlc import GENESIS
 
     columns = {r[1] for r in db.execute_sql("PRAGMA table_info(framework_item)")}
     if "retired" not in columns:

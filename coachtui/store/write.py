@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
 from coachtui.store.models import Purged, Replicated, database, new_id
 
@@ -221,7 +221,7 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
         purged = {r[0] for r in database.execute_sql('SELECT id FROM purged WHERE "table" = ?', (meta.table_name,))}
         # One clock for the batch, persisted once at the end: stamps stay
         # unique and monotonic, without a Meta read and write per row.
-        from coachtui import hlc
+        from coachtui.store import hlc
 
         clock = hlc.Clock(store_db.device_id(), store_db.get_meta("hlc_last"))
         params = []

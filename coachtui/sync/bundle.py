@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from coachtui import hlc
-from coachtui.errors import UserError
+from coachtui.store import hlc
+from coachtui.base.errors import UserError
 from coachtui.store import schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
-from coachtui.files import atomic
+from coachtui.base.atomic_write import atomic
 from coachtui.sync.envelope import EnvelopeError, Encryptor, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.models import Conflict, model_for_table
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from peewee import BooleanField, IntegerField
 
-from coachtui.framework import NAMESPACE
+from coachtui.teaching.framework import NAMESPACE
 from coachtui.store import db as store_db
 from coachtui.store import write as w  # noqa: F401  (undo guard)
 from coachtui.store.models import Applied, Conflict, Purged, database, model_for_table
@@ -282,7 +282,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
             if check.newest:
                 store_db.observe(check.newest)
             # The same school typed in on two laptops is one site.
-            from coachtui.staff import merge_same_name_sites
+            from coachtui.roster.staff import merge_same_name_sites
 
             merge_same_name_sites()
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,

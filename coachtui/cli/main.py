@@ -8,7 +8,7 @@ import sys
 from typing import Callable
 
 from coachtui import __version__
-from coachtui.config import ConfigError, Paths, resolve_paths
+from coachtui.base.config import ConfigError, Paths, resolve_paths
 
 
 class CliError(Exception):
@@ -18,10 +18,14 @@ class CliError(Exception):
 # Each feature module adds its subcommands here: register(subparsers) -> None.
 # A subcommand sets `func(args, paths) -> int` with set_defaults.
 def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from coachtui import demo, feedback, framework_toml, report, roster_csv
-    from coachtui.sync import cli as sync_cli
+    from coachtui.demo import school
+    from coachtui.lessons import feedback
+    from coachtui.teaching import framework_toml
+    from coachtui.leader import report
+    from coachtui.roster import csv_import
+    from coachtui.cli import sync as sync_cli
 
-    return [roster_csv.register_cli, demo.register_cli, feedback.register_cli, framework_toml.register_cli,
+    return [csv_import.register_cli, school.register_cli, feedback.register_cli, framework_toml.register_cli,
             sync_cli.register_cli, report.register_cli]
 
 
@@ -75,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_import(args: argparse.Namespace, import_file) -> int:
     """`… import FILE [--dry-run]`: open the store, import (or preview), print the report."""
-    from coachtui.errors import UserError
+    from coachtui.base.errors import UserError
 
     open_paths(args)
     try:

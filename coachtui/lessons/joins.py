@@ -11,8 +11,8 @@ import json
 import time
 from dataclasses import dataclass
 
-from coachtui import focus
-from coachtui.errors import UserError
+from coachtui.roster import focus_areas
+from coachtui.base.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
 from coachtui.store.models import (
@@ -96,7 +96,7 @@ def suggested_focus(staff_id: str) -> tuple[str | None, str]:
     step = current_action_step(staff_id)
     if step:
         return step.item_id, step.text
-    areas = focus.development_areas(staff_id)
+    areas = focus_areas.development_areas(staff_id)
     if areas:
         return areas[0].id, areas[0].title
     return None, ""
@@ -156,7 +156,7 @@ def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", gro
                       room=_clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
                       tally_labels=json.dumps(labels))
         set_meta("running_join", jid)
-        from coachtui.cycles import on_join
+        from coachtui.coaching.cycles import on_join
 
         on_join(Join.get_by_id(jid))  # the teacher's open cycle moves on
     return jid

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import tomli_w
 
-from coachtui import framework
-from coachtui.errors import UserError
-from coachtui.files import write_text
+from coachtui.teaching import framework
+from coachtui.base.errors import UserError
+from coachtui.base.atomic_write import write_text
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem
 
@@ -320,7 +320,7 @@ def register_cli(sub) -> None:
 
 
 def _cli_export(args) -> int:
-    from coachtui.cli import CliError, open_paths
+    from coachtui.cli.main import CliError, open_paths
 
     open_paths(args)
     try:
@@ -332,6 +332,6 @@ def _cli_export(args) -> int:
 
 
 def _cli_import(args) -> int:
-    from coachtui.cli import run_import
+    from coachtui.cli.main import run_import
 
     return run_import(args, import_file)

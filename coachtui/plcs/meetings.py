@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from coachtui.dates import check_date, today
-from coachtui.errors import UserError
-from coachtui.framework import NAMESPACE
-from coachtui.plc import get as get_plc
-from coachtui.plc import members as plc_members
-from coachtui.staff import MAX_NAME, clean, clean_block
+from coachtui.base.dates import check_date, today
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import NAMESPACE
+from coachtui.plcs.plc import get as get_plc
+from coachtui.plcs.plc import members as plc_members
+from coachtui.roster.staff import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import SESSION_KINDS, SESSION_LABELS, Attendance, Session, Staff
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from coachtui.files import atomic
+from coachtui.base.atomic_write import atomic
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"

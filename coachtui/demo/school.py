@@ -10,10 +10,10 @@ import argparse
 import random
 import tomllib
 
-from coachtui import framework
-from coachtui.focus import focus_id
-from coachtui.plc import member_id as plc_member_id
-from coachtui.resources import read_text
+from coachtui.teaching import framework
+from coachtui.roster.focus_areas import focus_id
+from coachtui.plcs.plc import member_id as plc_member_id
+from coachtui.base.resources import read_text
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, new_id
 
@@ -150,7 +150,7 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _cli(args) -> int:
-    from coachtui.cli import CliError, open_paths
+    from coachtui.cli.main import CliError, open_paths
 
     if not 1 <= args.staff <= 200_000:
         raise CliError("--staff must be between 1 and 200000")
@@ -168,7 +168,7 @@ def fill_plans_and_meetings(people: list[dict]) -> None:
     through the services, then left out of the undo history."""
     import datetime as dt
 
-    from coachtui import plans, plc, sessions
+    from coachtui.plcs import plans, plc, meetings
 
     today = dt.date.today()
     day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
@@ -198,8 +198,8 @@ def fill_plans_and_meetings(people: list[dict]) -> None:
     first = next(iter(plc.plcs()), None)
     if first is not None:
         members = plc.members(first.id)
-        meeting = sessions.save(kind="plc meeting", held_on=day(-7), plc_id=first.id, topic="Sharing what worked",
+        meeting = meetings.save(kind="plc meeting", held_on=day(-7), plc_id=first.id, topic="Sharing what worked",
                                 notes="Each member brought one lesson where the strategy landed.")
         for m in members[:3]:
-            sessions.set_try_next(meeting, m.id, "Try it with a second class and bring a sample.")
+            meetings.set_try_next(meeting, m.id, "Try it with a second class and bring a sample.")
     w.clear_history()

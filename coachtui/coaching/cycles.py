@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from coachtui.dates import check_date, today
-from coachtui.errors import UserError
-from coachtui.staff import MAX_NAME, clean, clean_block
+from coachtui.base.dates import check_date, today
+from coachtui.base.errors import UserError
+from coachtui.roster.staff import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
     CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, ActionStep, CoachingCycle, CycleEvent,
@@ -209,7 +209,7 @@ class Colleague:
 def suggest_visits(cycle_id: str) -> list[Colleague]:
     """Colleagues who show the cycle's focus well (it is among their strengths),
     the teacher's own site first: who to visit during research and collaboration."""
-    from coachtui.framework import related
+    from coachtui.teaching.framework import related
 
     c = _need(cycle_id)
     if not c.focus_item_id:
@@ -229,7 +229,7 @@ def suggest_visits(cycle_id: str) -> list[Colleague]:
 def suggest_next_step(staff_id: str) -> FrameworkItem | None:
     """The next action step in the framework's order after the last one the
     teacher mastered, skipping steps already mastered or in progress."""
-    from coachtui.framework import steps
+    from coachtui.teaching.framework import steps
 
     order = steps()
     taken = {}

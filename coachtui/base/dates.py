@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 
 
 def today() -> dt.date:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 
 
 def target(path: str | os.PathLike) -> Path:

@@ -12,12 +12,12 @@ import datetime as dt
 import tomllib
 import uuid
 
-from coachtui import joins
-from coachtui.dates import check_date
-from coachtui.files import write_text
-from coachtui.errors import UserError
-from coachtui.framework import NAMESPACE
-from coachtui.resources import read_text
+from coachtui.lessons import joins
+from coachtui.base.dates import check_date
+from coachtui.base.atomic_write import write_text
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import NAMESPACE
+from coachtui.base.resources import read_text
 from coachtui.store import write as w
 from coachtui.store.models import (
     FEEDBACK_FIELDS, FEEDBACK_LABELS, ActionStep, Feedback, FeedbackItem, FrameworkItem, Join, Staff,
@@ -51,7 +51,7 @@ def items(fid: str) -> dict[str, FeedbackItem]:
 def cadence_days(teacher: Staff | None) -> int:
     """Days to the next join, from the school's cadence for the teacher's
     support level (levels with no regular joins: the follow-up interval)."""
-    from coachtui.cadence import days_for
+    from coachtui.coaching.cadence import days_for
 
     site = teacher.site_id if teacher else None
     return days_for(site, teacher.support if teacher else "none") or days_for(site, "follow-up")
@@ -108,7 +108,7 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
             w.write(ActionStep, sid, staff_id=join.staff_id, feedback_id=fid, item_id=action_item_id, text=action,
                     criteria=clean.get("criteria", ("", False))[0],
                     set_on=existing.set_on if existing and existing.set_on else today, deleted=False)
-        from coachtui.cycles import on_feedback
+        from coachtui.coaching.cycles import on_feedback
 
         on_feedback(join.staff_id, today)  # the teacher's open cycle moves on
     return fid
@@ -172,7 +172,7 @@ def register_cli(sub) -> None:
 
 
 def _cli_export(args) -> int:
-    from coachtui.cli import CliError, open_paths
+    from coachtui.cli.main import CliError, open_paths
 
     open_paths(args)
     fb = Feedback.get_or_none((Feedback.id == args.id) & (Feedback.deleted == False))  # noqa: E712

@@ -8,12 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
     """--passphrase-file, then COACHTUI_PASSPHRASE, then the config, then ask."""
-    from coachtui.cli import CliError
+    from coachtui.cli.main import CliError
 
     if getattr(args, "no_encrypt", False):
         return None
@@ -60,15 +60,15 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args):
-    from coachtui.cli import open_paths
-    from coachtui.config import load_config
+    from coachtui.cli.main import open_paths
+    from coachtui.base.config import load_config
 
     paths = open_paths(args)
     return paths, load_config(paths)
 
 
 def _export(args) -> int:
-    from coachtui.cli import CliError
+    from coachtui.cli.main import CliError
     from coachtui.sync import bundle
 
     paths, cfg = _open(args)
@@ -83,7 +83,7 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from coachtui.cli import CliError
+    from coachtui.cli.main import CliError
     from coachtui.sync import merge
 
     paths, cfg = _open(args)
@@ -104,7 +104,7 @@ def _import(args) -> int:
 
 
 def _sync(args) -> int:
-    from coachtui.cli import CliError
+    from coachtui.cli.main import CliError
     from coachtui.sync import folder
 
     paths, cfg = _open(args)

@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from coachtui.plc import Card, Column
+from coachtui.plcs.plc import Card, Column
 
 COLUMN_WIDTH = 26  # 3 columns at 80 wide
 HEAD = 4  # name, focus, leader, count

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from coachtui.errors import UserError
+from coachtui.base.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
 
@@ -78,7 +78,7 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
 
 def _add_join_dates(rows: list[RosterRow]) -> None:
     """Last joined and next due (from the school's cadence: coachtui.cadence)."""
-    from coachtui.cadence import dues
+    from coachtui.coaching.cadence import dues
 
     due = dues()
     for r in rows:
@@ -204,7 +204,7 @@ def save(
         raise ValidationError("say why the support level changes (the Why field)")
     with w.action(f"{'edit' if staff_id else 'add'} {name}"):
         if support_changes:
-            from coachtui.cycles import record_support_change
+            from coachtui.coaching.cycles import record_support_change
 
             record_support_change(before, support, support_reason or "", by_name=changed_by)
         return w.write(Staff, staff_id, **values)

@@ -13,10 +13,10 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from coachtui.errors import UserError
-from coachtui.framework import NAMESPACE
-from coachtui.framework import related as related_items
-from coachtui.staff import MAX_NAME, clean
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import NAMESPACE
+from coachtui.teaching.framework import related as related_items
+from coachtui.roster.staff import MAX_NAME, clean
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database
 
@@ -333,7 +333,7 @@ def suggest_new_plcs(minimum: int = NEW_PLC_MIN) -> list[NewPlcIdea]:
 
 def focus_choices() -> list[str]:
     """Labels of every framework item ("BR.1 Entry and start of lesson"), for type-ahead."""
-    from coachtui.framework import label
+    from coachtui.teaching.framework import label
 
     return [label(i) for i in FrameworkItem.select().where(FrameworkItem.deleted == False)  # noqa: E712
             .order_by(FrameworkItem.position)]

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coachtui import staff
-from coachtui.errors import UserError
+from coachtui.roster import staff
+from coachtui.base.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.models import Staff
 
@@ -251,6 +251,6 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _cli(args) -> int:
-    from coachtui.cli import run_import
+    from coachtui.cli.main import run_import
 
     return run_import(args, import_file)

@@ -21,9 +21,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachtui import review as rv
-from coachtui.errors import UserError
-from coachtui.files import target, write_text
+from coachtui.leader import review as rv
+from coachtui.base.errors import UserError
+from coachtui.base.atomic_write import target, write_text
 
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
 
@@ -190,7 +190,7 @@ def register_cli(sub) -> None:
 
 
 def _cli(args) -> int:
-    from coachtui.cli import CliError, open_paths
+    from coachtui.cli.main import CliError, open_paths
 
     try:
         on = dt.date.fromisoformat(args.on) if args.on else None

@@ -18,9 +18,9 @@ import re
 import tomllib
 import uuid
 
-from coachtui import hlc
-from coachtui.errors import UserError
-from coachtui.resources import read_text
+from coachtui.store import hlc
+from coachtui.base.errors import UserError
+from coachtui.base.resources import read_text
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
 from coachtui.store.models import FrameworkItem, database

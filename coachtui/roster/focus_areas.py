@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import uuid
 
-from coachtui import framework
-from coachtui.framework import NAMESPACE
+from coachtui.teaching import framework
+from coachtui.teaching.framework import NAMESPACE
 from coachtui.store import write as w
 from coachtui.store.models import FOCUS_KINDS, FrameworkItem, StaffFocus
 

@@ -15,7 +15,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from coachtui import cadence
+from coachtui.coaching import cadence
 from coachtui.store.models import database
 
 JOINED_DAYS = 14  # "joined in the last 14 days": on or after `on` minus 14 days

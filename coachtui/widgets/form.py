@@ -21,8 +21,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from coachtui.errors import UserError
-from coachtui.search import fuzzy_score, split_query
+from coachtui.base.errors import UserError
+from coachtui.base.fuzzy import fuzzy_score, split_query
 
 
 @dataclass

@@ -21,8 +21,8 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from coachtui.errors import UserError
-from coachtui.framework import NAMESPACE
+from coachtui.base.errors import UserError
+from coachtui.teaching.framework import NAMESPACE
 from coachtui.store import write as w
 from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, database
 
@@ -160,8 +160,8 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
 
 def plan_join(staff_id: str, on: str, note: str = "", coach_id: str | None = None) -> str:
     """Plan a join with a teacher for a date: until it happens, it is their date due."""
-    from coachtui.dates import check_date
-    from coachtui.staff import MAX_NAME, clean, get
+    from coachtui.base.dates import check_date
+    from coachtui.roster.staff import MAX_NAME, clean, get
 
     teacher = get(staff_id)
     if teacher is None or teacher.archived:

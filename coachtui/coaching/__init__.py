@@ -1,0 +1,1 @@
+"""Services for coaching cycles and the cadence of joins (who is due)."""

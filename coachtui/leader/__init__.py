@@ -1,0 +1,1 @@
+"""Services for the leader's review and its reports."""

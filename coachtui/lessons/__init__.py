@@ -1,0 +1,1 @@
+"""Services for lesson joins and the feedback that follows them."""

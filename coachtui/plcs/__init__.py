@@ -1,0 +1,1 @@
+"""Services for PLCs, their meetings, and priority plans with peer coaching."""

@@ -1,0 +1,1 @@
+"""Services for the staff roster: people, sites, CSV import, duplicates, strengths and development areas."""

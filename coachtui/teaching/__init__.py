@@ -1,0 +1,1 @@
+"""Services for the common-language teaching framework."""

@@ -1,0 +1,1 @@
+"""Reusable Textual widgets: tables, inputs, the board, charts, forms. No services, no store."""

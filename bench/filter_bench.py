@@ -100,11 +100,12 @@ async def bench_baseline(rounds: int) -> list[float]:
 
 
 async def bench_roster(data_dir: Path, rounds: int) -> tuple[list[float], list[float], int]:
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
     from coachtui.screens.roster import RosterScreen
     from textual.widgets import Input
 
-    app = CoachApp(prepare(str(data_dir)))
+    app = CoachApp(open_data(str(data_dir)))
     filter_times: list[float] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -158,10 +159,11 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="coachtui-filter-") as tmp:
         from coachtui.demo import school
-        from coachtui.store.db import close_store, open_store
+        from coachtui.store.db import close_store
+        from coachtui.launch import open_database
 
         data = Path(tmp) / "data"
-        open_store(data / "coachtui.db")
+        open_database(data / "coachtui.db")
         school.fill(args.staff)
         close_store()
         base = asyncio.run(bench_baseline(args.rounds))

@@ -84,9 +84,10 @@ def notes_made(app) -> int:
 def setup_join(data: Path):
     from coachtui.lessons import joins
     from coachtui.roster import staff
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
 
-    ctx = prepare(str(data))
+    ctx = open_data(str(data))
     t = staff.save(name="Tia Teacher")
     joins.start(t, focus_item_id=None, focus_text="Routines")
     return CoachApp(ctx)
@@ -130,11 +131,12 @@ def main() -> int:
     keys = keystrokes()
     typing_bare, typing_join, hist_empty, hist_full = [], [], [], []
     with tempfile.TemporaryDirectory() as tmp:
-        from coachtui.app import CoachApp, prepare
+        from coachtui.app import CoachApp
+        from coachtui.launch import open_data
         from coachtui.store.db import close_store
 
         hist_dir = Path(tmp) / "history"
-        prepare(str(hist_dir))
+        open_data(str(hist_dir))
         from coachtui.roster import staff
 
         empty_id = staff.save(name="Empty History")
@@ -145,9 +147,9 @@ def main() -> int:
             app = setup_join(Path(tmp) / f"join{r}")
             j = asyncio.run(type_into(app, keys))
             close_store()
-            ctx_app = CoachApp(prepare(str(hist_dir)))
+            ctx_app = CoachApp(open_data(str(hist_dir)))
             e = asyncio.run(open_history(ctx_app, empty_id))
-            ctx_app = CoachApp(prepare(str(hist_dir)))
+            ctx_app = CoachApp(open_data(str(hist_dir)))
             f = asyncio.run(open_history(ctx_app, full_id))
             close_store()
             if r:  # round 0 warms up

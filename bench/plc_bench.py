@@ -24,18 +24,19 @@ from pathlib import Path
 
 def make(data: Path, n_staff: int, n_plcs: int) -> None:
     from coachtui.demo import school
-    from coachtui.app import prepare
+    from coachtui.launch import open_data
     from coachtui.store.db import close_store
 
-    prepare(str(data))
+    open_data(str(data))
     school.fill(n_staff, seed=7, plcs=n_plcs)
     close_store()
 
 
 async def open_board(data: Path, moves: int = 0) -> tuple[float, list[float], list[float]]:
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
 
-    app = CoachApp(prepare(str(data)))
+    app = CoachApp(open_data(str(data)))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)  # the roster (the first place) has settled

@@ -34,11 +34,11 @@ from pathlib import Path
 
 def make(data: Path, n_staff: int, sites: int | None, weeks: int, join_rate: float) -> dict:
     from coachtui.demo import school
-    from coachtui.app import prepare
+    from coachtui.launch import open_data
     from coachtui.demo.history import fill_history
     from coachtui.store.db import close_store
 
-    prepare(str(data))
+    open_data(str(data))
     counts = school.fill(n_staff, seed=7, sites=sites)
     counts.update(fill_history(weeks=weeks, join_rate=join_rate))
     close_store()
@@ -46,9 +46,10 @@ def make(data: Path, n_staff: int, sites: int | None, weeks: int, join_rate: flo
 
 
 async def open_review(data: Path) -> tuple[float, float]:
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
 
-    app = CoachApp(prepare(str(data)))
+    app = CoachApp(open_data(str(data)))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause(0.3)  # the roster (the first place) has settled
@@ -120,9 +121,10 @@ def raw_aggregates(db: Path, on: dt.date) -> int:
 
 def time_report(data: Path, out: Path, on: dt.date, named: bool = False) -> float:
     from coachtui.leader.report import write_report
-    from coachtui.store.db import close_store, open_store
+    from coachtui.store.db import close_store
+    from coachtui.launch import open_database
 
-    open_store(data / "coachtui.db")
+    open_database(data / "coachtui.db")
     try:
         start = time.perf_counter()
         write_report(out, named=named, on=on)

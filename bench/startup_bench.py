@@ -49,9 +49,10 @@ if variant == "bare":
     def ready():
         return app.screen.query_one(DataTable).is_mounted
 else:
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
 
-    app = CoachApp(prepare(data_dir, demo=variant == "demo"))
+    app = CoachApp(open_data(data_dir, demo=variant == "demo"))
 
     def ready():
         from coachtui.screens.roster import RosterScreen

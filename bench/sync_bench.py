@@ -25,9 +25,9 @@ from pathlib import Path
 CHILD_IMPORT = """
 import resource, sys
 from pathlib import Path
-from coachtui.store.db import open_store
+from coachtui.launch import open_database
 from coachtui.sync import merge
-open_store(Path(sys.argv[1]))
+open_database(Path(sys.argv[1]))
 merge.merge(sys.argv[2], sys.argv[3] or None, commit=True)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
@@ -45,14 +45,15 @@ def main() -> int:
     args = parser.parse_args()
     n = args.records
     from coachtui.store import write
-    from coachtui.store.db import close_store, open_store
+    from coachtui.store.db import close_store
+    from coachtui.launch import open_database
     from coachtui.store.models import Staff
     from coachtui.sync import bundle, merge
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         src = tmp / "src.db"
-        open_store(src)
+        open_database(src)
         write.insert_new(Staff, [{"name": f"Person {i}", "email": f"p{i}@school.example", "team": "Maths",
                                   "roles": "teacher", "support": "support"} for i in range(n)])
         close_store()
@@ -68,7 +69,7 @@ def main() -> int:
             con.close()
 
         t_raw_export, _ = timed(raw_export)
-        open_store(src)
+        open_database(src)
         plain = tmp / "plain.ctb"
         t_export, _ = timed(lambda: bundle.export(plain, None))
         secret = tmp / "secret.ctb"
@@ -96,7 +97,7 @@ def main() -> int:
 
         t_raw_import, _ = timed(raw_import)
         dst = tmp / "dst.db"
-        open_store(dst)
+        open_database(dst)
         t_import, summary = timed(lambda: merge.merge(plain, None, commit=True))
         from coachtui.store.models import database
 

@@ -2,100 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TextArea
 
-from coachtui.base.config import Config, Paths, load_config, resolve_paths, save_config
+from coachtui.base.config import Config, save_config
 from coachtui.base.resources import resource
+from coachtui.launch import AppContext
 from coachtui.screens.common import guarded
+from coachtui.screens.places import PLACE_KEYS, PLACES
 
-
-
-@dataclass
-class AppContext:
-    paths: Paths
-    config: Config
-    demo: bool = False
-
-
-def prepare(data_dir: str | None = None, demo: bool = False) -> AppContext:
-    """Resolve paths, open the store (filling a demo one if asked), read config."""
-    from coachtui.store.db import StoreError, open_store
-    from coachtui.cli.main import CliError
-
-    paths = resolve_paths(data_dir)
-    if demo:
-        # The demo lives apart from real data: nothing of the user's is touched.
-        demo_dir = paths.data_dir / "demo"
-        paths = Paths(demo_dir, demo_dir)
-    try:
-        open_store(paths.db)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
-    if demo:
-        from coachtui.demo import school as demo_data
-        from coachtui.store.models import Staff
-
-        if not Staff.select().exists():
-            from coachtui.demo.history import fill_history
-
-            demo_data.fill()
-            fill_history(weeks=52)  # a year of joins, so the leader's review has something to show
-    return AppContext(paths, load_config(paths), demo)
-
-
-def _roster():
-    from coachtui.screens.roster import RosterScreen
-
-    return RosterScreen()
-
-
-def _plcs():
-    from coachtui.screens.plc_board import PlcBoardScreen
-
-    return PlcBoardScreen()
-
-
-def _priorities():
-    from coachtui.screens.priorities import PrioritiesScreen
-
-    return PrioritiesScreen()
-
-
-def _sync():
-    from coachtui.screens.sync import SyncScreen
-
-    return SyncScreen()
-
-
-def _review():
-    from coachtui.screens.review import ReviewScreen
-
-    return ReviewScreen()
-
-
-def _framework():
-    from coachtui.screens.framework_edit import FrameworkScreen
-
-    return FrameworkScreen()
-
-
-# The app's places, each with its own screen stack (Textual modes), reached by
-# F-keys and the command palette: (mode, key, title, factory).
-PLACES: list[tuple[str, str, str, Callable[[], Screen]]] = [
-    ("roster", "f2", "Staff roster", _roster),
-    ("plcs", "f3", "PLC board", _plcs),
-    ("priorities", "f4", "Priority plans", _priorities),
-    ("sync", "f5", "Sync", _sync),
-    ("review", "f6", "Leader review", _review),
-    ("framework", "f7", "Framework", _framework),
-]
-PLACE_KEYS = {mode: key for mode, key, _, _ in PLACES}
 
 
 class CoachApp(App):

@@ -1,7 +1,8 @@
 import pytest
 
 from coachtui.store import write
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +19,6 @@ def _isolate(tmp_path, monkeypatch):
 @pytest.fixture
 def store(tmp_path):
     path = tmp_path / "data" / "coachtui.db"
-    open_store(path)
+    open_database(path)
     yield path
     close_store()

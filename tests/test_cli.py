@@ -34,11 +34,11 @@ def test_bad_config_is_one_line_exit_1(tmp_path, capsys):
     data = tmp_path / "d"
     data.mkdir()
     (data / "config.toml").write_text("theme = [unclosed")
-    from coachtui.app import prepare
+    from coachtui.launch import open_data
     from coachtui.base.config import ConfigError
 
     try:
-        prepare(str(data))
+        open_data(str(data))
     except ConfigError as exc:
         assert "not valid TOML" in str(exc)
     else:

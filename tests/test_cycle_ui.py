@@ -5,14 +5,15 @@ import pytest
 from coachtui.coaching import cadence, cycles
 from coachtui.teaching import framework
 from coachtui.roster import staff
-from coachtui.app import CoachApp, prepare
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
 from coachtui.screens.cycle import CycleScreen
 from coachtui.widgets.form import FormModal, PickModal
 
 
 @pytest.fixture
 def app(tmp_path):
-    ctx = prepare(str(tmp_path / "data"))
+    ctx = open_data(str(tmp_path / "data"))
     north = staff.site_named("North")
     coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north)
     staff.save(name="Tia Teacher", site_id=north, coach_id=coach, support="support")

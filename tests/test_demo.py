@@ -24,11 +24,12 @@ def test_fill_makes_a_living_trust(store):
 
 
 def test_fill_is_deterministic_per_seed(tmp_path):
-    from coachtui.store.db import close_store, open_store
+    from coachtui.store.db import close_store
+    from coachtui.launch import open_database
 
     names = []
     for i in range(2):
-        open_store(tmp_path / f"{i}.db")
+        open_database(tmp_path / f"{i}.db")
         school.fill(50, seed=7)
         names.append(sorted(s.name for s in Staff.select()))
         close_store()

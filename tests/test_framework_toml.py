@@ -9,7 +9,8 @@ from coachtui.teaching import framework, framework_toml
 from coachtui.cli.main import main
 from coachtui.teaching.framework import item_id
 from coachtui.store import write
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 from coachtui.store.models import FrameworkItem
 
 
@@ -38,7 +39,7 @@ def edit_some():
 
 def test_export_then_import_into_a_fresh_database_gives_identical_items(tmp_path, capsys):
     a, b = tmp_path / "a" / "coachtui.db", tmp_path / "b" / "coachtui.db"
-    open_store(a)
+    open_database(a)
     edit_some()
     expected = shape()
     out = tmp_path / "fw.toml"
@@ -54,7 +55,7 @@ def test_export_then_import_into_a_fresh_database_gives_identical_items(tmp_path
     assert main(["--data-dir", str(b.parent), "framework", "import", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "3 added" in printed and "1 reworded" in printed and "1 retired" in printed
-    open_store(b)
+    open_database(b)
     assert shape() == expected
     # Importing it again changes nothing at all.
     before = rows()

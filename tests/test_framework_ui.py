@@ -4,7 +4,8 @@ import pytest
 from textual.widgets import Input, Select, TextArea
 
 from coachtui.teaching import framework
-from coachtui.app import CoachApp, prepare
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
 from coachtui.teaching.framework import item_id
 from coachtui.screens.framework_edit import FrameworkFile, FrameworkScreen, ItemForm
 from coachtui.screens.help import HelpScreen
@@ -13,7 +14,7 @@ from coachtui.store.models import FrameworkItem
 
 @pytest.fixture
 def app(tmp_path):
-    return CoachApp(prepare(str(tmp_path / "data")))
+    return CoachApp(open_data(str(tmp_path / "data")))
 
 
 def rendered(app) -> str:

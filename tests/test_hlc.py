@@ -2,7 +2,8 @@ import pytest
 
 from coachtui.store import hlc
 from coachtui.store import db as store_db
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 
 
 def test_ticks_are_strictly_increasing_even_when_wall_stalls_or_goes_back():
@@ -51,7 +52,7 @@ def test_device_id_must_not_contain_separator():
 
 def test_clock_is_monotonic_across_restarts(tmp_path, monkeypatch):
     path = tmp_path / "c.db"
-    open_store(path)
+    open_database(path)
     with store_db.database.atomic():
         first = store_db.tick()
     device = store_db.device_id()
@@ -59,7 +60,7 @@ def test_clock_is_monotonic_across_restarts(tmp_path, monkeypatch):
     # The wall clock jumps back an hour before the next start.
     monkeypatch.setattr(hlc, "now_ms", lambda: hlc.parse(first).wall - 3_600_000)
     monkeypatch.setattr(hlc.Clock.__init__, "__defaults__", (None, hlc.now_ms))
-    open_store(path)
+    open_database(path)
     with store_db.database.atomic():
         second = store_db.tick()
     assert store_db.device_id() == device

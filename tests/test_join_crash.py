@@ -10,17 +10,18 @@ import textwrap
 import time
 
 from coachtui.lessons import joins
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 
 CHILD = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from coachtui.store.db import open_store
+    from coachtui.launch import open_database
     from coachtui.lessons import joins
     from coachtui.roster import staff
     from coachtui.store.models import Join
-    open_store(Path(sys.argv[1]))
+    open_database(Path(sys.argv[1]))
     t = staff.save(name="Tia")
     jid = joins.start(t, focus_item_id=None, focus_text="Routines", minutes=20)
     j = Join.get_by_id(jid)
@@ -46,7 +47,7 @@ def test_kill_9_mid_typing_loses_nothing(tmp_path):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     time.sleep(1.1)
-    open_store(db)
+    open_database(db)
     try:
         j = joins.running_join()
         assert j is not None, "the running join was lost"

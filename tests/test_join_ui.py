@@ -5,14 +5,15 @@ from textual.widgets import Input, TextArea
 
 from coachtui.lessons import feedback, joins
 from coachtui.roster import focus_areas, staff
-from coachtui.app import CoachApp, prepare
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
 from coachtui.teaching.framework import item_id
 from coachtui.store.models import ActionStep, Join
 
 
 @pytest.fixture
 def app(tmp_path):
-    ctx = prepare(str(tmp_path / "data"))
+    ctx = open_data(str(tmp_path / "data"))
     coach = staff.save(name="Cara Coach", roles="teacher,coach")
     t = staff.save(name="Jane [Smith]", team="Maths", coach_id=coach, support="structured")
     focus_areas.set_focus(t, item_id("QU.1.1"), "development")

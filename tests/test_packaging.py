@@ -32,9 +32,10 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path):
                    capture_output=True, timeout=300)
     script = (
         "import asyncio, sys\n"
-        "from coachtui.app import CoachApp, prepare\n"
+        "from coachtui.app import CoachApp\n"
+        "from coachtui.launch import open_data\n"
         "async def main():\n"
-        "    app = CoachApp(prepare(sys.argv[1]))\n"
+        "    app = CoachApp(open_data(sys.argv[1]))\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
         "        await pilot.pause()\n"
         "        print(type(app.screen).__name__, app.stylesheet.has_source(str(__import__('coachtui.base.resources', fromlist=['x']).resource('styles','app.tcss'))))\n"

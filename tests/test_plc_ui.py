@@ -5,7 +5,8 @@ import pytest
 from coachtui.roster import focus_areas, staff
 from coachtui.teaching import framework
 from coachtui.plcs import plans, plc, meetings
-from coachtui.app import CoachApp, prepare
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
 from coachtui.widgets.form import FormModal, PickModal
 from coachtui.screens.plc_board import PlcBoardScreen
 from coachtui.screens.plc_page import PlcPage, SessionScreen
@@ -17,7 +18,7 @@ ODD = "[bold]Dr [Ann] O'Neil[/]"
 
 @pytest.fixture
 def app(tmp_path):
-    ctx = prepare(str(tmp_path / "data"))
+    ctx = open_data(str(tmp_path / "data"))
     north = staff.site_named("North")
     for n in ("Ada Ames", "Ben Bell", "Cat Cole", ODD):
         staff.save(name=n, site_id=north, team="Year 4")

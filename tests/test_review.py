@@ -237,17 +237,18 @@ def test_report_cli(trust, tmp_path, capsys):
 
 def test_schema_7_adds_the_review_indexes(tmp_path):
     from coachtui.store import schema
-    from coachtui.store.db import close_store, open_store
+    from coachtui.store.db import close_store
+    from coachtui.launch import open_database
 
     path = tmp_path / "v6.db"
-    open_store(path)
+    open_database(path)
     names = [r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE name LIKE '%_live_%'")]
     assert len(names) == 8
     for name in names:
         database.execute_sql(f"DROP INDEX {name}")
     database.execute_sql("PRAGMA user_version = 6")
     close_store()
-    open_store(path)
+    open_database(path)
     assert database.execute_sql("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION == 7
     close_store()
     con = sqlite3.connect(path)
@@ -259,11 +260,12 @@ def test_schema_7_adds_the_review_indexes(tmp_path):
 
 
 async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_path, monkeypatch):
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
     from coachtui.screens.review import ReviewScreen
 
     monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
-    app = CoachApp(prepare(str(tmp_path / "data")))
+    app = CoachApp(open_data(str(tmp_path / "data")))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("f6")
@@ -300,11 +302,12 @@ async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_
 
 
 async def test_planning_a_join_from_the_overdue_list(trust, tmp_path, monkeypatch):
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
     from coachtui.widgets.form import FormModal
 
     monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
-    app = CoachApp(prepare(str(tmp_path / "data")))
+    app = CoachApp(open_data(str(tmp_path / "data")))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
         await app.workers.wait_for_complete()

@@ -4,7 +4,8 @@ import pytest
 from textual.widgets import Input, Static
 
 from coachtui.roster import staff
-from coachtui.app import CoachApp, prepare
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
 from coachtui.base.config import load_config
 from coachtui.store.models import Staff
 
@@ -13,7 +14,7 @@ ODD = "[bold]Dr [Ann] O'Neil[/]"
 
 @pytest.fixture
 def app(tmp_path):
-    ctx = prepare(str(tmp_path / "data"))
+    ctx = open_data(str(tmp_path / "data"))
     north = staff.site_named("North")
     south = staff.site_named("South")
     coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north, team="English")
@@ -129,7 +130,7 @@ async def test_archive_hides_and_filters_can_show_and_restore(app):
 async def test_filter_by_support_and_teachers_without_coach(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
-        from coachtui.screens.roster import Filters
+        from coachtui.roster.staff import Filters
 
         screen._after_filters(Filters(support="structured", labels={"support": "structured support"}))
         await pilot.pause()
@@ -254,8 +255,8 @@ async def test_writes_from_another_copy_appear(app, tmp_path):
         await pilot.pause()
         before = len(row_names(app))
         code = (
-            "import sys; from coachtui.store.db import open_store; from coachtui.roster import staff; "
-            "from pathlib import Path; open_store(Path(sys.argv[1])); staff.save(name='Other Copy')"
+            "import sys; from coachtui.launch import open_database; from coachtui.roster import staff; "
+            "from pathlib import Path; open_database(Path(sys.argv[1])); staff.save(name='Other Copy')"
         )
         subprocess.run([sys.executable, "-c", code, str(app.ctx.paths.db)], check=True, timeout=60)
         app._watch_other_writers()

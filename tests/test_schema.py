@@ -3,7 +3,8 @@
 import sqlite3
 
 from coachtui.store import schema
-from coachtui.store.db import close_store, open_store
+from coachtui.launch import open_database
+from coachtui.store.db import close_store
 from coachtui.store.models import Staff, database
 
 
@@ -33,7 +34,7 @@ def test_version_1_database_upgrades_keeping_its_data(tmp_path):
         "VALUES ('a1', '{}', '', 0, 'Old Friend', '', 'teacher', '', 'none', 0, '')")
     database.close()
     assert "join" not in tables(path)
-    open_store(path)
+    open_database(path)
     assert database.execute_sql("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert Staff.get_by_id("a1").name == "Old Friend"
     close_store()
@@ -52,7 +53,7 @@ def test_version_3_database_gains_the_plc_and_plan_tables(tmp_path):
         "VALUES ('a3', '{}', '', 0, 'Kept Name', '', 'teacher', '', 'none', 0, '')")
     database.close()
     assert "plc" not in tables(path)
-    open_store(path)
+    open_database(path)
     assert Staff.get_by_id("a3").name == "Kept Name"
     close_store()
     assert {"plc", "plc_member", "session", "attendance", "priority_plan", "plan_action", "evidence",
@@ -86,7 +87,7 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     database.close()
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(framework_item)")}
     assert "retired" not in columns
-    open_store(path)
+    open_database(path)
     assert database.execute_sql("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     row = FrameworkItem.get_by_id(edited)
     assert row.title == "Our own wording" and row.retired is False
@@ -97,5 +98,5 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     assert json.loads(other.clocks)["retired"] == GENESIS
     close_store()
     # Opening again runs nothing twice.
-    open_store(path)
+    open_database(path)
     assert json.loads(FrameworkItem.get_by_id(edited).clocks)["retired"] == GENESIS

@@ -1,5 +1,6 @@
 import pytest
 
+from coachtui.base.errors import ValidationError
 from coachtui.roster import staff
 from coachtui.store import write
 from coachtui.store.models import Staff
@@ -10,13 +11,13 @@ def make(name, roles="teacher", **kw):
 
 
 def test_save_validates_and_writes_nothing_on_error(store):
-    with pytest.raises(staff.ValidationError, match="name is required"):
+    with pytest.raises(ValidationError, match="name is required"):
         make("   ")
-    with pytest.raises(staff.ValidationError, match="email"):
+    with pytest.raises(ValidationError, match="email"):
         make("Ann", email="not-an-email")
-    with pytest.raises(staff.ValidationError, match="unknown role"):
+    with pytest.raises(ValidationError, match="unknown role"):
         make("Ann", roles="wizard")
-    with pytest.raises(staff.ValidationError, match="too long"):
+    with pytest.raises(ValidationError, match="too long"):
         make("x" * 1000)
     assert Staff.select().count() == 0
 
@@ -24,9 +25,9 @@ def test_save_validates_and_writes_nothing_on_error(store):
 def test_a_coach_must_be_a_coach(store):
     teacher = make("Tia")
     other = make("Olu")
-    with pytest.raises(staff.ValidationError, match="not a coach"):
+    with pytest.raises(ValidationError, match="not a coach"):
         staff.assign_coach(other, teacher)
-    with pytest.raises(staff.ValidationError, match="own coach"):
+    with pytest.raises(ValidationError, match="own coach"):
         coach = make("Cal", roles="teacher,coach")
         staff.assign_coach(coach, coach)
     staff.assign_coach(other, coach)
@@ -36,7 +37,7 @@ def test_a_coach_must_be_a_coach(store):
 def test_cannot_drop_coach_role_while_coaching(store):
     coach = make("Cal", roles="coach")
     make("Tia", coach_id=coach)
-    with pytest.raises(staff.ValidationError, match="still coaches"):
+    with pytest.raises(ValidationError, match="still coaches"):
         staff.save(coach, name="Cal", roles="teacher")
 
 

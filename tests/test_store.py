@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from coachtui.store import schema, write
-from coachtui.store.db import StoreError, close_store, open_store
+from coachtui.store.db import StoreError, close_store
+from coachtui.launch import open_database
 from coachtui.store.models import FrameworkItem, Purged, Staff, database
 
 
@@ -101,7 +102,7 @@ def test_framework_is_loaded_once_with_genesis_clocks(store):
     n = FrameworkItem.select().count()
     assert n > 20
     close_store()
-    open_store(store)
+    open_database(store)
     assert FrameworkItem.select().count() == n
     item = FrameworkItem.select().first()
     assert item.hlc.endswith("genesis")
@@ -109,33 +110,33 @@ def test_framework_is_loaded_once_with_genesis_clocks(store):
 
 def test_newer_schema_is_refused_with_a_clear_message(tmp_path):
     path = tmp_path / "new.db"
-    open_store(path)
+    open_database(path)
     database.execute_sql(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     close_store()
     with pytest.raises(StoreError, match="newer coachtui"):
-        open_store(path)
+        open_database(path)
 
 
 def test_not_a_database_is_refused(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError):
-        open_store(path)
+        open_database(path)
     assert path.read_bytes() == b"this is not sqlite" * 100
 
 
 def test_two_processes_writing_at_once_do_not_lock_or_corrupt(tmp_path):
     path = tmp_path / "shared.db"
-    open_store(path)
+    open_database(path)
     close_store()
     child = textwrap.dedent(
         f"""
         import sys
         from pathlib import Path
-        from coachtui.store.db import open_store
+        from coachtui.launch import open_database
         from coachtui.store import write
         from coachtui.store.models import Staff
-        open_store(Path({str(path)!r}))
+        open_database(Path({str(path)!r}))
         for i in range(150):
             with write.action("w"):
                 write.write(Staff, name=f"{{sys.argv[1]}} {{i}}")
@@ -144,7 +145,7 @@ def test_two_processes_writing_at_once_do_not_lock_or_corrupt(tmp_path):
     procs = [subprocess.Popen([sys.executable, "-c", child, tag], stderr=subprocess.PIPE) for tag in "AB"]
     errors = [p.communicate(timeout=120)[1].decode() for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
-    open_store(path)
+    open_database(path)
     assert Staff.select().count() == 300
     assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
     stamps = [r.hlc for r in Staff.select()]

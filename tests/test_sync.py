@@ -10,7 +10,8 @@ from coachtui.lessons import feedback, joins
 from coachtui.roster import staff
 from coachtui.cli.main import main
 from coachtui.store import write
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 from coachtui.store.models import Conflict, Join, Note, Staff, database
 from coachtui.sync import bundle, conflicts, merge
 from coachtui.sync.bundle import BundleError
@@ -28,7 +29,7 @@ class Replicas:
             self.use(n)
 
     def use(self, name):
-        open_store(self.paths[name])
+        open_database(self.paths[name])
         write.clear_history()
 
     def send(self, src, dst, passphrase=PASS):
@@ -308,7 +309,7 @@ def test_three_laptops_sync_through_one_folder_from_the_cli(tmp_path, capsys):
     assert "sync-conflict" in out and "skipped" in out
     counts = []
     for n in "abc":
-        open_store(tmp_path / n / "coachtui.db")
+        open_database(tmp_path / n / "coachtui.db")
         counts.append(Staff.select().count())
         close_store()
     assert counts == [30, 30, 30]

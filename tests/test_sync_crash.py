@@ -9,7 +9,8 @@ import sys
 import textwrap
 
 from coachtui.demo import school
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 from coachtui.store.models import Staff, database
 from coachtui.sync import bundle
 
@@ -17,15 +18,15 @@ SLOW_IMPORT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from coachtui.store.db import open_store
+    from coachtui.launch import open_database
     from coachtui.sync import merge
-    open_store(Path(sys.argv[1]))
-    real = merge._apply_batch
+    open_database(Path(sys.argv[1]))
+    real = merge.apply_rows
     def slow(*a, **k):
         real(*a, **k)
         print("batch", flush=True)
         time.sleep(0.2)   # widen the window in which we get killed
-    merge._apply_batch = slow
+    merge.apply_rows = slow
     merge.merge(sys.argv[2], None, commit=True)
     print("done", flush=True)
     """
@@ -38,7 +39,7 @@ def snapshot():
 
 
 def make_bundle(tmp_path, n):
-    open_store(tmp_path / "src" / "c.db")
+    open_database(tmp_path / "src" / "c.db")
     school.fill(n, seed=9)
     out = tmp_path / "big.ctb"
     bundle.export(out, None)
@@ -49,7 +50,7 @@ def make_bundle(tmp_path, n):
 def test_killed_import_leaves_database_unchanged(tmp_path):
     out = make_bundle(tmp_path, 3000)
     target = tmp_path / "dst" / "c.db"
-    open_store(target)
+    open_database(target)
     school.fill(20, seed=1)
     before = snapshot()
     close_store()
@@ -58,7 +59,7 @@ def test_killed_import_leaves_database_unchanged(tmp_path):
     assert proc.stdout.readline().strip() == "batch"  # it is mid-apply
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    open_store(target)
+    open_database(target)
     try:
         assert snapshot() == before
         assert database.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -69,16 +70,16 @@ def test_killed_import_leaves_database_unchanged(tmp_path):
 def test_writes_from_another_copy_during_an_import(tmp_path):
     out = make_bundle(tmp_path, 3000)
     target = tmp_path / "dst" / "coachtui.db"
-    open_store(target)
+    open_database(target)
     close_store()
     importer = subprocess.Popen([sys.executable, "-m", "coachtui", "import", str(out), "--data-dir",
                                  str(target.parent)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     writer_code = textwrap.dedent(
         f"""
         from pathlib import Path
-        from coachtui.store.db import open_store
+        from coachtui.launch import open_database
         from coachtui.roster import staff
-        open_store(Path({str(target)!r}))
+        open_database(Path({str(target)!r}))
         for i in range(40):
             staff.save(name=f"Written meanwhile {{i}}")
         """
@@ -87,7 +88,7 @@ def test_writes_from_another_copy_during_an_import(tmp_path):
     o, e = importer.communicate(timeout=120)
     assert importer.returncode == 0, e
     assert writer.returncode == 0, writer.stderr
-    open_store(target)
+    open_database(target)
     try:
         assert Staff.select().where(Staff.name.startswith("Written meanwhile")).count() == 40
         assert Staff.select().count() == 3040

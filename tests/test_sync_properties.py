@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from coachtui.lessons import joins
 from coachtui.store import write
-from coachtui.store.db import close_store, open_store
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 from coachtui.store.models import REPLICATED_MODELS, Join, Note, Staff, database
 from coachtui.sync import bundle, merge
 
@@ -45,7 +46,7 @@ def test_replicas_converge(tmp_path_factory, ops):
     tmp = tmp_path_factory.mktemp("conv")
     paths = {n: tmp / n / "c.db" for n in NAMES}
     # Start alike: one laptop makes the people and a join, the others import it.
-    open_store(paths["a"])
+    open_database(paths["a"])
     people = [write.write(Staff, name=f"P{i}") for i in range(PEOPLE)]
     join = joins.start(people[0], focus_item_id=None, focus_text="Routines")
     note = joins.add_note(Join.get_by_id(join), "v0")
@@ -53,13 +54,13 @@ def test_replicas_converge(tmp_path_factory, ops):
     bundle.export(seed, None)
     close_store()
     for n in NAMES[1:]:
-        open_store(paths[n])
+        open_database(paths[n])
         merge.merge(seed, None, commit=True)
         close_store()
     counter = 0
     deleted_for_good: set[str] = set()
     for kind, who, x, field, value in ops:
-        open_store(paths[who])
+        open_database(paths[who])
         write.clear_history()
         if kind == "edit" and Staff.get_or_none(Staff.id == people[x]):
             vals = {"team": f"team{value}", "email": f"p{value}@x.org",
@@ -77,7 +78,7 @@ def test_replicas_converge(tmp_path_factory, ops):
             out = tmp / f"{counter}.ctb"
             bundle.export(out, None)
             close_store()
-            open_store(paths[x])
+            open_database(paths[x])
             merge.merge(out, None, commit=True)
         close_store()
     # Everyone hears from everyone, twice round the ring: conflicts found on
@@ -85,22 +86,22 @@ def test_replicas_converge(tmp_path_factory, ops):
     for src, dst in [("a", "b"), ("b", "c"), ("c", "a")] * 2 + [("a", "b")]:
         counter += 1
         out = tmp / f"{counter}.ctb"
-        open_store(paths[src])
+        open_database(paths[src])
         bundle.export(out, None)
         close_store()
-        open_store(paths[dst])
+        open_database(paths[dst])
         merge.merge(out, None, commit=True)
         close_store()
     states = []
     for n in NAMES:
-        open_store(paths[n])
+        open_database(paths[n])
         states.append(state())
         for pid in deleted_for_good:
             assert Staff.get_or_none(Staff.id == pid) is None
         close_store()
     assert states[0] == states[1] == states[2]
     # Importing the last bundle again (even forgetting it was applied) changes nothing.
-    open_store(paths["b"])
+    open_database(paths["b"])
     database.execute_sql("DELETE FROM applied")
     merge.merge(out, None, commit=True)
     assert state() == states[1]

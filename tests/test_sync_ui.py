@@ -5,8 +5,10 @@ from textual.widgets import Input
 
 from coachtui.lessons import joins
 from coachtui.roster import staff
-from coachtui.app import CoachApp, prepare
-from coachtui.store.db import close_store, open_store
+from coachtui.app import CoachApp
+from coachtui.launch import open_data
+from coachtui.store.db import close_store
+from coachtui.launch import open_database
 from coachtui.store.models import Join, Note, Staff
 from coachtui.sync import bundle, conflicts, merge
 
@@ -15,7 +17,7 @@ PASS = "trust passphrase"
 
 @pytest.fixture
 def app(tmp_path):
-    ctx = prepare(str(tmp_path / "data"))
+    ctx = open_data(str(tmp_path / "data"))
     staff.save(name="Here Already")
     return CoachApp(ctx)
 
@@ -25,12 +27,12 @@ async def test_export_preview_apply_in_the_app(app, tmp_path):
     other = tmp_path / "other.db"
     here = app.ctx.paths.db
     close_store()
-    open_store(other)
+    open_database(other)
     staff.save(name="From Elsewhere")
     theirs = tmp_path / "theirs.ctb"
     bundle.export(theirs, PASS)
     close_store()
-    open_store(here)
+    open_database(here)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")
         await pilot.pause()
@@ -67,13 +69,13 @@ async def test_settle_a_conflict_in_the_app(app, tmp_path):
     bundle.export(base, None)
     close_store()
     other = tmp_path / "other.db"
-    open_store(other)
+    open_database(other)
     merge.merge(base, None, commit=True)
     joins.edit_note(nid, "their wording")
     theirs = tmp_path / "theirs.ctb"
     bundle.export(theirs, None)
     close_store()
-    open_store(here)
+    open_database(here)
     joins.edit_note(nid, "our wording")
     merge.merge(theirs, None, commit=True)
     assert len(conflicts.open_conflicts()) == 1

@@ -11,6 +11,7 @@ import platformdirs
 import tomli_w
 
 from coachtui.base.atomic_write import atomic
+from coachtui.base.errors import UserError
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"
@@ -67,7 +68,7 @@ def ensure_dir(path: Path) -> None:
         pass
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     pass
 
 

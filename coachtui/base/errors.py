@@ -3,3 +3,7 @@
 
 class UserError(ValueError):
     """A problem the user can fix; str() is the message to show."""
+
+
+class ValidationError(UserError):
+    """What was typed or imported does not fit; nothing was written."""

@@ -5,28 +5,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable
 
 from coachtui import __version__
-from coachtui.base.config import ConfigError, Paths, resolve_paths
+from coachtui.base.errors import UserError
+from coachtui.cli import demo, feedback, framework, report, roster, sync
 
-
-class CliError(Exception):
-    """Printed as one line on stderr; exit status 1."""
-
-
-# Each feature module adds its subcommands here: register(subparsers) -> None.
-# A subcommand sets `func(args, paths) -> int` with set_defaults.
-def _registrars() -> list[Callable[[argparse._SubParsersAction], None]]:
-    from coachtui.demo import school
-    from coachtui.lessons import feedback
-    from coachtui.teaching import framework_toml
-    from coachtui.leader import report
-    from coachtui.roster import csv_import
-    from coachtui.cli import sync as sync_cli
-
-    return [csv_import.register_cli, school.register_cli, feedback.register_cli, framework_toml.register_cli,
-            sync_cli.register_cli, report.register_cli]
+# Each module adds its subcommands: register(subparsers) sets `func(args) -> int`.
+COMMANDS = [roster, demo, feedback, framework, sync, report]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,8 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help="where the database and config live (or COACHTUI_DATA_DIR)")
     parser.add_argument("--demo", action="store_true", help="open a demo database with made-up staff")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for register in _registrars():
-        register(sub)
+    for command in COMMANDS:
+        command.register(sub)
     _accept_data_dir_anywhere(sub)
     return parser
 
@@ -51,18 +36,6 @@ def _accept_data_dir_anywhere(sub: argparse._SubParsersAction) -> None:
                 _accept_data_dir_anywhere(action)
 
 
-def open_paths(args: argparse.Namespace) -> Paths:
-    """Resolve and open the store for a subcommand."""
-    from coachtui.store.db import StoreError, open_store
-
-    paths = resolve_paths(args.data_dir)
-    try:
-        open_store(paths.db)
-    except StoreError as exc:
-        raise CliError(str(exc)) from exc
-    return paths
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -70,32 +43,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command:
             return args.func(args) or 0
         return _run_app(args)
-    except (CliError, ConfigError) as exc:
+    except UserError as exc:
         print(f"coachtui: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
 
 
-def run_import(args: argparse.Namespace, import_file) -> int:
-    """`… import FILE [--dry-run]`: open the store, import (or preview), print the report."""
-    from coachtui.base.errors import UserError
-
-    open_paths(args)
-    try:
-        report = import_file(args.file, dry_run=args.dry_run)
-    except UserError as exc:
-        raise CliError(str(exc)) from None
-    print(report.summary())
-    for line in report.lines():
-        print(f"  {line}")
-    return 0
-
-
 def _run_app(args: argparse.Namespace) -> int:
-    from coachtui.app import CoachApp, prepare
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
 
-    app = CoachApp(prepare(args.data_dir, demo=args.demo))
+    app = CoachApp(open_data(args.data_dir, demo=args.demo))
     app.run()
     return app.return_code or 0
 

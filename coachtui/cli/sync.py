@@ -9,21 +9,20 @@ import sys
 from pathlib import Path
 
 from coachtui.base.errors import UserError
+from coachtui.launch import open_data
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
     """--passphrase-file, then COACHTUI_PASSPHRASE, then the config, then ask."""
-    from coachtui.cli.main import CliError
-
     if getattr(args, "no_encrypt", False):
         return None
     if getattr(args, "passphrase_file", None):
         try:
             text = Path(args.passphrase_file).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise CliError(f"cannot read passphrase file: {exc.strerror or exc}") from None
+            raise UserError(f"cannot read passphrase file: {exc.strerror or exc}") from None
         if not text:
-            raise CliError("the passphrase file is empty")
+            raise UserError("the passphrase file is empty")
         return text
     if os.environ.get("COACHTUI_PASSPHRASE"):
         return os.environ["COACHTUI_PASSPHRASE"]
@@ -34,12 +33,12 @@ def passphrase(args, cfg, *, needed: bool) -> str | None:
         if text:
             return text
     if needed:
-        raise CliError("a passphrase is needed: --passphrase-file, COACHTUI_PASSPHRASE or the config's "
+        raise UserError("a passphrase is needed: --passphrase-file, COACHTUI_PASSPHRASE or the config's "
                        "passphrase (or --no-encrypt for a plain bundle)")
     return None
 
 
-def register_cli(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write a bundle of this laptop's data for another laptop")
     p.add_argument("--out", required=True, metavar="PATH")
     p.add_argument("--site", metavar="NAME", help="only this site's staff and their records")
@@ -60,59 +59,44 @@ def register_cli(sub: argparse._SubParsersAction) -> None:
 
 
 def _open(args):
-    from coachtui.cli.main import open_paths
-    from coachtui.base.config import load_config
-
-    paths = open_paths(args)
-    return paths, load_config(paths)
+    ctx = open_data(args.data_dir)
+    return ctx.paths, ctx.config
 
 
 def _export(args) -> int:
-    from coachtui.cli.main import CliError
     from coachtui.sync import bundle
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    try:
-        counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
-    except UserError as exc:
-        raise CliError(str(exc)) from None
+    counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
     kind = "plain" if secret is None else "encrypted"
     print(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
     return 0
 
 
 def _import(args) -> int:
-    from coachtui.cli.main import CliError
     from coachtui.sync import merge
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        try:
-            preview = merge.merge(path, secret, commit=False)
-            print(preview.headline())
-            for line in preview.lines():
-                print(f"  {line}")
-            if preview.already_applied or args.dry_run:
-                continue
-            done = merge.merge(path, secret, commit=True, backups=paths.backups)
-            print(done.headline())
-        except UserError as exc:
-            raise CliError(str(exc)) from None
+        preview = merge.merge(path, secret, commit=False)
+        print(preview.headline())
+        for line in preview.lines():
+            print(f"  {line}")
+        if preview.already_applied or args.dry_run:
+            continue
+        done = merge.merge(path, secret, commit=True, backups=paths.backups)
+        print(done.headline())
     return 0
 
 
 def _sync(args) -> int:
-    from coachtui.cli.main import CliError
     from coachtui.sync import folder
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    try:
-        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
-    except UserError as exc:
-        raise CliError(str(exc)) from None
+    report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
     for s in report.imported:
         print(s.headline())
     for name, why in report.skipped:

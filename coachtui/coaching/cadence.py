@@ -18,13 +18,12 @@ so the leader's review stays quick over years of joins.
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import NAMESPACE
 from coachtui.store import write as w
-from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, database
+from coachtui.base.text import MAX_NAME, clean
+from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, Staff, database, derived_id
 
 DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-up": 84}
 LABELS = dict(SUPPORT_LABELS, **{"none": "no extra support", "follow-up": "follow-up meeting (everyone)"})
@@ -34,7 +33,7 @@ STATES = ("overdue", "due soon", "on track")
 
 
 def cadence_id(site_id: str | None, kind: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"cadence:{site_id or 'trust'}:{kind}").hex
+    return derived_id("cadence", site_id or "trust", kind)
 
 
 def settings() -> dict[tuple[str | None, str], int]:
@@ -55,11 +54,11 @@ def set_days(site_id: str | None, kind: str, days: int | str | None) -> None:
     """Set an interval; None (or "") for a site goes back to the trust's."""
     if kind not in CADENCE_KINDS:
         raise UserError(f"unknown cadence {kind!r}")
-    if site_id and not Site.get_or_none((Site.id == site_id) & (Site.deleted == False)):  # noqa: E712
+    if site_id and not Site.get_or_none((Site.id == site_id) & Site.live()):
         raise UserError("that site does not exist")
     rid = cadence_id(site_id, kind)
     if days in (None, ""):
-        if Cadence.get_or_none((Cadence.id == rid) & (Cadence.deleted == False)):  # noqa: E712
+        if Cadence.get_or_none((Cadence.id == rid) & Cadence.live()):
             with w.action(f"cadence {kind}: back to the default"):
                 w.write(Cadence, rid, deleted=True)
         return
@@ -161,9 +160,7 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
 def plan_join(staff_id: str, on: str, note: str = "", coach_id: str | None = None) -> str:
     """Plan a join with a teacher for a date: until it happens, it is their date due."""
     from coachtui.base.dates import check_date
-    from coachtui.roster.staff import MAX_NAME, clean, get
-
-    teacher = get(staff_id)
+    teacher = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if teacher is None or teacher.archived:
         raise UserError("that teacher is not on the roster")
     day = check_date(on, "date")
@@ -177,12 +174,12 @@ def plan_join(staff_id: str, on: str, note: str = "", coach_id: str | None = Non
 
 
 def planned_joins(staff_id: str) -> list[PlannedJoin]:
-    return list(PlannedJoin.select().where((PlannedJoin.staff_id == staff_id) & (PlannedJoin.deleted == False))  # noqa: E712
+    return list(PlannedJoin.select().where((PlannedJoin.staff_id == staff_id) & PlannedJoin.live())
                 .order_by(PlannedJoin.on.desc()))
 
 
 def cancel_plan(plan_id: str) -> None:
-    plan = PlannedJoin.get_or_none((PlannedJoin.id == plan_id) & (PlannedJoin.deleted == False))  # noqa: E712
+    plan = PlannedJoin.get_or_none((PlannedJoin.id == plan_id) & PlannedJoin.live())
     if plan is None:
         raise UserError("that planned join is no longer there")
     with w.action(f"cancel the join planned for {plan.on}"):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from coachtui.base.dates import check_date, today
 from coachtui.base.errors import UserError
-from coachtui.roster.staff import MAX_NAME, clean, clean_block
+from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
     CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, ActionStep, CoachingCycle, CycleEvent,
@@ -32,24 +32,20 @@ INITIAL_FIELDS = (
 MAX_TEXT = 5_000
 
 
-def _alive(model):
-    return model.deleted == False  # noqa: E712
-
-
 def current(staff_id: str) -> CoachingCycle | None:
     """The teacher's open cycle, if any."""
-    return (CoachingCycle.select().where((CoachingCycle.staff_id == staff_id) & _alive(CoachingCycle)
+    return (CoachingCycle.select().where((CoachingCycle.staff_id == staff_id) & CoachingCycle.live()
                                          & (CoachingCycle.ended_on == ""))
             .order_by(CoachingCycle.started_on.desc(), CoachingCycle.hlc.desc()).first())
 
 
 def cycles_of(staff_id: str) -> list[CoachingCycle]:
-    return list(CoachingCycle.select().where((CoachingCycle.staff_id == staff_id) & _alive(CoachingCycle))
+    return list(CoachingCycle.select().where((CoachingCycle.staff_id == staff_id) & CoachingCycle.live())
                 .order_by(CoachingCycle.started_on.desc()))
 
 
 def get(cycle_id: str) -> CoachingCycle | None:
-    return CoachingCycle.get_or_none((CoachingCycle.id == cycle_id) & _alive(CoachingCycle))
+    return CoachingCycle.get_or_none((CoachingCycle.id == cycle_id) & CoachingCycle.live())
 
 
 def _need(cycle_id: str) -> CoachingCycle:
@@ -60,7 +56,7 @@ def _need(cycle_id: str) -> CoachingCycle:
 
 
 def _teacher(staff_id: str) -> Staff:
-    t = Staff.get_or_none((Staff.id == staff_id) & _alive(Staff))
+    t = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if t is None:
         raise UserError("that teacher is not on the roster")
     return t
@@ -156,7 +152,7 @@ def reopen(cycle_id: str) -> None:
 
 
 def events(cycle_id: str) -> list[CycleEvent]:
-    return list(CycleEvent.select().where((CycleEvent.cycle_id == cycle_id) & _alive(CycleEvent))
+    return list(CycleEvent.select().where((CycleEvent.cycle_id == cycle_id) & CycleEvent.live())
                 .order_by(CycleEvent.on, CycleEvent.hlc))
 
 
@@ -187,7 +183,7 @@ def on_feedback(staff_id: str, given_on: str) -> None:
 def joins_in(c: CoachingCycle) -> list[Join]:
     """The joins that belong to a cycle: the teacher's, between its start and end."""
     start = int(dt.datetime.combine(dt.date.fromisoformat(c.started_on), dt.time()).timestamp() * 1000)
-    q = Join.select().where((Join.staff_id == c.staff_id) & _alive(Join) & (Join.started_at >= start))
+    q = Join.select().where((Join.staff_id == c.staff_id) & Join.live() & (Join.started_at >= start))
     if c.ended_on:
         end = int(dt.datetime.combine(dt.date.fromisoformat(c.ended_on) + dt.timedelta(days=1),
                                       dt.time()).timestamp() * 1000)
@@ -233,7 +229,7 @@ def suggest_next_step(staff_id: str) -> FrameworkItem | None:
 
     order = steps()
     taken = {}
-    for s in ActionStep.select().where((ActionStep.staff_id == staff_id) & _alive(ActionStep)
+    for s in ActionStep.select().where((ActionStep.staff_id == staff_id) & ActionStep.live()
                                        & ActionStep.item_id.is_null(False)):
         taken[s.item_id] = (s.status, s.mastered_on)
     mastered = [(on, i) for i, (status, on) in taken.items() if status == "mastered"]
@@ -276,7 +272,7 @@ def record_support_change(teacher: Staff, level: str, reason: str, by_staff_id: 
 
 
 def support_changes(staff_id: str) -> list[SupportChange]:
-    return list(SupportChange.select().where((SupportChange.staff_id == staff_id) & _alive(SupportChange))
+    return list(SupportChange.select().where((SupportChange.staff_id == staff_id) & SupportChange.live())
                 .order_by(SupportChange.on.desc(), SupportChange.hlc.desc()))
 
 

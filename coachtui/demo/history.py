@@ -12,6 +12,7 @@ import datetime as dt
 import random
 import time
 
+from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.models import ActionStep, CoachingCycle, CycleEvent, Feedback, Join, database, new_id
 
@@ -59,7 +60,7 @@ def fill_history(weeks: int = 52, on: dt.date | None = None, seed: int = 1, join
                     counts[key] += len(rows)
                 rows.clear()
 
-    with database.atomic():
+    with store_db.transaction():
         for sid, coach in teachers:
             areas = focus.get(sid) or [rnd.choice(steps)]
             item = rnd.choice(areas)

@@ -6,7 +6,6 @@ Deterministic for a seed. Fast: rows go in through the store's bulk path
 
 from __future__ import annotations
 
-import argparse
 import random
 import tomllib
 
@@ -22,6 +21,21 @@ def _names() -> dict:
     return tomllib.loads(read_text("data", "demo_names.toml"))
 
 
+def has_staff() -> bool:
+    return Staff.select().exists()
+
+
+def fill_if_empty() -> None:
+    """The demo database on first open: a trust of staff and a year of joins
+    (so the leader's review has something to show)."""
+    if has_staff():
+        return
+    from coachtui.demo.history import fill_history
+
+    fill()
+    fill_history(weeks=52)
+
+
 def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int | None = None) -> dict[str, int]:
     """Add a trust's worth of staff (and PLCs: one per 25 staff unless given)
     to the open store, at `sites` sites (default: one per 30 staff, at most
@@ -29,7 +43,7 @@ def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int 
     rnd = random.Random(seed)
     names = _names()
     n_sites = sites or max(1, min(len(names["sites"]), 1 + n_staff // 30))
-    existing = {s.name: s.id for s in Site.select().where(Site.deleted == False)}  # noqa: E712
+    existing = {s.name: s.id for s in Site.select().where(Site.live())}
     site_names = [base if k == 0 else f"{base} {k + 1}"
                   for k in range(-(-n_sites // len(names["sites"]))) for base in names["sites"]][:n_sites]
     sites = [dict(id=existing.get(name) or new_id(), name=name) for name in site_names]
@@ -139,27 +153,6 @@ def fill_plcs(people: list[dict], focus_rows: list[dict], rnd: random.Random, n:
     w.insert_new(Plc, plc_rows)
     w.insert_new(PlcMember, list({m["id"]: m for m in member_rows}.values()))  # a leader listed twice
     return len(plc_rows)
-
-
-def register_cli(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("demo", help="fill a database with made-up staff (to try the app, or for benchmarks)")
-    p.add_argument("--staff", type=int, default=140, metavar="N", help="how many staff (default 140)")
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--force", action="store_true", help="add even if the database already has staff")
-    p.set_defaults(func=_cli)
-
-
-def _cli(args) -> int:
-    from coachtui.cli.main import CliError, open_paths
-
-    if not 1 <= args.staff <= 200_000:
-        raise CliError("--staff must be between 1 and 200000")
-    paths = open_paths(args)
-    if Staff.select().exists() and not args.force:
-        raise CliError(f"{paths.db} already has staff; use --force to add more anyway")
-    counts = fill(args.staff, args.seed)
-    print(f"added {counts['staff']} staff at {counts['sites']} sites to {paths.db}")
-    return 0
 
 
 def fill_plans_and_meetings(people: list[dict]) -> None:

@@ -178,28 +178,3 @@ def write_report(path: str | Path, named: bool = False, on: dt.date | None = Non
     target(p)
     write_text(p, RENDER[kind](rv.build(on), named))
     return str(p)
-
-
-def register_cli(sub) -> None:
-    p = sub.add_parser("report", help="write the leader's review as Markdown, HTML or CSV (by extension)")
-    p.add_argument("--out", required=True, metavar="FILE", help="FILE.md, FILE.html or FILE.csv")
-    p.add_argument("--named", action="store_true",
-                   help="add names: the overdue and due-soon list, and coach names (default: aggregate only)")
-    p.add_argument("--on", metavar="YYYY-MM-DD", help="the review date (default today)")
-    p.set_defaults(func=_cli)
-
-
-def _cli(args) -> int:
-    from coachtui.cli.main import CliError, open_paths
-
-    try:
-        on = dt.date.fromisoformat(args.on) if args.on else None
-    except ValueError:
-        raise CliError(f"--on {args.on!r}: give a date as YYYY-MM-DD") from None
-    try:
-        format_for(args.out)  # before opening the store: a typo costs nothing
-        open_paths(args)
-        print(f"wrote {write_report(args.out, named=args.named, on=on)}")
-    except UserError as exc:
-        raise CliError(str(exc)) from None
-    return 0

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import tomllib
-import uuid
 
 from coachtui.lessons import joins
 from coachtui.base.dates import check_date
 from coachtui.base.atomic_write import write_text
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import NAMESPACE
+from coachtui.base.text import clean_block
 from coachtui.base.resources import read_text
 from coachtui.store import write as w
 from coachtui.store.models import (
-    FEEDBACK_FIELDS, FEEDBACK_LABELS, ActionStep, Feedback, FeedbackItem, FrameworkItem, Join, Staff,
+    FEEDBACK_FIELDS, FEEDBACK_LABELS, ActionStep, Feedback, FeedbackItem, FrameworkItem, Join, Staff, derived_id,
 )
 
 DATE_FIELDS = ("target_deadline", "next_join")
@@ -28,23 +27,23 @@ MAX_FIELD = 5_000
 
 
 def feedback_id(join_id: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"feedback:{join_id}").hex
+    return derived_id("feedback", join_id)
 
 
 def item_id(fid: str, part: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"feedback-item:{fid}:{part}").hex
+    return derived_id("feedback-item", fid, part)
 
 
 def step_id(fid: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"action-step:{fid}").hex
+    return derived_id("action-step", fid)
 
 
 def get(join_id: str) -> Feedback | None:
-    return Feedback.get_or_none((Feedback.id == feedback_id(join_id)) & (Feedback.deleted == False))  # noqa: E712
+    return Feedback.get_or_none((Feedback.id == feedback_id(join_id)) & Feedback.live())
 
 
 def items(fid: str) -> dict[str, FeedbackItem]:
-    rows = FeedbackItem.select().where((FeedbackItem.feedback_id == fid) & (FeedbackItem.deleted == False))  # noqa: E712
+    rows = FeedbackItem.select().where((FeedbackItem.feedback_id == fid) & FeedbackItem.live())
     return {r.part: r for r in rows}
 
 
@@ -89,7 +88,7 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
     for part, (text, private) in values.items():
         if part not in FEEDBACK_FIELDS:
             raise UserError(f"unknown feedback field {part!r}")
-        text = joins._clean(text, FEEDBACK_LABELS[part], MAX_FIELD)
+        text = clean_block(text, FEEDBACK_LABELS[part], MAX_FIELD)
         if part in DATE_FIELDS:
             text = _check_date(part, text)
         clean[part] = (text, bool(private))
@@ -121,7 +120,7 @@ def set_mastered(step: str, mastered: bool = True) -> None:
 
 
 def action_steps(staff_id: str) -> list[ActionStep]:
-    return list(ActionStep.select().where((ActionStep.staff_id == staff_id) & (ActionStep.deleted == False))  # noqa: E712
+    return list(ActionStep.select().where((ActionStep.staff_id == staff_id) & ActionStep.live())
                 .order_by(ActionStep.set_on.desc(), ActionStep.hlc.desc()))
 
 
@@ -162,23 +161,7 @@ def framework_step(item_id: str | None) -> FrameworkItem | None:
     return FrameworkItem.get_or_none(FrameworkItem.id == item_id) if item_id else None
 
 
-def register_cli(sub) -> None:
-    fb = sub.add_parser("feedback", help="feedback commands")
-    fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", required=True)
-    p = fsub.add_parser("export", help="write a teacher-facing summary (Markdown) of one feedback")
-    p.add_argument("id", help="the feedback's id (or its join's id), as shown in the app")
-    p.add_argument("--out", required=True, metavar="FILE")
-    p.set_defaults(func=_cli_export)
-
-
-def _cli_export(args) -> int:
-    from coachtui.cli.main import CliError, open_paths
-
-    open_paths(args)
-    fb = Feedback.get_or_none((Feedback.id == args.id) & (Feedback.deleted == False))  # noqa: E712
-    join_id = fb.join_id if fb else args.id
-    try:
-        print(f"wrote {export(join_id, args.out)}")
-    except UserError as exc:
-        raise CliError(str(exc)) from None
-    return 0
+def export_by_id(ident: str, path) -> str:
+    """`coachtui feedback export ID`: ID is the feedback's id or its join's."""
+    fb = Feedback.get_or_none((Feedback.id == ident) & Feedback.live())
+    return export(fb.join_id if fb else ident, path)

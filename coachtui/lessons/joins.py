@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from coachtui.roster import focus_areas
 from coachtui.base.errors import UserError
+from coachtui.base.text import clean, clean_block
+from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
 from coachtui.store.models import (
-    NOTE_KINDS, ActionStep, Draft, FrameworkItem, Join, JoinEvent, Note, Staff, Tally, database,
+    NOTE_KINDS, ActionStep, Draft, FrameworkItem, Join, JoinEvent, Note, Staff, Tally,
 )
 
 MAX_NOTE = 10_000
@@ -48,7 +50,7 @@ class Timing:
 
 def pause_events(join_id: str) -> list[tuple[str, int]]:
     return [(e.kind, e.at) for e in JoinEvent.select()
-            .where((JoinEvent.join_id == join_id) & (JoinEvent.deleted == False))  # noqa: E712
+            .where((JoinEvent.join_id == join_id) & JoinEvent.live())
             .order_by(JoinEvent.at, JoinEvent.hlc)]
 
 
@@ -85,7 +87,7 @@ def fmt(seconds: int) -> str:
 
 def current_action_step(staff_id: str) -> ActionStep | None:
     return (ActionStep.select()
-            .where((ActionStep.staff_id == staff_id) & (ActionStep.deleted == False)  # noqa: E712
+            .where((ActionStep.staff_id == staff_id) & ActionStep.live()
                    & (ActionStep.status == "in progress"))
             .order_by(ActionStep.hlc.desc()).first())
 
@@ -128,16 +130,9 @@ def tally_labels_for(item_id: str | None) -> list[str]:
 # --- the join itself ------------------------------------------------------------
 
 
-def _clean(text: str, what: str, limit: int) -> str:
-    text = "".join(ch for ch in (text or "") if ch in "\t\n" or (ord(ch) >= 32 and ord(ch) != 127)).strip()
-    if len(text) > limit:
-        raise UserError(f"{what} is too long ({len(text)} characters, at most {limit})")
-    return text
-
-
 def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", group: str = "", room: str = "",
           minutes: int = 20, coach_id: str | None = None, tallies: list[str] | None = None) -> str:
-    teacher = Staff.get_or_none((Staff.id == staff_id) & (Staff.deleted == False))  # noqa: E712
+    teacher = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if teacher is None:
         raise UserError("that teacher is no longer on the roster")
     if teacher.archived:
@@ -146,14 +141,14 @@ def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", gro
         raise UserError(f"planned length must be 1 to {MAX_MINUTES} minutes")
     if running_join() is not None:
         raise UserError("a join is already running on this laptop: end it first")
-    focus_text = _clean(focus_text, "focus", 500)
+    focus_text = clean(focus_text, "focus", 500)
     if not focus_item_id and not focus_text:
         raise UserError("agree a focus first: pick an action step or type one")
-    labels = [_clean(t, "tally label", 40) for t in (tallies or tally_labels_for(focus_item_id)) if t.strip()][:9]
+    labels = [clean(t, "tally label", 40) for t in (tallies or tally_labels_for(focus_item_id)) if t.strip()][:9]
     with w.action(f"start join with {teacher.name}"):
         jid = w.write(Join, staff_id=staff_id, coach_id=coach_id, focus_item_id=focus_item_id,
-                      focus_text=focus_text, group=_clean(group, "class or group", 100),
-                      room=_clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
+                      focus_text=focus_text, group=clean(group, "class or group", 100),
+                      room=clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
                       tally_labels=json.dumps(labels))
         set_meta("running_join", jid)
         from coachtui.coaching.cycles import on_join
@@ -167,7 +162,7 @@ def running_join() -> Join | None:
     jid = get_meta("running_join")
     if not jid:
         return None
-    join = Join.get_or_none((Join.id == jid) & (Join.deleted == False))  # noqa: E712
+    join = Join.get_or_none((Join.id == jid) & Join.live())
     if join is None or join.ended_at:
         return None
     return join
@@ -178,7 +173,7 @@ def is_stale(join: Join, at: int | None = None) -> bool:
 
 
 def add_note(join: Join, text: str, kind: str = "observation", private: bool = False) -> str | None:
-    text = _clean(text, "note", MAX_NOTE)
+    text = clean_block(text, "note", MAX_NOTE)
     if not text:
         return None
     if kind not in NOTE_KINDS:
@@ -192,7 +187,7 @@ def add_note(join: Join, text: str, kind: str = "observation", private: bool = F
 
 
 def edit_note(note_id: str, text: str, kind: str | None = None) -> None:
-    text = _clean(text, "note", MAX_NOTE)
+    text = clean_block(text, "note", MAX_NOTE)
     note = Note.get_by_id(note_id)
     with w.action("correct note"):
         if not text:
@@ -212,7 +207,7 @@ def set_private(note_id: str, private: bool) -> None:
 
 
 def notes(join_id: str) -> list[Note]:
-    return list(Note.select().where((Note.join_id == join_id) & (Note.deleted == False))  # noqa: E712
+    return list(Note.select().where((Note.join_id == join_id) & Note.live())
                 .order_by(Note.at, Note.hlc))
 
 
@@ -223,7 +218,7 @@ def tally(join: Join, label: str) -> str:
 
 def untally(join: Join) -> str | None:
     """Take back the last tally press."""
-    last = (Tally.select().where((Tally.join_id == join.id) & (Tally.deleted == False))  # noqa: E712
+    last = (Tally.select().where((Tally.join_id == join.id) & Tally.live())
             .order_by(Tally.at.desc(), Tally.hlc.desc()).first())
     if last is None:
         return None
@@ -235,7 +230,7 @@ def untally(join: Join) -> str | None:
 def tallies(join: Join) -> dict[str, list[int]]:
     """{label: [elapsed seconds of each press]} in the join's label order."""
     out: dict[str, list[int]] = {label: [] for label in json.loads(join.tally_labels or "[]")}
-    for t in (Tally.select().where((Tally.join_id == join.id) & (Tally.deleted == False))  # noqa: E712
+    for t in (Tally.select().where((Tally.join_id == join.id) & Tally.live())
               .order_by(Tally.at)):
         out.setdefault(t.label, []).append(t.elapsed)
     return out
@@ -273,7 +268,7 @@ def planned_end(join: Join) -> int:
 
 def save_draft(join_id: str, text: str, kind: str) -> None:
     """The note being typed: local only, overwritten in place (no clock, no undo)."""
-    with database.atomic():
+    with store_db.transaction():
         if text:
             Draft.insert(join_id=join_id, text=text[:MAX_NOTE], kind=kind).on_conflict_replace().execute()
         else:
@@ -286,5 +281,5 @@ def draft(join_id: str) -> tuple[str, str]:
 
 
 def joins_of(staff_id: str) -> list[Join]:
-    return list(Join.select().where((Join.staff_id == staff_id) & (Join.deleted == False))  # noqa: E712
+    return list(Join.select().where((Join.staff_id == staff_id) & Join.live())
                 .order_by(Join.started_at.desc()))

@@ -4,33 +4,31 @@ came, notes, and what each person will try next. Attendance ids derive from
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from coachtui.base.dates import check_date, today
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import NAMESPACE
 from coachtui.plcs.plc import get as get_plc
 from coachtui.plcs.plc import members as plc_members
-from coachtui.roster.staff import MAX_NAME, clean, clean_block
+from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
-from coachtui.store.models import SESSION_KINDS, SESSION_LABELS, Attendance, Session, Staff
+from coachtui.store.models import SESSION_KINDS, SESSION_LABELS, Attendance, Session, Staff, derived_id
 
 MAX_NOTES = 20_000
 MAX_TRY = 2_000
 
 
 def attendance_id(session_id: str, staff_id: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"attendance:{session_id}:{staff_id}").hex
+    return derived_id("attendance", session_id, staff_id)
 
 
 def get(session_id: str) -> Session | None:
-    return Session.get_or_none((Session.id == session_id) & (Session.deleted == False))  # noqa: E712
+    return Session.get_or_none((Session.id == session_id) & Session.live())
 
 
 def sessions(plc_id: str | None = None) -> list[Session]:
     """Newest first; all sessions, or one PLC's history."""
-    q = Session.select().where(Session.deleted == False)  # noqa: E712
+    q = Session.select().where(Session.live())
     if plc_id is not None:
         q = q.where(Session.plc_id == plc_id)
     return list(q.order_by(Session.held_on.desc(), Session.hlc.desc()))
@@ -74,7 +72,7 @@ def attendees(session_id: str) -> list[Attendee]:
     if s is None:
         return []
     rows = {a.staff_id: a for a in Attendance.select().where(
-        (Attendance.session_id == session_id) & (Attendance.deleted == False))}  # noqa: E712
+        (Attendance.session_id == session_id) & Attendance.live())}
     people = {p.id: p for p in Staff.select().where(Staff.id.in_(list(rows)))}
     out: dict[str, Attendee] = {}
     members = plc_members(s.plc_id) if s.plc_id else []
@@ -121,4 +119,4 @@ def set_try_next(session_id: str, staff_id: str, text: str) -> None:
 
 def count_came(session_id: str) -> int:
     return (Attendance.select().where((Attendance.session_id == session_id) & (Attendance.came == True)  # noqa: E712
-                                      & (Attendance.deleted == False)).count())  # noqa: E712
+                                      & Attendance.live()).count())

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from coachtui.coaching.cadence import state
 from coachtui.base.dates import check_date, today
 from coachtui.base.errors import UserError
-from coachtui.roster.staff import MAX_NAME, clean, clean_block
+from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
     ACTION_STATUSES, EVIDENCE_KINDS, Evidence, PeerSession, PlanAction, PriorityPlan, Site, Staff,
@@ -28,12 +28,8 @@ QUESTIONS = (
 DUE_SOON_DAYS = 14
 
 
-def _alive(model):
-    return model.deleted == False  # noqa: E712
-
-
 def get(plan_id: str) -> PriorityPlan | None:
-    return PriorityPlan.get_or_none((PriorityPlan.id == plan_id) & _alive(PriorityPlan))
+    return PriorityPlan.get_or_none((PriorityPlan.id == plan_id) & PriorityPlan.live())
 
 
 def _need(plan_id: str) -> PriorityPlan:
@@ -46,7 +42,7 @@ def _need(plan_id: str) -> PriorityPlan:
 def _person(staff_id: str | None, what: str) -> str | None:
     if not staff_id:
         return None
-    p = Staff.get_or_none((Staff.id == staff_id) & _alive(Staff))
+    p = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if p is None:
         raise UserError(f"{what} is not on the roster")
     return staff_id
@@ -71,7 +67,7 @@ def save(plan_id: str | None = None, *, title: str, team: str = "", staff_id: st
     staff_id = _person(staff_id, "that teacher")
     if not team and not staff_id:
         raise UserError("a plan belongs to a team or to one teacher")
-    if site_id and not Site.get_or_none((Site.id == site_id) & _alive(Site)):
+    if site_id and not Site.get_or_none((Site.id == site_id) & Site.live()):
         raise UserError("that site does not exist")
     if status not in ("active", "closed"):
         raise UserError(f"unknown status {status!r}")
@@ -100,7 +96,7 @@ def set_status(plan_id: str, status: str) -> None:
 
 
 def actions(plan_id: str) -> list[PlanAction]:
-    return list(PlanAction.select().where((PlanAction.plan_id == plan_id) & _alive(PlanAction))
+    return list(PlanAction.select().where((PlanAction.plan_id == plan_id) & PlanAction.live())
                 .order_by(PlanAction.position, PlanAction.due))
 
 
@@ -142,7 +138,7 @@ def delete_action(action_id: str) -> None:
 
 
 def evidence(plan_id: str) -> list[Evidence]:
-    return list(Evidence.select().where((Evidence.plan_id == plan_id) & _alive(Evidence))
+    return list(Evidence.select().where((Evidence.plan_id == plan_id) & Evidence.live())
                 .order_by(Evidence.on.desc(), Evidence.hlc.desc()))
 
 
@@ -168,7 +164,7 @@ def delete_evidence(evidence_id: str) -> None:
 
 
 def peer_sessions(plan_id: str) -> list[PeerSession]:
-    return list(PeerSession.select().where((PeerSession.plan_id == plan_id) & _alive(PeerSession))
+    return list(PeerSession.select().where((PeerSession.plan_id == plan_id) & PeerSession.live())
                 .order_by(PeerSession.due_on))
 
 
@@ -227,16 +223,16 @@ class PlanRow:
 
 
 def plan_rows(include_closed: bool = False, on: str | None = None) -> list[PlanRow]:
-    q = PriorityPlan.select().where(_alive(PriorityPlan))
+    q = PriorityPlan.select().where(PriorityPlan.live())
     if not include_closed:
         q = q.where(PriorityPlan.status == "active")
     plans = list(q)
     names = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
     acts: dict[str, list[PlanAction]] = {}
-    for a in PlanAction.select().where(_alive(PlanAction)):
+    for a in PlanAction.select().where(PlanAction.live()):
         acts.setdefault(a.plan_id, []).append(a)
     peers: dict[str, list[PeerSession]] = {}
-    for s in PeerSession.select().where(_alive(PeerSession)):
+    for s in PeerSession.select().where(PeerSession.live()):
         peers.setdefault(s.plan_id, []).append(s)
     rows = []
     for p in plans:

@@ -9,23 +9,21 @@ action. Screens call these functions; they write through the store's write path.
 from __future__ import annotations
 
 import bisect
-import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import NAMESPACE
 from coachtui.teaching.framework import related as related_items
-from coachtui.roster.staff import MAX_NAME, clean
+from coachtui.base.text import MAX_NAME, clean
 from coachtui.store import write as w
-from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database
+from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database, derived_id
 
 # Suggest a new PLC where this many teachers at one site share a development area.
 NEW_PLC_MIN = 3
 
 
 def member_id(plc_id: str, staff_id: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"plc-member:{plc_id}:{staff_id}").hex
+    return derived_id("plc-member", plc_id, staff_id)
 
 
 # --- reading ---------------------------------------------------------------------
@@ -54,7 +52,7 @@ class Column:
 
 
 def get(plc_id: str) -> Plc | None:
-    return Plc.get_or_none((Plc.id == plc_id) & (Plc.deleted == False))  # noqa: E712
+    return Plc.get_or_none((Plc.id == plc_id) & Plc.live())
 
 
 def focus_title(plc: Plc, titles: dict[str, str] | None = None) -> str:
@@ -67,7 +65,7 @@ def focus_title(plc: Plc, titles: dict[str, str] | None = None) -> str:
 
 
 def plcs(include_archived: bool = False) -> list[Plc]:
-    q = Plc.select().where(Plc.deleted == False)  # noqa: E712
+    q = Plc.select().where(Plc.live())
     if not include_archived:
         q = q.where(Plc.archived == False)  # noqa: E712
     return sorted(q, key=lambda p: (p.archived, p.name.casefold()))
@@ -140,13 +138,13 @@ def apply_move(columns: list[Column], staff_id: str, from_plc: str | None, to_pl
 
 def memberships(staff_id: str) -> list[Plc]:
     ids = [m.plc_id for m in PlcMember.select().where(
-        (PlcMember.staff_id == staff_id) & (PlcMember.deleted == False))]  # noqa: E712
+        (PlcMember.staff_id == staff_id) & PlcMember.live())]
     return [p for p in plcs() if p.id in ids]
 
 
 def members(plc_id: str) -> list[Staff]:
-    ids = PlcMember.select(PlcMember.staff_id).where((PlcMember.plc_id == plc_id) & (PlcMember.deleted == False))  # noqa: E712
-    return list(Staff.select().where((Staff.id.in_(ids)) & (Staff.deleted == False) & (Staff.archived == False))  # noqa: E712
+    ids = PlcMember.select(PlcMember.staff_id).where((PlcMember.plc_id == plc_id) & PlcMember.live())
+    return list(Staff.select().where((Staff.id.in_(ids)) & Staff.live() & (Staff.archived == False))  # noqa: E712
                 .order_by(Staff.name))
 
 
@@ -155,12 +153,12 @@ def members(plc_id: str) -> list[Staff]:
 
 def _check_focus(focus_item_id: str | None) -> None:
     if focus_item_id and not FrameworkItem.get_or_none(
-            (FrameworkItem.id == focus_item_id) & (FrameworkItem.deleted == False)):  # noqa: E712
+            (FrameworkItem.id == focus_item_id) & FrameworkItem.live()):
         raise UserError("that focus is not in the framework")
 
 
 def _active_person(staff_id: str) -> Staff:
-    person = Staff.get_or_none((Staff.id == staff_id) & (Staff.deleted == False))  # noqa: E712
+    person = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if person is None:
         raise UserError("that person is not on the roster")
     if person.archived:
@@ -183,7 +181,7 @@ def save(plc_id: str | None = None, *, name: str, focus_item_id: str | None = No
         raise UserError("a PLC needs a name")
     focus_text = clean(focus_text, "focus", MAX_NAME)
     _check_focus(focus_item_id)
-    if site_id and not Site.get_or_none((Site.id == site_id) & (Site.deleted == False)):  # noqa: E712
+    if site_id and not Site.get_or_none((Site.id == site_id) & Site.live()):
         raise UserError("that site does not exist")
     if plc_id is not None:
         _need(plc_id)
@@ -213,7 +211,7 @@ def _join(plc_id: str, staff_id: str) -> None:
 
 def _leave(plc_id: str, staff_id: str) -> None:
     mid = member_id(plc_id, staff_id)
-    if PlcMember.get_or_none((PlcMember.id == mid) & (PlcMember.deleted == False)):  # noqa: E712
+    if PlcMember.get_or_none((PlcMember.id == mid) & PlcMember.live()):
         w.write(PlcMember, mid, deleted=True)
     p = get(plc_id)
     if p is not None and p.leader_id == staff_id:
@@ -250,7 +248,7 @@ def set_leader(plc_id: str, staff_id: str | None) -> None:
             w.write(Plc, plc_id, leader_id=None)
         return
     person = _active_person(staff_id)
-    other = Plc.get_or_none((Plc.leader_id == staff_id) & (Plc.id != plc_id) & (Plc.deleted == False)  # noqa: E712
+    other = Plc.get_or_none((Plc.leader_id == staff_id) & (Plc.id != plc_id) & Plc.live()
                             & (Plc.archived == False))  # noqa: E712
     if other is not None:
         raise UserError(f"{person.name} already leads {other.name}: each person leads one PLC")
@@ -275,12 +273,12 @@ def _focus_people(plc: Plc, kind: str) -> list[Suggestion]:
     related = related_items(plc.focus_item_id)
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     inside = {m.staff_id for m in PlcMember.select().where(
-        (PlcMember.plc_id == plc.id) & (PlcMember.deleted == False))}  # noqa: E712
+        (PlcMember.plc_id == plc.id) & PlcMember.live())}
     found: dict[str, Suggestion] = {}
     rows = (StaffFocus.select(StaffFocus.staff_id, StaffFocus.item_id, Staff.name)
             .join(Staff, on=(Staff.id == StaffFocus.staff_id))
-            .where((StaffFocus.kind == kind) & (StaffFocus.deleted == False) & (StaffFocus.item_id.in_(related))  # noqa: E712
-                   & (Staff.deleted == False) & (Staff.archived == False))  # noqa: E712
+            .where((StaffFocus.kind == kind) & StaffFocus.live() & (StaffFocus.item_id.in_(related))
+                   & Staff.live() & (Staff.archived == False))  # noqa: E712
             )
     if plc.site_id:  # a site's PLC draws on that site's staff
         rows = rows.where(Staff.site_id == plc.site_id)
@@ -324,7 +322,7 @@ def suggest_new_plcs(minimum: int = NEW_PLC_MIN) -> list[NewPlcIdea]:
     covered = {(p.site_id, p.focus_item_id) for p in plcs() if p.focus_item_id}
     trust_wide = {item for site, item in covered if site is None}
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item WHERE deleted = 0").fetchall())
-    sites = {s.id: s.name for s in Site.select().where(Site.deleted == False)}  # noqa: E712
+    sites = {s.id: s.name for s in Site.select().where(Site.live())}
     ideas = [NewPlcIdea(site, sites.get(site, "no site"), item, titles[item], n)
              for (site, item), n in counts.items()
              if n >= minimum and item in titles and (site, item) not in covered and item not in trust_wide]
@@ -335,7 +333,7 @@ def focus_choices() -> list[str]:
     """Labels of every framework item ("BR.1 Entry and start of lesson"), for type-ahead."""
     from coachtui.teaching.framework import label
 
-    return [label(i) for i in FrameworkItem.select().where(FrameworkItem.deleted == False)  # noqa: E712
+    return [label(i) for i in FrameworkItem.select().where(FrameworkItem.live())
             .order_by(FrameworkItem.position)]
 
 
@@ -346,7 +344,7 @@ def resolve_focus(text: str) -> tuple[str | None, str]:
     if not text:
         return None, ""
     key = text.casefold()
-    for item in FrameworkItem.select().where(FrameworkItem.deleted == False):  # noqa: E712
+    for item in FrameworkItem.select().where(FrameworkItem.live()):
         if key in (f"{item.code} {item.title}".casefold(), item.code.casefold(), item.title.casefold()):
             return item.id, ""
     return None, text

@@ -9,7 +9,6 @@ The whole file goes in as one transaction and one undo step, or not at all.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -155,7 +154,7 @@ def import_file(path: str | Path, *, dry_run: bool = False) -> Report:
 
 
 def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
-    everyone = list(Staff.select().where(Staff.deleted == False))  # noqa: E712
+    everyone = list(Staff.select().where(Staff.live()))
     by_ext = {s.external_id.lower(): s for s in everyone if s.external_id}
     by_email = {s.email.lower(): s for s in everyone if s.email}
     by_name_site = {(s.name.casefold(), s.site_id): s for s in everyone}
@@ -220,7 +219,7 @@ def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
         if v.get("coach"):
             pending_coach.append((line, sid, v["coach"]))
     # Second pass: coaches may be named on a later line than their teachers.
-    active = list(Staff.select().where((Staff.deleted == False) & (Staff.archived == False)))  # noqa: E712
+    active = list(Staff.select().where(Staff.live() & (Staff.archived == False)))  # noqa: E712
     for line, sid, text in pending_coach:
         key = text.strip().casefold()
         found = [s for s in active if s.email.casefold() == key or s.name.casefold() == key]
@@ -239,18 +238,3 @@ def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
 def _merge_roles(current: str, new: str) -> str:
     merged = set(current.split(",")) | set(new.split(","))
     return ",".join(r for r in ("teacher", "coach", "leader") if r in merged)
-
-
-def register_cli(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="staff roster commands")
-    rsub = roster.add_subparsers(dest="roster_command", metavar="ACTION", required=True)
-    p = rsub.add_parser("import", help="import or update staff from a CSV file")
-    p.add_argument("file", help="CSV file (UTF-8 or Excel), comma or semicolon separated")
-    p.add_argument("--dry-run", action="store_true", help="show what would change and change nothing")
-    p.set_defaults(func=_cli)
-
-
-def _cli(args) -> int:
-    from coachtui.cli.main import run_import
-
-    return run_import(args, import_file)

@@ -34,7 +34,7 @@ class DuplicatePair:
 def find_duplicates() -> list[DuplicatePair]:
     """Pairs of active staff who look like the same person: same email, same
     MIS id, or the same name (ignoring titles, accents, word order)."""
-    people = list(Staff.select().where(Staff.deleted == False))  # noqa: E712
+    people = list(Staff.select().where(Staff.live()))
     groups: dict[tuple[str, str], list[Staff]] = defaultdict(list)
     for p in people:
         if p.email:

@@ -6,21 +6,19 @@ give the same person the same area make the same row and sync merges them.
 
 from __future__ import annotations
 
-import uuid
 
 from coachtui.teaching import framework
-from coachtui.teaching.framework import NAMESPACE
 from coachtui.store import write as w
-from coachtui.store.models import FOCUS_KINDS, FrameworkItem, StaffFocus
+from coachtui.store.models import FOCUS_KINDS, FrameworkItem, StaffFocus, derived_id
 
 
 def focus_id(staff_id: str, item_id: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"focus:{staff_id}:{item_id}").hex
+    return derived_id("focus", staff_id, item_id)
 
 
 def focus_of(staff_id: str) -> dict[str, str]:
     """{framework item id: "strength" | "development"} for one person."""
-    rows = StaffFocus.select().where((StaffFocus.staff_id == staff_id) & (StaffFocus.deleted == False))  # noqa: E712
+    rows = StaffFocus.select().where((StaffFocus.staff_id == staff_id) & StaffFocus.live())
     return {r.item_id: r.kind for r in rows}
 
 

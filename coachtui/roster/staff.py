@@ -8,17 +8,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from coachtui.base.errors import UserError
+from coachtui.base.errors import ValidationError
+from coachtui.base.text import MAX_FIELD, MAX_NAME, clean
 from coachtui.store import write as w
 from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MAX_NAME = 200
-MAX_FIELD = 500
-
-
-class ValidationError(UserError):
-    """A one-line message for the user; nothing was written."""
 
 
 @dataclass
@@ -45,6 +40,42 @@ class RosterRow:
     @property
     def support_text(self) -> str:
         return SUPPORT_LABELS.get(self.support, self.support)
+
+
+@dataclass
+class Filters:
+    """What the roster shows: a site, role, support level, coach, or the archived."""
+
+    site_id: str | None = None
+    role: str | None = None
+    support: str | None = None
+    coach_id: str | None = None  # "none" means: teachers without a coach
+    archived: bool = False  # show archived staff instead of active
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def active(self) -> bool:
+        return any((self.site_id, self.role, self.support, self.coach_id, self.archived))
+
+    def keep(self, r: RosterRow) -> bool:
+        if r.archived != self.archived:
+            return False
+        if self.site_id and r.site_id != self.site_id:
+            return False
+        if self.role and self.role not in r.roles:
+            return False
+        if self.support and r.support != self.support:
+            return False
+        if self.coach_id == "none":
+            return "teacher" in r.roles and not r.coach
+        if self.coach_id and r.coach_id != self.coach_id:
+            return False
+        return True
+
+    def describe(self) -> str:
+        parts = [f"{k}: {v}" for k, v in self.labels.items() if v]
+        if self.archived:
+            parts.append("archived staff")
+        return " · ".join(parts)
 
 
 def roster_rows(include_archived: bool = False) -> list[RosterRow]:
@@ -88,7 +119,7 @@ def _add_join_dates(rows: list[RosterRow]) -> None:
 
 
 def sites() -> list[Site]:
-    return list(Site.select().where(Site.deleted == False).order_by(Site.name))  # noqa: E712
+    return list(Site.select().where(Site.live()).order_by(Site.name))
 
 
 def site_named(name: str) -> str:
@@ -103,33 +134,14 @@ def site_named(name: str) -> str:
 
 
 def coaches(include_archived: bool = False) -> list[Staff]:
-    q = Staff.select().where((Staff.deleted == False) & (Staff.roles.contains("coach")))  # noqa: E712
+    q = Staff.select().where(Staff.live() & (Staff.roles.contains("coach")))
     if not include_archived:
         q = q.where(Staff.archived == False)  # noqa: E712
     return [s for s in q.order_by(Staff.name) if "coach" in s.role_list]
 
 
 def get(staff_id: str) -> Staff | None:
-    return Staff.get_or_none((Staff.id == staff_id) & (Staff.deleted == False))  # noqa: E712
-
-
-def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:
-    """Trim and check a free-text field. Any characters are allowed, except
-    control characters that would garble a terminal."""
-    value = (value or "").strip()
-    value = "".join(ch for ch in value if ch == "\t" or ord(ch) >= 32 and ord(ch) != 127)
-    if len(value) > limit:
-        raise ValidationError(f"{what} is too long ({len(value)} characters, at most {limit})")
-    return value
-
-
-def clean_block(text: str | None, what: str, limit: int) -> str:
-    """Multi-line text: keep line breaks and tabs, drop other control characters."""
-    text = (text or "").replace("\r\n", "\n").strip()
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32 and ord(ch) != 127)
-    if len(text) > limit:
-        raise ValidationError(f"{what} is too long ({len(text)} characters, at most {limit})")
-    return text
+    return Staff.get_or_none((Staff.id == staff_id) & Staff.live())
 
 
 def normalise_roles(roles) -> str:
@@ -185,7 +197,7 @@ def save(
     team = clean(team, "team")
     if support not in SUPPORT_LEVELS:
         raise ValidationError(f"unknown support level {support!r}")
-    if site_id and not Site.get_or_none((Site.id == site_id) & (Site.deleted == False)):  # noqa: E712
+    if site_id and not Site.get_or_none((Site.id == site_id) & Site.live()):
         raise ValidationError("that site does not exist")
     coach_id = coach_id or None
     check_coach(staff_id, coach_id)
@@ -213,7 +225,7 @@ def save(
 def coachees(coach_id: str) -> list[Staff]:
     return list(
         Staff.select().where(
-            (Staff.coach_id == coach_id) & (Staff.deleted == False) & (Staff.archived == False)  # noqa: E712
+            (Staff.coach_id == coach_id) & Staff.live() & (Staff.archived == False)  # noqa: E712
         )
     )
 

@@ -45,7 +45,7 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         text = reflow(getattr(self.for_screen, "HELP", None) or (self.for_screen.__doc__ or "").strip())
         keys = keys_text(self.for_screen)
-        from coachtui.app import PLACES
+        from coachtui.screens.places import PLACES
 
         places = " · ".join(f"{key.upper()} {title.lower()}" for _, key, title, _ in PLACES)
         body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: F1 help · {places} · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · Ctrl+Q quit\n\nEsc closes this help."

@@ -36,7 +36,7 @@ def entries(staff_id: str) -> list[Entry]:
         "SELECT join_id, COUNT(*) FROM note WHERE deleted = 0 AND staff_id = ? GROUP BY join_id",
         (staff_id,)).fetchall())
     with_feedback = {f.join_id for f in Feedback.select(Feedback.join_id).where(
-        (Feedback.staff_id == staff_id) & (Feedback.deleted == False))}  # noqa: E712
+        (Feedback.staff_id == staff_id) & Feedback.live())}
     all_joins = joins.joins_of(staff_id)
     # Pause moments and focus titles for every join at once, not a query per join.
     events: dict[str, list[tuple[str, int]]] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -50,40 +49,6 @@ def cells(row: staff.RosterRow) -> list[str]:
     name = row.name + ("  (archived)" if row.archived else "")
     return [name, roles, row.site, row.team, SUPPORT_SHORT.get(row.support, row.support), row.coach or "—",
             row.last_joined, row.next_due]
-
-
-@dataclass
-class Filters:
-    site_id: str | None = None
-    role: str | None = None
-    support: str | None = None
-    coach_id: str | None = None  # "none" means: teachers without a coach
-    archived: bool = False  # show archived staff instead of active
-    labels: dict[str, str] = field(default_factory=dict)
-
-    def active(self) -> bool:
-        return any((self.site_id, self.role, self.support, self.coach_id, self.archived))
-
-    def keep(self, r: staff.RosterRow) -> bool:
-        if r.archived != self.archived:
-            return False
-        if self.site_id and r.site_id != self.site_id:
-            return False
-        if self.role and self.role not in r.roles:
-            return False
-        if self.support and r.support != self.support:
-            return False
-        if self.coach_id == "none":
-            return "teacher" in r.roles and not r.coach
-        if self.coach_id and r.coach_id != self.coach_id:
-            return False
-        return True
-
-    def describe(self) -> str:
-        parts = [f"{k}: {v}" for k, v in self.labels.items() if v]
-        if self.archived:
-            parts.append("archived staff")
-        return " · ".join(parts)
 
 
 class RosterScreen(Screen):
@@ -140,7 +105,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         super().__init__()
         self.all_rows: list[staff.RosterRow] = []
         self._search_cache: dict[str, list[staff.RosterRow]] = {}
-        self.filters = Filters()
+        self.filters = staff.Filters()
         self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
         self.table.sort_key = "name"
 
@@ -397,7 +362,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
 
         self.app.push_screen(FilterForm(self.filters), self._after_filters)
 
-    def _after_filters(self, filters: Filters | None) -> None:
+    def _after_filters(self, filters: staff.Filters | None) -> None:
         if filters is not None:
             self.filters = filters
             self._search_cache.clear()

@@ -76,9 +76,7 @@ Ctrl+L clears every filter.
         return ""
 
     def action_apply(self) -> None:
-        from coachtui.screens.roster import Filters
-
-        f = Filters(
+        f = staff.Filters(
             site_id=self._value("#f-site"),
             role=self._value("#f-role"),
             support=self._value("#f-support"),
@@ -90,9 +88,7 @@ Ctrl+L clears every filter.
         self.dismiss(f)
 
     def action_clear(self) -> None:
-        from coachtui.screens.roster import Filters
-
-        self.dismiss(Filters())
+        self.dismiss(staff.Filters())
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, Iterator
 
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from coachtui.store import hlc
 from coachtui.base.config import ensure_dir
+from coachtui.base.errors import UserError
 from coachtui.store import schema
 from coachtui.store.models import Meta, database, new_id
 
@@ -22,8 +25,50 @@ PRAGMAS = {
 }
 
 
-class StoreError(Exception):
+class StoreError(UserError):
     """A store problem worth one clear line to the user."""
+
+
+class NotSaved(StoreError):
+    """A write failed (locked too long, disk full, read-only) and was rolled back."""
+
+
+def _reason(exc: BaseException) -> str:
+    """SQLite's first complaint. On a full disk SQLite rolls back by itself and
+    peewee's own ROLLBACK then fails with "no transaction is active": the
+    error worth showing is the one that error hides (its __context__)."""
+    first = exc
+    seen = exc.__context__
+    while seen is not None:
+        if isinstance(seen, (PeeweeDatabaseError, sqlite3.Error)):
+            first = seen
+        seen = seen.__context__
+    return str(first).splitlines()[0] if str(first) else type(first).__name__
+
+
+@contextmanager
+def transaction(lock: str = "IMMEDIATE") -> Iterator[Any]:
+    """A write transaction (a savepoint when nested). The outermost one turns a
+    database failure into NotSaved, one line for the user; the transaction
+    has rolled back, so nothing was changed."""
+    if database.in_transaction():
+        with database.atomic() as txn:
+            yield txn
+        return
+    try:
+        with database.atomic(lock) as txn:
+            yield txn
+    except (PeeweeDatabaseError, sqlite3.Error) as exc:
+        raise NotSaved(f"Not saved: {_reason(exc)}. Nothing was changed.") from exc
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """Around reads done for the user: a database failure becomes one line."""
+    try:
+        yield
+    except (PeeweeDatabaseError, sqlite3.Error) as exc:
+        raise StoreError(f"Could not read the database: {_reason(exc)}") from exc
 
 
 def open_store(path: Path) -> None:
@@ -46,9 +91,6 @@ def open_store(path: Path) -> None:
     except (PeeweeDatabaseError, sqlite3.DatabaseError) as exc:
         close_store()
         raise StoreError(f"cannot open {path}: {exc}") from exc
-    from coachtui.teaching import framework  # late: framework writes through the store
-
-    framework.ensure_loaded()
 
 
 def close_store() -> None:
@@ -66,7 +108,7 @@ def set_meta(key: str, value: str) -> None:
 
 
 def _ensure_device() -> None:
-    with database.atomic("IMMEDIATE"):
+    with transaction():
         if get_meta("device_id") is None:
             set_meta("device_id", new_id()[:16])
 

@@ -19,6 +19,17 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
+# Rows that name a thing every laptop may make alike (a framework code, a
+# person in a PLC, a feedback's items) get an id derived from what they name,
+# so two laptops that make "the same" row make the same row.
+NAMESPACE = uuid.UUID("6f1c1e4e-3c57-4d55-9a8e-2f0c0ac0c0a1")
+
+
+def derived_id(*parts: str) -> str:
+    """The same id on every laptop for the same parts, e.g. derived_id("plc-member", plc_id, staff_id)."""
+    return uuid.uuid5(NAMESPACE, ":".join(parts)).hex
+
+
 class BaseModel(Model):
     class Meta:
         database = database
@@ -41,6 +52,11 @@ class Replicated(BaseModel):
     @classmethod
     def content_fields(cls) -> list[str]:
         return [n for n in cls._meta.sorted_field_names if n not in cls.MACHINERY]
+
+    @classmethod
+    def live(cls):
+        """The condition "not deleted", for where clauses: `Staff.live() & (Staff.id == x)`."""
+        return cls.deleted == False  # noqa: E712  (peewee builds SQL from ==)
 
 
 # --- local-only tables (never exported) ---------------------------------------

@@ -45,13 +45,13 @@ UNDO_DEPTH = 100
 def action(label: str) -> Iterator[None]:
     """Group the writes inside into one undoable step, in one transaction."""
     if _open_action:  # nested: join the outer action
-        with _atomic():
+        with store_db.transaction():
             yield
         return
     act = _Action(label)
     _open_action.append(act)
     try:
-        with _atomic():
+        with store_db.transaction():
             yield
     finally:
         _open_action.pop()
@@ -61,20 +61,23 @@ def action(label: str) -> Iterator[None]:
 
 
 @contextmanager
-def rehearsal() -> Iterator[None]:
-    """Run writes to see what they would do (an import preview): everything
-    inside is rolled back and left out of the undo history."""
-    _open_action.append(_Action("rehearsal"))
+def unrecorded() -> Iterator[None]:
+    """Writes inside are left out of the undo history (an import's merged
+    rows, undo itself): they are recorded into a throwaway action."""
+    _open_action.append(_Action("unrecorded"))
     try:
-        with database.atomic("IMMEDIATE") as txn:
-            yield
-            txn.rollback()
+        yield
     finally:
         _open_action.pop()
 
 
-def _atomic():
-    return database.atomic() if database.in_transaction() else database.atomic("IMMEDIATE")
+@contextmanager
+def rehearsal() -> Iterator[None]:
+    """Run writes to see what they would do (an import preview): everything
+    inside is rolled back and left out of the undo history."""
+    with unrecorded(), store_db.transaction() as txn:
+        yield
+        txn.rollback()
 
 
 def is_purged(row_id: str) -> bool:
@@ -90,7 +93,7 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
     unknown = set(values) - allowed
     if unknown:
         raise WriteError(f"{model.__name__} has no field(s) {', '.join(sorted(unknown))}")
-    with _atomic():
+    with store_db.transaction():
         if row_id is not None and is_purged(row_id):
             return row_id
         row = model.get_or_none(model.id == row_id) if row_id is not None else None
@@ -141,7 +144,7 @@ def delete(model: type[Replicated], row_id: str) -> str:
 
 def purge(model: type[Replicated], row_id: str) -> None:
     """Erase a row for good: its content goes, and no later write brings it back."""
-    with _atomic():
+    with store_db.transaction():
         stamp = store_db.tick()
         model.delete().where(model.id == row_id).execute()
         Purged.insert(id=row_id, table=model._meta.table_name, stamp=stamp).on_conflict_ignore().execute()
@@ -166,23 +169,13 @@ def undo() -> str | None:
     """Take back the last action by writing the old values. Returns its label."""
     if not _undo_stack:
         return None
-    act = _undo_stack.pop()
-    with database.atomic("IMMEDIATE"):
+    act = _undo_stack[-1]
+    # An undo is not itself undoable (no redo yet).
+    with unrecorded(), store_db.transaction():
         for change in reversed(act.changes):
-            if change.before is None:
-                _write_quiet(change.model, change.row_id, {"deleted": True})
-            else:
-                _write_quiet(change.model, change.row_id, change.before)
+            write(change.model, change.row_id, **({"deleted": True} if change.before is None else change.before))
+    _undo_stack.pop()  # only once the undo has landed: a failed one can be tried again
     return act.label
-
-
-def _write_quiet(model: type[Replicated], row_id: str, values: dict[str, Any]) -> None:
-    # An undo is not itself undoable (no redo yet): record into a throwaway action.
-    _open_action.append(_Action("undo"))
-    try:
-        write(model, row_id, **values)
-    finally:
-        _open_action.pop()
 
 
 def clear_history() -> None:
@@ -217,7 +210,7 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
     )
     converters = [meta.fields[name].db_value for name in fields]
     ids: list[str] = []
-    with _atomic():
+    with store_db.transaction():
         purged = {r[0] for r in database.execute_sql('SELECT id FROM purged WHERE "table" = ?', (meta.table_name,))}
         # One clock for the batch, persisted once at the end: stamps stay
         # unique and monotonic, without a Meta read and write per row.

@@ -52,7 +52,7 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
     staff_ids: set[str] | None = None
     site_id = None
     if site:
-        found = Site.get_or_none((Site.name == site) & (Site.deleted == False))  # noqa: E712
+        found = Site.get_or_none((Site.name == site) & Site.live())
         if found is None:
             raise BundleError(f"no site called {site!r}")
         site_id = found.id

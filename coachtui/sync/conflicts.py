@@ -8,7 +8,7 @@ from coachtui.store.models import Conflict, model_for_table
 
 
 def open_conflicts() -> list[Conflict]:
-    return list(Conflict.select().where((Conflict.resolved == False) & (Conflict.deleted == False))  # noqa: E712
+    return list(Conflict.select().where((Conflict.resolved == False) & Conflict.live())  # noqa: E712
                 .order_by(Conflict.hlc))
 
 

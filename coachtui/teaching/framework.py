@@ -16,20 +16,17 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-import uuid
 
 from coachtui.store import hlc
 from coachtui.base.errors import UserError
 from coachtui.base.resources import read_text
+from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
-from coachtui.store.models import FrameworkItem, database
-
-NAMESPACE = uuid.UUID("6f1c1e4e-3c57-4d55-9a8e-2f0c0ac0c0a1")
-
+from coachtui.store.models import FrameworkItem, database, derived_id
 
 def item_id(code: str) -> str:
-    return uuid.uuid5(NAMESPACE, f"framework:{code}").hex
+    return derived_id("framework", code)
 
 
 def shipped_items() -> list[dict]:
@@ -76,7 +73,7 @@ def ensure_loaded() -> None:
         return
     fields = FrameworkItem.content_fields()
     clocks = json.dumps({f: hlc.GENESIS for f in fields}, sort_keys=True)
-    with database.atomic("IMMEDIATE"):
+    with store_db.transaction():
         for row in shipped_items():
             FrameworkItem.insert(clocks=clocks, hlc=hlc.GENESIS, **row).on_conflict_ignore().execute()
         set_meta("framework_version", version)
@@ -98,7 +95,7 @@ def tree() -> list[tuple[FrameworkItem, int]]:
     order: each domain, then its strands, each followed by its steps.
     Returns (item, depth). Items whose parent is missing come last, so an
     editor can still show (and fix) them."""
-    items = list(FrameworkItem.select().where(FrameworkItem.deleted == False))  # noqa: E712
+    items = list(FrameworkItem.select().where(FrameworkItem.live()))
     by_parent: dict[str | None, list[FrameworkItem]] = {}
     ids = {i.id for i in items}
     for item in items:
@@ -188,7 +185,7 @@ def clean_criteria(criteria: str | list[str]) -> str:
 
 
 def _children(parent_id: str | None) -> list[FrameworkItem]:
-    query = FrameworkItem.select().where(FrameworkItem.deleted == False)  # noqa: E712
+    query = FrameworkItem.select().where(FrameworkItem.live())
     query = query.where(FrameworkItem.parent_id.is_null() if parent_id is None else
                         FrameworkItem.parent_id == parent_id)
     return sorted(query, key=_sort_key)

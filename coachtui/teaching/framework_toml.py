@@ -305,33 +305,3 @@ def import_file(path: str | Path, *, dry_run: bool = False) -> Report:
 
 
 # --- command line -------------------------------------------------------------------
-
-
-def register_cli(sub) -> None:
-    fw = sub.add_parser("framework", help="teaching framework commands")
-    fsub = fw.add_subparsers(dest="framework_command", metavar="ACTION", required=True)
-    p = fsub.add_parser("export", help="write the framework (retired items flagged) to a TOML file")
-    p.add_argument("--out", required=True, metavar="FILE")
-    p.set_defaults(func=_cli_export)
-    p = fsub.add_parser("import", help="add, reword, reorder and retire items from a TOML file (matched by code)")
-    p.add_argument("file", help="a framework TOML file, in the shape of the exported one")
-    p.add_argument("--dry-run", action="store_true", help="show what would change and change nothing")
-    p.set_defaults(func=_cli_import)
-
-
-def _cli_export(args) -> int:
-    from coachtui.cli.main import CliError, open_paths
-
-    open_paths(args)
-    try:
-        n = export(args.out)
-    except UserError as exc:
-        raise CliError(str(exc)) from None
-    print(f"wrote {args.out}: {n} items")
-    return 0
-
-
-def _cli_import(args) -> int:
-    from coachtui.cli.main import run_import
-
-    return run_import(args, import_file)

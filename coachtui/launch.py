@@ -1,0 +1,50 @@
+"""Opening coachtui's data: the one way the app and the command line do it.
+
+Find the data folder, open the database (migrations, device id), load the
+shipped teaching framework, wire the services' steps into sync, and for the
+demo fill a made-up trust. Nothing is opened at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from coachtui.base.config import Config, Paths, load_config, resolve_paths
+
+
+@dataclass
+class AppContext:
+    paths: Paths
+    config: Config
+    demo: bool = False
+
+
+def open_database(path: Path) -> None:
+    """Open the database at `path` (creating it) with everything it needs:
+    the store, the shipped framework, and sync's after-merge steps."""
+    from coachtui.roster import staff
+    from coachtui.store.db import open_store
+    from coachtui.sync import merge
+    from coachtui.teaching import framework
+
+    open_store(path)
+    framework.ensure_loaded()
+    # The same school typed in on two laptops is one site, after every import.
+    merge.after_merge(staff.merge_same_name_sites)
+
+
+def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
+    """Resolve the folder, open its database (filling a demo one if asked), read the settings.
+    Raises UserError (one line) when it cannot."""
+    paths = resolve_paths(data_dir)
+    if demo:
+        # The demo lives apart from real data: nothing of the user's is touched.
+        demo_dir = paths.data_dir / "demo"
+        paths = Paths(demo_dir, demo_dir)
+    open_database(paths.db)
+    if demo:
+        from coachtui.demo import school
+
+        school.fill_if_empty()
+    return AppContext(paths, load_config(paths), demo)

@@ -45,7 +45,7 @@ class CoachApp(App):
 
     def on_mount(self) -> None:
         self.theme = self.config.theme
-        from coachtui.store.db import data_version
+        from coachtui.sync.changes import data_version
 
         self._data_version = data_version()
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
@@ -74,7 +74,7 @@ class CoachApp(App):
 
     def _watch_other_writers(self) -> None:
         """Another copy of coachtui (or a sync) wrote: show the new data."""
-        from coachtui.store.db import data_version
+        from coachtui.sync.changes import data_version
 
         version = data_version()
         if version != self._data_version:

@@ -10,7 +10,7 @@ from coachtui.lessons import joins
 from coachtui.base.errors import UserError
 from coachtui.teaching.framework import item_id
 from coachtui.store.hlc import GENESIS
-from coachtui.screens.history import entries
+from coachtui.lessons.history import entries
 from coachtui.store import write
 from coachtui.store.models import FrameworkItem
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from coachtui.leader import review as rv
 from coachtui.base.errors import UserError
 from coachtui.base.atomic_write import target, write_text
+from coachtui.store import db as store_db
 
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}
 
@@ -170,6 +171,7 @@ def format_for(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
+@store_db.reading()
 def write_report(path: str | Path, named: bool = False, on: dt.date | None = None) -> str:
     """Write the report; returns the path written. UserError (one line) on a
     bad name or a failed write, and then nothing is left behind."""

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from coachtui.coaching import cadence
 from coachtui.store.models import database
+from coachtui.store import db as store_db
 
 JOINED_DAYS = 14  # "joined in the last 14 days": on or after `on` minus 14 days
 PATTERN_WEEKS = 12  # recurring focus areas and steps: about a term, what a leader acts on now
@@ -211,6 +212,7 @@ def _no_gc(fn):
 
 
 @_no_gc
+@store_db.reading()
 def build_core(on: dt.date | None = None) -> Review:
     """Coverage, coaches, sites and who is due; the patterns left empty (the
     screen shows these first and the patterns as soon as they are read)."""
@@ -269,6 +271,7 @@ def build_core(on: dt.date | None = None) -> Review:
 
 
 @_no_gc
+@store_db.reading()
 def add_patterns(r: Review) -> Review:
     """Fill in the patterns of a review from build_core."""
     titles, site_names = _titles(), _sites(None)

@@ -17,6 +17,7 @@ from coachtui.base.text import clean, clean_block
 from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
+from coachtui.store.models import NOTE_LABELS as NOTE_LABELS  # for screens
 from coachtui.store.models import (
     NOTE_KINDS, ActionStep, Draft, FrameworkItem, Join, JoinEvent, Note, Staff, Tally,
 )
@@ -26,6 +27,11 @@ MAX_MINUTES = 240
 # A join still running after this long was surely left on by mistake.
 STALE_HOURS = 12
 DEFAULT_TALLIES = ["questions asked", "cold calls", "pupils off task"]
+
+
+def get(join_id: str) -> Join | None:
+    """The join, deleted or not (a page open on it decides what to show)."""
+    return Join.get_or_none(Join.id == join_id)
 
 
 def now_ms() -> int:

@@ -140,6 +140,16 @@ def coaches(include_archived: bool = False) -> list[Staff]:
     return [s for s in q.order_by(Staff.name) if "coach" in s.role_list]
 
 
+def record(staff_id: str | None) -> Staff | None:
+    """The person's row even if deleted (merged or erased elsewhere): for names on old records."""
+    return Staff.get_or_none(Staff.id == staff_id) if staff_id else None
+
+
+def names() -> dict[str, str]:
+    """Every name by id, deleted people too (old records still name them)."""
+    return {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
+
+
 def get(staff_id: str) -> Staff | None:
     return Staff.get_or_none((Staff.id == staff_id) & Staff.live())
 

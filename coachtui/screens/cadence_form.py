@@ -8,7 +8,7 @@ from textual.screen import Screen
 from coachtui.coaching import cadence
 from coachtui.roster import staff
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
-from coachtui.store.models import CADENCE_KINDS
+from coachtui.coaching.cadence import CADENCE_KINDS
 
 TRUST = "__trust__"
 

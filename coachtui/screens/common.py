@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from functools import wraps
 
-from peewee import DatabaseError
-
 from coachtui.base.errors import UserError
 
 
@@ -18,11 +16,8 @@ def guarded(method):
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
-        except UserError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        except DatabaseError as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            self.notify(f"Not saved: {reason}. Nothing was changed.", severity="error", timeout=8, markup=False)
+        except UserError as exc:  # the store reports a failed write as one too (NotSaved)
+            self.notify(str(exc), severity="error", timeout=8, markup=False)
         return None
 
     return wrapper
@@ -35,12 +30,12 @@ class ReloadOnResume:
     _seen: str | None = None
 
     def mark_loaded(self) -> None:
-        from coachtui.store.db import generation
+        from coachtui.sync.changes import generation
 
         self._seen = generation()
 
     def on_screen_resume(self) -> None:
-        from coachtui.store.db import generation
+        from coachtui.sync.changes import generation
 
         if self.is_mounted and generation() != self._seen:
             self.refresh_data()

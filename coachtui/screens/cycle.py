@@ -14,10 +14,11 @@ from textual.widgets import Footer, Header, Static
 from coachtui.coaching import cadence, cycles
 from coachtui.plcs import plc
 from coachtui.roster import staff
+from coachtui.teaching import framework
 from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 from coachtui.widgets.table import Column, RowTable
-from coachtui.store.models import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, FrameworkItem
+from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "research": "research",
          "practice": "practice"}
@@ -159,7 +160,7 @@ on by themselves.
         values = {key: getattr(c, key) if c else "" for key, _ in cycles.INITIAL_FIELDS}
         focus = ""
         if c is not None:
-            item = FrameworkItem.get_or_none(FrameworkItem.id == c.focus_item_id) if c.focus_item_id else None
+            item = framework.get(c.focus_item_id) if c.focus_item_id else None
             focus = f"{item.code} {item.title}" if item else c.focus_text
         else:
             nxt = cycles.suggest_next_step(self.staff_id)

@@ -18,7 +18,8 @@ from coachtui.lessons import feedback, joins
 from coachtui.teaching import framework
 from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
-from coachtui.store.models import FEEDBACK_FIELDS, FEEDBACK_LABELS, Join, Staff
+from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
+from coachtui.roster import staff
 
 MULTILINE = ("strengths", "criteria", "practice", "reflection")
 
@@ -54,12 +55,12 @@ laptop in a sync bundle.
         self.saved_values: dict | None = None
 
     @property
-    def join(self) -> Join:
-        return Join.get_by_id(self.join_id)
+    def join(self) -> joins.Join:
+        return joins.get(self.join_id)
 
     def compose(self) -> ComposeResult:
         j = self.join
-        teacher = Staff.get_or_none(Staff.id == j.staff_id)
+        teacher = staff.record(j.staff_id)
         fb = feedback.get(j.id)
         existing = feedback.items(fb.id) if fb else {}
         pre = feedback.prefill(j)
@@ -148,7 +149,7 @@ laptop in a sync bundle.
     def action_export(self) -> None:
         if not self.action_save():
             return
-        teacher = Staff.get_or_none(Staff.id == self.join.staff_id)
+        teacher = staff.record(self.join.staff_id)
         name = re.sub(r"[^A-Za-z0-9]+", "-", teacher.name if teacher else "teacher").strip("-") or "teacher"
         folder = self.app.ctx.paths.data_dir / "exports"
         folder.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from peewee import DatabaseError
 from rich.text import Text
 from textual import work
 from textual.binding import Binding
@@ -46,7 +45,7 @@ class FileImport(ModalScreen[bool]):
     def _run(self, path: str, dry_run: bool) -> None:
         try:
             report = self.read(path, dry_run)
-        except (UserError, OSError, DatabaseError) as exc:  # a write that fails is rolled back
+        except (UserError, OSError) as exc:  # a write that fails is rolled back
             self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
             return
         self.app.call_from_thread(self._done, report)

@@ -15,15 +15,12 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from peewee import DatabaseError
-
 from coachtui.teaching import framework, framework_toml
 from coachtui.base.errors import UserError
 from coachtui.screens.file_import import FileImport
 from coachtui.screens.common import guarded
 from coachtui.widgets.table import Column, FindBox, RowTable
 from coachtui.base.fuzzy import fuzzy_score, split_query
-from coachtui.store.models import FrameworkItem
 
 COLUMNS = [Column("code", "Code", 9), Column("title", "Title", 30, weight=1), Column("state", "", 12)]
 INDENT = "  "
@@ -31,7 +28,7 @@ INDENT = "  "
 
 @dataclass
 class Row:
-    item: FrameworkItem
+    item: framework.FrameworkItem
     depth: int
     # Retired itself, or inside a retired domain or strand: not offered.
     dimmed: bool
@@ -131,7 +128,7 @@ deleted. An item's code is permanent: it names the item on every laptop.
                 self.table.move_to(n)
                 return
 
-    def _selected(self) -> FrameworkItem | None:
+    def _selected(self) -> framework.FrameworkItem | None:
         row = self.table.current_row
         if row is None:
             self.notify("Nothing selected.", severity="warning")
@@ -233,7 +230,7 @@ permanent once saved. Success criteria: one per line.
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, item_id: str | None, near: FrameworkItem | None = None) -> None:
+    def __init__(self, item_id: str | None, near: framework.FrameworkItem | None = None) -> None:
         super().__init__()
         self.item = framework.get(item_id) if item_id else None
         self.choices = _add_choices(near) if self.item is None else []
@@ -285,19 +282,14 @@ permanent once saved. Success criteria: one per line.
             error.update(Text(f"✗ {exc}"))
             error.add_class("error")
             return
-        except DatabaseError as exc:
-            error.update(Text(f"✗ Not saved: {str(exc).splitlines()[0] if str(exc) else exc!r}. "
-                              "Nothing was changed."))
-            error.add_class("error")
-            return
         self.dismiss(saved)
 
 
-def _add_choices(near: FrameworkItem | None) -> list[tuple[str, str]]:
+def _add_choices(near: framework.FrameworkItem | None) -> list[tuple[str, str]]:
     """What can be added next to or inside `near`: ("kind|parent id", label),
     the selected item's own level first."""
     out: list[tuple[str, str]] = []
-    chain: list[FrameworkItem] = []
+    chain: list[framework.FrameworkItem] = []
     item = near
     while item is not None and len(chain) < 3:
         chain.append(item)
@@ -369,7 +361,7 @@ restores, and never deletes. A bad file changes nothing.
     def _export(self, path: str) -> None:
         try:
             n = framework_toml.export(path)
-        except (UserError, OSError, DatabaseError) as exc:
+        except (UserError, OSError) as exc:
             self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
             return
         self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")

@@ -18,7 +18,8 @@ from textual.widgets import Digits, Footer, Input, Static
 from coachtui.lessons import joins
 from coachtui.screens.common import guarded
 from coachtui.widgets.table import Column, FixedInput, RowTable
-from coachtui.store.models import NOTE_LABELS, Join, Staff
+from coachtui.lessons.joins import NOTE_LABELS
+from coachtui.roster import staff
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}
@@ -79,13 +80,13 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.notes_table = RowTable(NOTE_COLUMNS, note_cells, dim=lambda n: n.private,
                                     empty_text="No notes yet: type below and press Enter.", id="join-notes")
         self._saved_draft: tuple[str, str] = ("", "observation")
-        self._join: Join | None = None
+        self._join: joins.Join | None = None
 
     @property
-    def join(self) -> Join:
+    def join(self) -> joins.Join:
         # Cached: the timer reads it every second. Dropped whenever we write.
         if self._join is None:
-            self._join = Join.get_by_id(self.join_id)
+            self._join = joins.get(self.join_id)
         return self._join
 
     def compose(self) -> ComposeResult:
@@ -109,7 +110,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
 
     def on_mount(self) -> None:
         j = self.join
-        teacher = Staff.get_or_none(Staff.id == j.staff_id)
+        teacher = staff.record(j.staff_id)
         self.sub_title = "Joining a lesson"
         who = (teacher.name if teacher else "?") + (f" · {j.group}" if j.group else "") + (
             f" · room {j.room}" if j.room else "")
@@ -154,7 +155,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.set_class(t.over, "-over")
         self.set_class(t.paused, "-paused")
 
-    def _timing_now(self, j: Join) -> joins.Timing:
+    def _timing_now(self, j: joins.Join) -> joins.Timing:
         # Pause/resume moments change only when we write them: read them once.
         if getattr(self, "_events", None) is None:
             self._events = joins.pause_events(j.id)

@@ -14,7 +14,7 @@ from coachtui.teaching import framework
 from coachtui.lessons import joins
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
-from coachtui.store.models import FrameworkItem, Staff
+from coachtui.roster import staff
 
 
 class JoinSetup(ModalScreen[str | None]):
@@ -35,7 +35,7 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
     def __init__(self, staff_id: str) -> None:
         super().__init__()
         self.staff_id = staff_id
-        self.teacher = Staff.get_by_id(staff_id)
+        self.teacher = staff.record(staff_id)
         self.item_id, self.focus_title = joins.suggested_focus(staff_id)
         self.steps = framework.steps()
 
@@ -85,7 +85,7 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
                 return  # the pre-filled focus: keep the whole list on show
             self._edited = True
             # Typed text is a focus of its own until a step is chosen from the list.
-            chosen = FrameworkItem.get_or_none(FrameworkItem.id == self.item_id) if self.item_id else None
+            chosen = framework.get(self.item_id) if self.item_id else None
             if chosen is None or event.value != chosen.title:
                 self.item_id = None
             self._fill()
@@ -97,7 +97,7 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
             event.stop()
 
     def _choose(self, option_id: str) -> None:
-        item = FrameworkItem.get_by_id(option_id)
+        item = framework.get(option_id)
         self.item_id = item.id
         self.query_one("#join-focus", Input).value = item.title
         self.item_id = item.id  # the Changed event above must not clear it
@@ -125,7 +125,7 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
         minutes = self.query_one("#join-minutes", Input).value.strip()
         tallies = [t.strip() for t in self.query_one("#join-tallies", Input).value.split(",") if t.strip()]
         focus_text = self.query_one("#join-focus", Input).value
-        item = FrameworkItem.get_or_none(FrameworkItem.id == self.item_id) if self.item_id else None
+        item = framework.get(self.item_id) if self.item_id else None
         try:
             if not minutes.isdigit():
                 raise UserError("length must be a whole number of minutes")

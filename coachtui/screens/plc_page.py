@@ -16,7 +16,7 @@ from coachtui.base.dates import today
 from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 from coachtui.widgets.table import Column, RowTable
-from coachtui.store.models import SESSION_KINDS, SESSION_LABELS
+from coachtui.plcs.meetings import SESSION_KINDS, SESSION_LABELS
 
 SESSION_COLUMNS = [
     Column("held_on", "Date", 10),

@@ -18,7 +18,7 @@ from coachtui.base.errors import UserError
 from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.form import Field, FormModal, FormSpec
 from coachtui.widgets.table import Column, RowTable
-from coachtui.store.models import ACTION_STATUSES, EVIDENCE_KINDS, Staff
+from coachtui.plcs.plans import ACTION_STATUSES, EVIDENCE_KINDS
 
 PLAN_COLUMNS = [
     Column("title", "Priority", 18, weight=3),
@@ -42,7 +42,7 @@ def plan_form(p=None) -> FormSpec:
         site = next((s.name for s in staff.sites() if s.id == p.site_id), "")
     teacher = ""
     if p and p.staff_id:
-        person = Staff.get_or_none(Staff.id == p.staff_id)
+        person = staff.record(p.staff_id)
         teacher = person.name if person else ""
     values = {"title": p.title if p else "", "team": p.team if p else "", "teacher": teacher, "site": site}
     fields = [Field("title", "The top priority, in a line", max_length=staff.MAX_NAME),
@@ -221,7 +221,7 @@ One priority plan. 1-4 switch between its parts:
             if self.is_current:  # deleted on another laptop: leave
                 self.app.pop_screen()
             return
-        self.names = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
+        self.names = staff.names()
         self.sub_title = p.title
         lines = [p.title + (" (closed)" if p.status == "closed" else ""),
                  f"{plans.owner_label(p, self.names)} · started {p.started_on or '?'}", ""]

@@ -8,7 +8,6 @@ import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
-from peewee import DatabaseError
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -172,7 +171,7 @@ support levels are never shown here, and private notes are never read.
     def _load(self, on_date: dt.date) -> None:
         try:
             data = review.build_core(on_date)
-        except DatabaseError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._show, data)
@@ -181,7 +180,7 @@ support levels are never shown here, and private notes are never read.
     def _load_patterns(self, data: review.Review) -> None:
         try:
             review.add_patterns(data)
-        except DatabaseError as exc:
+        except UserError as exc:
             self.app.call_from_thread(self._failed, exc)
             return
         self.app.call_from_thread(self._show_patterns, data)
@@ -380,7 +379,7 @@ The file is written whole or not at all. Esc closes.
     def _write(self, path: str, named: bool) -> None:
         try:
             done = report.write_report(path, named=named)
-        except (UserError, DatabaseError) as exc:
+        except UserError as exc:
             self.app.call_from_thread(self._say, f"✗ {exc}", True)
             return
         self.app.call_from_thread(self._say, f"✓ Wrote {done}" + (" (with names)" if named else " (aggregate)"))

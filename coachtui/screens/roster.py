@@ -15,7 +15,7 @@ from coachtui.roster import staff
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.screens.common import guarded
 from coachtui.widgets.table import Column, FindBox, RowTable
-from coachtui.store.models import SUPPORT_LABELS
+from coachtui.roster.staff import SUPPORT_LABELS
 
 COLUMNS = [
     Column("name", "Name", 16, weight=4),

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from coachtui.roster import staff
-from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 
 class FilterForm(ModalScreen):

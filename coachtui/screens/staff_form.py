@@ -10,11 +10,9 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from peewee import DatabaseError
-
 from coachtui.roster import staff
 from coachtui.base.errors import UserError
-from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 
 class StaffForm(ModalScreen[str | None]):
@@ -119,10 +117,6 @@ Coach: only staff with the coach role can be chosen.
             )
         except UserError as exc:
             error.update(Text(f"✗ {exc}"))
-            error.add_class("error")
-            return
-        except DatabaseError as exc:
-            error.update(Text(f"✗ Not saved: {str(exc).splitlines()[0] if str(exc) else exc!r}. Nothing was changed."))
             error.add_class("error")
             return
         self.dismiss(saved)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
 from coachtui.widgets.table import Column, RowTable
-from coachtui.store.db import device_id
+from coachtui.sync.changes import device_id
 from coachtui.sync import bundle, conflicts, folder, merge
 
 CONFLICT_COLUMNS = [Column("where", "Record", 14), Column("field", "Field", 10),

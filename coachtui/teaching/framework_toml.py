@@ -21,6 +21,7 @@ from coachtui.base.errors import UserError
 from coachtui.base.atomic_write import write_text
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem
+from coachtui.store import db as store_db
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -109,6 +110,7 @@ def to_text(doc: dict | None = None) -> str:
     return HEADER + tomli_w.dumps(doc if doc is not None else to_doc())
 
 
+@store_db.reading()
 def export(path: str | Path) -> int:
     """Write the framework to `path` safely (NAME.partial, fsync, rename).
     Returns the number of items written."""

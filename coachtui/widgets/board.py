@@ -7,6 +7,8 @@ Left/Right pick a column, Up/Down a card; each column scrolls on its own.
 
 from __future__ import annotations
 
+from typing import Protocol, Sequence
+
 from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -16,7 +18,27 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from coachtui.plcs.plc import Card, Column
+
+
+class Card(Protocol):
+    """What the board shows of a card (plcs.plc.Card is one)."""
+
+    staff_id: str
+    name: str
+    leader: bool
+
+
+class Column(Protocol):
+    """What the board shows of a column (plcs.plc.Column is one); plc_id None: the unplaced."""
+
+    plc_id: str | None
+    name: str
+    focus: str
+    leader: str
+    leader_missing: str
+    archived: bool
+    last_met: str
+    cards: Sequence[Card]
 
 COLUMN_WIDTH = 26  # 3 columns at 80 wide
 HEAD = 4  # name, focus, leader, count

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from peewee import DatabaseError
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -116,11 +115,6 @@ accepts the suggestion. Dates are written YYYY-MM-DD.
             result = self.save(self.values())
         except UserError as exc:
             error.update(Text(f"✗ {exc}"))
-            error.add_class("error")
-            return
-        except DatabaseError as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            error.update(Text(f"✗ Not saved: {reason}. Nothing was changed."))
             error.add_class("error")
             return
         self.dismiss(result)

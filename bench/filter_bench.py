@@ -100,10 +100,11 @@ async def bench_baseline(rounds: int) -> list[float]:
 
 
 async def bench_roster(data_dir: Path, rounds: int) -> tuple[list[float], list[float], int]:
+    from textual.widgets import Input
+
     from coachtui.app import CoachApp
     from coachtui.launch import open_data
     from coachtui.screens.roster import RosterScreen
-    from textual.widgets import Input
 
     app = CoachApp(open_data(str(data_dir)))
     filter_times: list[float] = []
@@ -159,8 +160,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="coachtui-filter-") as tmp:
         from coachtui.demo import school
-        from coachtui.store.db import close_store
         from coachtui.launch import open_database
+        from coachtui.store.db import close_store
 
         data = Path(tmp) / "data"
         open_database(data / "coachtui.db")

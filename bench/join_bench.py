@@ -82,10 +82,10 @@ def notes_made(app) -> int:
 
 
 def setup_join(data: Path):
-    from coachtui.lessons import joins
-    from coachtui.roster import staff
     from coachtui.app import CoachApp
     from coachtui.launch import open_data
+    from coachtui.lessons import joins
+    from coachtui.roster import staff
 
     ctx = open_data(str(data))
     t = staff.save(name="Tia Teacher")
@@ -101,14 +101,14 @@ def fill_history(n: int) -> str:
     t = staff.save(name=f"History {n}")
     base = joins.now_ms() - n * 7 * 86400_000
     for i in range(n):
-        joins.now_ms = lambda i=i: base + i * 7 * 86400_000  # noqa: E731
+        joins.now_ms = lambda i=i: base + i * 7 * 86400_000
         jid = joins.start(t, focus_item_id=None, focus_text=f"Focus {i % 5}")
         j = Join.get_by_id(jid)
         for k in range(3):
             joins.add_note(j, f"note {k} of join {i}", "strength" if k == 0 else "next")
         joins.end(j, at=base + i * 7 * 86400_000 + 20 * 60_000)
         feedback.save(Join.get_by_id(jid), {k: (v, False) for k, v in feedback.prefill(Join.get_by_id(jid)).items()})
-    joins.now_ms = lambda: time.time_ns() // 1_000_000  # noqa: E731
+    joins.now_ms = lambda: time.time_ns() // 1_000_000
     return t
 
 

@@ -103,7 +103,7 @@ def main() -> int:
     print(f"  5,000 staff, 60 PLCs     {b * 1000:8.1f} ms   ratio {b / s:.2f}x (target <= 1.5x)")
     print(f"a move on the big board ({len(moves)} moves), key handler + repaint of the board's lines: "
           f"median {statistics.median(moves) * 1000:.1f} ms, p95 {p95:.1f} ms (target < 50 ms)")
-    q = lambda xs: statistics.quantiles(xs, n=20)[-1] * 1000  # noqa: E731
+    q = lambda xs: statistics.quantiles(xs, n=20)[-1] * 1000
     print(f"  through the test pilot (press to settled screen): move p95 {q(pilot_moves):.1f} ms, "
           f"a plain cursor key p95 {q(cursor):.1f} ms: the move adds {q(pilot_moves) - q(cursor):.1f} ms")
     return 0

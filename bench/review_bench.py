@@ -34,8 +34,8 @@ from pathlib import Path
 
 def make(data: Path, n_staff: int, sites: int | None, weeks: int, join_rate: float) -> dict:
     from coachtui.demo import school
-    from coachtui.launch import open_data
     from coachtui.demo.history import fill_history
+    from coachtui.launch import open_data
     from coachtui.store.db import close_store
 
     open_data(str(data))
@@ -120,9 +120,9 @@ def raw_aggregates(db: Path, on: dt.date) -> int:
 
 
 def time_report(data: Path, out: Path, on: dt.date, named: bool = False) -> float:
+    from coachtui.launch import open_database
     from coachtui.leader.report import write_report
     from coachtui.store.db import close_store
-    from coachtui.launch import open_database
 
     open_database(data / "coachtui.db")
     try:

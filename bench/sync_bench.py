@@ -44,9 +44,9 @@ def main() -> int:
     parser.add_argument("--records", type=int, default=100_000)
     args = parser.parse_args()
     n = args.records
+    from coachtui.launch import open_database
     from coachtui.store import write
     from coachtui.store.db import close_store
-    from coachtui.launch import open_database
     from coachtui.store.models import Staff
     from coachtui.sync import bundle, merge
 
@@ -65,7 +65,7 @@ def main() -> int:
             names = [d[0] for d in cur.description]
             with open(tmp / "raw.jsonl", "w") as f:
                 for row in cur:
-                    f.write(json.dumps(dict(zip(names, row))) + "\n")
+                    f.write(json.dumps(dict(zip(names, row, strict=True))) + "\n")
             con.close()
 
         t_raw_export, _ = timed(raw_export)

@@ -16,7 +16,6 @@ from coachtui.screens.common import guarded
 from coachtui.screens.places import PLACE_KEYS, PLACES
 
 
-
 class CoachApp(App):
     TITLE = "coachtui"
     MODES = {mode: factory for mode, _, _, factory in PLACES}

@@ -1,8 +1,8 @@
 import pytest
 
+from coachtui.launch import open_database
 from coachtui.store import write
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 
 
 @pytest.fixture(autouse=True)

@@ -34,8 +34,8 @@ def test_bad_config_is_one_line_exit_1(tmp_path, capsys):
     data = tmp_path / "d"
     data.mkdir()
     (data / "config.toml").write_text("theme = [unclosed")
-    from coachtui.launch import open_data
     from coachtui.base.config import ConfigError
+    from coachtui.launch import open_data
 
     try:
         open_data(str(data))

@@ -2,12 +2,12 @@
 
 import pytest
 
-from coachtui.coaching import cadence, cycles
-from coachtui.teaching import framework
-from coachtui.roster import staff
 from coachtui.app import CoachApp
+from coachtui.coaching import cadence, cycles
 from coachtui.launch import open_data
+from coachtui.roster import staff
 from coachtui.screens.cycle import CycleScreen
+from coachtui.teaching import framework
 from coachtui.widgets.form import FormModal, PickModal
 
 

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 
+from coachtui.base.errors import UserError
 from coachtui.coaching import cadence, cycles
 from coachtui.lessons import feedback, joins
-from coachtui.teaching import framework
 from coachtui.roster import staff
-from coachtui.base.errors import UserError
 from coachtui.store import write
 from coachtui.store.models import ActionStep, CoachingCycle, Join, SupportChange
+from coachtui.teaching import framework
 
 DAY = 86400_000
 
@@ -96,7 +96,7 @@ def test_support_changes_are_recorded_with_reason_and_who(school):
         "support", "structured", "Behaviour concerns after half term", coach, "2026-11-02")
     assert cycles.direction(ch) == "up"
     write.undo()
-    assert staff.get(t).support == "support" and SupportChange.select().where(SupportChange.deleted == False).count() == 0  # noqa: E712
+    assert staff.get(t).support == "support" and SupportChange.select().where(SupportChange.live()).count() == 0
 
 
 def test_cadence_due_overdue_and_on_track_with_a_fixed_clock(school, monkeypatch):

@@ -1,8 +1,8 @@
 import json
 
+from coachtui.cli.main import main
 from coachtui.demo import school
 from coachtui.roster import staff
-from coachtui.cli.main import main
 from coachtui.store import write
 from coachtui.store.models import Staff, StaffFocus
 
@@ -24,8 +24,8 @@ def test_fill_makes_a_living_trust(store):
 
 
 def test_fill_is_deterministic_per_seed(tmp_path):
-    from coachtui.store.db import close_store
     from coachtui.launch import open_database
+    from coachtui.store.db import close_store
 
     names = []
     for i in range(2):

@@ -1,7 +1,7 @@
 from coachtui.roster import duplicates, focus_areas, staff
-from coachtui.teaching.framework import item_id
 from coachtui.store import write
 from coachtui.store.models import Staff, StaffFocus
+from coachtui.teaching.framework import item_id
 
 
 def test_finds_same_email_and_same_name_in_another_form(store):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from coachtui.base.errors import UserError
 from coachtui.base.atomic_write import atomic, write_text
+from coachtui.base.errors import UserError
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_partial(tmp_path):

@@ -4,15 +4,15 @@ import json
 
 import pytest
 
-from coachtui.roster import focus_areas, staff
-from coachtui.teaching import framework
-from coachtui.lessons import joins
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import item_id
-from coachtui.store.hlc import GENESIS
+from coachtui.lessons import joins
 from coachtui.lessons.history import entries
+from coachtui.roster import focus_areas, staff
 from coachtui.store import write
+from coachtui.store.hlc import GENESIS
 from coachtui.store.models import FrameworkItem
+from coachtui.teaching import framework
+from coachtui.teaching.framework import item_id
 
 
 def codes(parent_code):

@@ -5,13 +5,13 @@ import tomllib
 
 import pytest
 
-from coachtui.teaching import framework, framework_toml
 from coachtui.cli.main import main
-from coachtui.teaching.framework import item_id
+from coachtui.launch import open_database
 from coachtui.store import write
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 from coachtui.store.models import FrameworkItem
+from coachtui.teaching import framework, framework_toml
+from coachtui.teaching.framework import item_id
 
 
 def shape():

@@ -3,13 +3,13 @@
 import pytest
 from textual.widgets import Input, Select, TextArea
 
-from coachtui.teaching import framework
 from coachtui.app import CoachApp
 from coachtui.launch import open_data
-from coachtui.teaching.framework import item_id
 from coachtui.screens.framework_edit import FrameworkFile, FrameworkScreen, ItemForm
 from coachtui.screens.help import HelpScreen
 from coachtui.store.models import FrameworkItem
+from coachtui.teaching import framework
+from coachtui.teaching.framework import item_id
 
 
 @pytest.fixture

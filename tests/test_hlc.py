@@ -1,9 +1,9 @@
 import pytest
 
-from coachtui.store import hlc
-from coachtui.store import db as store_db
-from coachtui.store.db import close_store
 from coachtui.launch import open_database
+from coachtui.store import db as store_db
+from coachtui.store import hlc
+from coachtui.store.db import close_store
 
 
 def test_ticks_are_strictly_increasing_even_when_wall_stalls_or_goes_back():

@@ -2,8 +2,7 @@ import json
 
 import pytest
 
-from coachtui.store import hlc
-from coachtui.store import write
+from coachtui.store import hlc, write
 from coachtui.store.db import get_meta
 from coachtui.store.models import Purged, Staff
 

@@ -9,9 +9,9 @@ import sys
 import textwrap
 import time
 
+from coachtui.launch import open_database
 from coachtui.lessons import joins
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 
 CHILD = textwrap.dedent(
     """

@@ -3,12 +3,12 @@
 import pytest
 from textual.widgets import Input, TextArea
 
-from coachtui.lessons import feedback, joins
-from coachtui.roster import focus_areas, staff
 from coachtui.app import CoachApp
 from coachtui.launch import open_data
-from coachtui.teaching.framework import item_id
+from coachtui.lessons import feedback, joins
+from coachtui.roster import focus_areas, staff
 from coachtui.store.models import ActionStep, Join
+from coachtui.teaching.framework import item_id
 
 
 @pytest.fixture

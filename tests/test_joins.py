@@ -1,12 +1,12 @@
 import pytest
 
+from coachtui.base.errors import UserError
+from coachtui.cli.main import main
 from coachtui.lessons import feedback, joins
 from coachtui.roster import focus_areas, staff
-from coachtui.cli.main import main
-from coachtui.base.errors import UserError
-from coachtui.teaching.framework import item_id
 from coachtui.store import write
 from coachtui.store.models import Join, JoinEvent, Note, Tally
+from coachtui.teaching.framework import item_id
 
 
 @pytest.fixture

@@ -38,7 +38,9 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path):
         "    app = CoachApp(open_data(sys.argv[1]))\n"
         "    async with app.run_test(size=(80, 24)) as pilot:\n"
         "        await pilot.pause()\n"
-        "        print(type(app.screen).__name__, app.stylesheet.has_source(str(__import__('coachtui.base.resources', fromlist=['x']).resource('styles','app.tcss'))))\n"
+        "        from coachtui.base.resources import resource\n"
+        "        css = str(resource('styles', 'app.tcss'))\n"
+        "        print(type(app.screen).__name__, app.stylesheet.has_source(css))\n"
         "asyncio.run(main())\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

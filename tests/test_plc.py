@@ -2,13 +2,12 @@
 
 import pytest
 
-from coachtui.roster import focus_areas, staff
-from coachtui.teaching import framework
-from coachtui.plcs import plans, plc, meetings
 from coachtui.base.errors import UserError
+from coachtui.plcs import meetings, plans, plc
+from coachtui.roster import focus_areas, staff
 from coachtui.store import write
 from coachtui.store.models import Evidence, Plc, PlcMember, Staff
-
+from coachtui.teaching import framework
 from tests.test_sync import Replicas
 
 
@@ -223,7 +222,7 @@ def test_a_move_shown_in_place_matches_the_board_read_again(store):
         shown = plc.board()
         for who, src, dst in moves:
             inside = {m.plc_id for m in PlcMember.select().where((PlcMember.staff_id == who)
-                                                                  & (PlcMember.deleted == False))}  # noqa: E712
+                                                                  & PlcMember.live())}
             src = src if src in inside else None  # a card can only leave where it is
             plc.move_member(who, src, dst)
             plc.apply_move(shown, who, src, dst)

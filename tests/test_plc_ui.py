@@ -2,16 +2,16 @@
 
 import pytest
 
-from coachtui.roster import focus_areas, staff
-from coachtui.teaching import framework
-from coachtui.plcs import plans, plc, meetings
 from coachtui.app import CoachApp
 from coachtui.launch import open_data
-from coachtui.widgets.form import FormModal, PickModal
+from coachtui.plcs import meetings, plans, plc
+from coachtui.roster import focus_areas, staff
 from coachtui.screens.plc_board import PlcBoardScreen
 from coachtui.screens.plc_page import PlcPage, SessionScreen
 from coachtui.screens.priorities import PlanScreen, PrioritiesScreen
 from coachtui.store.models import PlanAction, Plc
+from coachtui.teaching import framework
+from coachtui.widgets.form import FormModal, PickModal
 
 ODD = "[bold]Dr [Ann] O'Neil[/]"
 

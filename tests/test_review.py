@@ -11,15 +11,25 @@ import time
 
 import pytest
 
-from coachtui.teaching import framework
-from coachtui.leader import review
-from coachtui.roster import staff
-from coachtui.cli.main import main
 from coachtui.base.errors import UserError
+from coachtui.cli.main import main
+from coachtui.leader import review
 from coachtui.leader.report import write_report
+from coachtui.roster import staff
 from coachtui.store import write as w
-from coachtui.store.models import (ActionStep, CoachingCycle, Feedback, FeedbackItem, Join, Note, Staff, PlannedJoin, StaffFocus,
-                                   database)
+from coachtui.store.models import (
+    ActionStep,
+    CoachingCycle,
+    Feedback,
+    FeedbackItem,
+    Join,
+    Note,
+    PlannedJoin,
+    Staff,
+    StaffFocus,
+    database,
+)
+from coachtui.teaching import framework
 
 ON = dt.date(2025, 3, 12)
 SECRET_NOTE = "PRIVATE-NOTE-Zebedee"
@@ -236,9 +246,9 @@ def test_report_cli(trust, tmp_path, capsys):
 
 
 def test_schema_7_adds_the_review_indexes(tmp_path):
+    from coachtui.launch import open_database
     from coachtui.store import schema
     from coachtui.store.db import close_store
-    from coachtui.launch import open_database
 
     path = tmp_path / "v6.db"
     open_database(path)

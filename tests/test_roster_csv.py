@@ -1,7 +1,7 @@
 import pytest
 
-from coachtui.roster import csv_import, staff
 from coachtui.cli.main import main
+from coachtui.roster import csv_import, staff
 from coachtui.store.models import Site, Staff
 
 
@@ -114,7 +114,7 @@ def test_import_is_one_undo_step(store, tmp_path):
 
     csv_import.import_file(write(tmp_path, "Name\nA\nB\nC\n"))
     w.undo()
-    assert Staff.select().where(Staff.deleted == False).count() == 0  # noqa: E712
+    assert Staff.select().where(Staff.live()).count() == 0
 
 
 def test_cli_reports_and_fails_cleanly(tmp_path, capsys):

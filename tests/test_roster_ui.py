@@ -3,10 +3,10 @@
 import pytest
 from textual.widgets import Input, Static
 
-from coachtui.roster import staff
 from coachtui.app import CoachApp
-from coachtui.launch import open_data
 from coachtui.base.config import load_config
+from coachtui.launch import open_data
+from coachtui.roster import staff
 from coachtui.store.models import Staff
 
 ODD = "[bold]Dr [Ann] O'Neil[/]"

@@ -2,8 +2,8 @@
 
 import sqlite3
 
-from coachtui.store import schema
 from coachtui.launch import open_database
+from coachtui.store import schema
 from coachtui.store.db import close_store
 from coachtui.store.models import Staff, database
 
@@ -66,9 +66,9 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     GENESIS clock shipped rows have (so sync sees no difference)."""
     import json
 
-    from coachtui.teaching import framework
     from coachtui.store.hlc import GENESIS
     from coachtui.store.models import FrameworkItem
+    from coachtui.teaching import framework
 
     path = tmp_path / "v4.db"
     database.init(str(path), pragmas={"journal_mode": "wal"})

@@ -7,14 +7,14 @@ import textwrap
 
 import pytest
 
+from coachtui.launch import open_database
 from coachtui.store import schema, write
 from coachtui.store.db import StoreError, close_store
-from coachtui.launch import open_database
 from coachtui.store.models import FrameworkItem, Purged, Staff, database
 
 
 def test_pragmas_and_file_modes(store):
-    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+    pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]
     assert pragma("journal_mode") == "wal"
     assert pragma("synchronous") == 1  # NORMAL
     assert pragma("foreign_keys") == 1

@@ -5,13 +5,13 @@ import os
 
 import pytest
 
+from coachtui.cli.main import main
 from coachtui.coaching import cycles
+from coachtui.launch import open_database
 from coachtui.lessons import feedback, joins
 from coachtui.roster import staff
-from coachtui.cli.main import main
 from coachtui.store import write
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 from coachtui.store.models import Conflict, Join, Note, Staff, database
 from coachtui.sync import bundle, conflicts, merge
 from coachtui.sync.bundle import BundleError
@@ -286,7 +286,7 @@ def test_site_scoped_export(reps, tmp_path):
 def test_backups_are_taken_and_pruned(reps, tmp_path):
     reps.use("a")
     staff.save(name="Ann")
-    for i in range(7):
+    for _ in range(7):
         reps.send("a", "b")
     backups = sorted((tmp_path / "b" / "backups").glob("*.db"))
     assert len(backups) == merge.KEEP_BACKUPS

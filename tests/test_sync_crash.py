@@ -9,8 +9,8 @@ import sys
 import textwrap
 
 from coachtui.demo import school
-from coachtui.store.db import close_store
 from coachtui.launch import open_database
+from coachtui.store.db import close_store
 from coachtui.store.models import Staff, database
 from coachtui.sync import bundle
 

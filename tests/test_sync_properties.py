@@ -9,10 +9,10 @@ import shutil
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coachtui.launch import open_database
 from coachtui.lessons import joins
 from coachtui.store import write
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 from coachtui.store.models import REPLICATED_MODELS, Join, Note, Staff, database
 from coachtui.sync import bundle, merge
 

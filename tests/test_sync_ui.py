@@ -3,12 +3,11 @@
 import pytest
 from textual.widgets import Input
 
+from coachtui.app import CoachApp
+from coachtui.launch import open_data, open_database
 from coachtui.lessons import joins
 from coachtui.roster import staff
-from coachtui.app import CoachApp
-from coachtui.launch import open_data
 from coachtui.store.db import close_store
-from coachtui.launch import open_database
 from coachtui.store.models import Join, Note, Staff
 from coachtui.sync import bundle, conflicts, merge
 

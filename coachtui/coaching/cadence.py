@@ -21,8 +21,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from coachtui.base.errors import UserError
-from coachtui.store import write as w
 from coachtui.base.text import MAX_NAME, clean
+from coachtui.store import write as w
 from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, Staff, database, derived_id
 
 DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-up": 84}

@@ -18,8 +18,18 @@ from coachtui.base.errors import UserError
 from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import (
-    CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS, ActionStep, CoachingCycle, CycleEvent,
-    FrameworkItem, Join, Staff, SupportChange, database,
+    CYCLE_STAGE_LABELS,
+    CYCLE_STAGES,
+    SUPPORT_LABELS,
+    SUPPORT_LEVELS,
+    ActionStep,
+    CoachingCycle,
+    CycleEvent,
+    FrameworkItem,
+    Join,
+    Staff,
+    SupportChange,
+    database,
 )
 
 INITIAL_FIELDS = (

@@ -9,12 +9,12 @@ from __future__ import annotations
 import random
 import tomllib
 
-from coachtui.teaching import framework
-from coachtui.roster.focus_areas import focus_id
-from coachtui.plcs.plc import member_id as plc_member_id
 from coachtui.base.resources import read_text
+from coachtui.plcs.plc import member_id as plc_member_id
+from coachtui.roster.focus_areas import focus_id
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, new_id
+from coachtui.teaching import framework
 
 
 def _names() -> dict:
@@ -161,10 +161,10 @@ def fill_plans_and_meetings(people: list[dict]) -> None:
     through the services, then left out of the undo history."""
     import datetime as dt
 
-    from coachtui.plcs import plans, plc, meetings
+    from coachtui.plcs import meetings, plans, plc
 
     today = dt.date.today()
-    day = lambda n: (today + dt.timedelta(days=n)).isoformat()  # noqa: E731
+    day = lambda n: (today + dt.timedelta(days=n)).isoformat()
     teachers = [p for p in people if "teacher" in p["roles"] and not p["archived"]]
     if len(teachers) < 4:
         return

@@ -21,9 +21,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachtui.leader import review as rv
-from coachtui.base.errors import UserError
 from coachtui.base.atomic_write import target, write_text
+from coachtui.base.errors import UserError
+from coachtui.leader import review as rv
 from coachtui.store import db as store_db
 
 FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".csv": "csv"}

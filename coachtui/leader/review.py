@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass, field
 
 from coachtui.coaching import cadence
-from coachtui.store.models import database
 from coachtui.store import db as store_db
+from coachtui.store.models import database
 
 JOINED_DAYS = 14  # "joined in the last 14 days": on or after `on` minus 14 days
 PATTERN_WEEKS = 12  # recurring focus areas and steps: about a term, what a leader acts on now

@@ -11,15 +11,23 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 
-from coachtui.lessons import joins
-from coachtui.base.dates import check_date
 from coachtui.base.atomic_write import write_text
+from coachtui.base.dates import check_date
 from coachtui.base.errors import UserError
-from coachtui.base.text import clean_block
 from coachtui.base.resources import read_text
+from coachtui.base.text import clean_block
+from coachtui.lessons import joins
 from coachtui.store import write as w
 from coachtui.store.models import (
-    FEEDBACK_FIELDS, FEEDBACK_LABELS, ActionStep, Feedback, FeedbackItem, FrameworkItem, Join, Staff, derived_id,
+    FEEDBACK_FIELDS,
+    FEEDBACK_LABELS,
+    ActionStep,
+    Feedback,
+    FeedbackItem,
+    FrameworkItem,
+    Join,
+    Staff,
+    derived_id,
 )
 
 DATE_FIELDS = ("target_deadline", "next_join")

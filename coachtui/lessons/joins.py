@@ -11,16 +11,24 @@ import json
 import time
 from dataclasses import dataclass
 
-from coachtui.roster import focus_areas
 from coachtui.base.errors import UserError
 from coachtui.base.text import clean, clean_block
+from coachtui.roster import focus_areas
 from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
-from coachtui.store.models import NOTE_LABELS as NOTE_LABELS  # for screens
 from coachtui.store.models import (
-    NOTE_KINDS, ActionStep, Draft, FrameworkItem, Join, JoinEvent, Note, Staff, Tally,
+    NOTE_KINDS,
+    ActionStep,
+    Draft,
+    FrameworkItem,
+    Join,
+    JoinEvent,
+    Note,
+    Staff,
+    Tally,
 )
+from coachtui.store.models import NOTE_LABELS as NOTE_LABELS  # for screens
 
 MAX_NOTE = 10_000
 MAX_MINUTES = 240

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from coachtui.base.dates import check_date, today
 from coachtui.base.errors import UserError
+from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.plcs.plc import get as get_plc
 from coachtui.plcs.plc import members as plc_members
-from coachtui.base.text import MAX_NAME, clean, clean_block
 from coachtui.store import write as w
 from coachtui.store.models import SESSION_KINDS, SESSION_LABELS, Attendance, Session, Staff, derived_id
 

@@ -8,13 +8,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from coachtui.coaching.cadence import state
 from coachtui.base.dates import check_date, today
 from coachtui.base.errors import UserError
 from coachtui.base.text import MAX_NAME, clean, clean_block
+from coachtui.coaching.cadence import state
 from coachtui.store import write as w
 from coachtui.store.models import (
-    ACTION_STATUSES, EVIDENCE_KINDS, Evidence, PeerSession, PlanAction, PriorityPlan, Site, Staff,
+    ACTION_STATUSES,
+    EVIDENCE_KINDS,
+    Evidence,
+    PeerSession,
+    PlanAction,
+    PriorityPlan,
+    Site,
+    Staff,
 )
 
 MAX_TEXT = 5_000

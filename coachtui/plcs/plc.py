@@ -13,10 +13,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from coachtui.base.errors import UserError
-from coachtui.teaching.framework import related as related_items
 from coachtui.base.text import MAX_NAME, clean
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database, derived_id
+from coachtui.teaching.framework import related as related_items
 
 # Suggest a new PLC where this many teachers at one site share a development area.
 NEW_PLC_MIN = 3

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coachtui.roster import staff
 from coachtui.base.errors import UserError
+from coachtui.roster import staff
 from coachtui.store import write as w
 from coachtui.store.models import Staff
 

@@ -6,10 +6,9 @@ give the same person the same area make the same row and sync merges them.
 
 from __future__ import annotations
 
-
-from coachtui.teaching import framework
 from coachtui.store import write as w
 from coachtui.store.models import FOCUS_KINDS, FrameworkItem, StaffFocus, derived_id
+from coachtui.teaching import framework
 
 
 def focus_id(staff_id: str, item_id: str) -> str:

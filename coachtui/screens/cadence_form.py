@@ -6,9 +6,9 @@ from __future__ import annotations
 from textual.screen import Screen
 
 from coachtui.coaching import cadence
+from coachtui.coaching.cadence import CADENCE_KINDS
 from coachtui.roster import staff
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
-from coachtui.coaching.cadence import CADENCE_KINDS
 
 TRUST = "__trust__"
 

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui.roster import staff
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.roster import staff
 
 NO_COACH = "__none__"
 

@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from coachtui.coaching import cadence, cycles
+from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
 from coachtui.plcs import plc
 from coachtui.roster import staff
-from coachtui.teaching import framework
 from coachtui.screens.common import ReloadOnResume, guarded
+from coachtui.teaching import framework
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 from coachtui.widgets.table import Column, RowTable
-from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
 
 SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "research": "research",
          "practice": "practice"}

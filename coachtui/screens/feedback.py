@@ -14,12 +14,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
-from coachtui.lessons import feedback, joins
-from coachtui.teaching import framework
 from coachtui.base.errors import UserError
-from coachtui.screens.common import guarded
+from coachtui.lessons import feedback, joins
 from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
+from coachtui.screens.common import guarded
+from coachtui.teaching import framework
 
 MULTILINE = ("strengths", "criteria", "practice", "reflection")
 

@@ -10,10 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui.roster import focus_areas
-from coachtui.teaching import framework
-from coachtui.screens.common import guarded
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.roster import focus_areas
+from coachtui.screens.common import guarded
+from coachtui.teaching import framework
 
 MARK = {"strength": "S", "development": "D", None: " "}
 CYCLE = {None: "development", "development": "strength", "strength": None}

@@ -12,15 +12,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
-from coachtui.teaching import framework, framework_toml
 from coachtui.base.errors import UserError
-from coachtui.screens.file_import import FileImport
-from coachtui.screens.common import guarded
-from coachtui.widgets.table import Column, FindBox, RowTable
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.screens.common import guarded
+from coachtui.screens.file_import import FileImport
+from coachtui.teaching import framework, framework_toml
+from coachtui.widgets.form import FormScreen
+from coachtui.widgets.inputs import FindBox
+from coachtui.widgets.table import Column, RowTable
 
 COLUMNS = [Column("code", "Code", 9), Column("title", "Title", 30, weight=1), Column("state", "", 12)]
 INDENT = "  "
@@ -213,7 +215,7 @@ deleted. An item's code is permanent: it names the item on every laptop.
             self.refresh_data()
 
 
-class ItemForm(ModalScreen[str | None]):
+class ItemForm(FormScreen):
     """Add an item (item_id None; `near` is the selected item) or reword one.
     Dismisses with the saved item's id, or None when cancelled."""
 
@@ -225,64 +227,43 @@ Adding: choose what to add and where (next to the selected item, or inside
 it). Leave Code empty for the next free one (BR.2 -> BR.2.3); a code is
 permanent once saved. Success criteria: one per line.
 """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
+    BUTTONS = ()
+    HINT = "Ctrl+S save · Esc cancel · F1 help"
+    FORM_CLASSES = "fw-form"
+    FIRST_FIELD = "#fw-title"
 
     def __init__(self, item_id: str | None, near: framework.FrameworkItem | None = None) -> None:
         super().__init__()
         self.item = framework.get(item_id) if item_id else None
         self.choices = _add_choices(near) if self.item is None else []
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return f"Reword {self.item.kind} {self.item.code}" if self.item is not None else "Add to the framework"
+
+    def compose_fields(self) -> ComposeResult:
         item = self.item
-        with Vertical(id="form", classes="fw-form"):
-            if item is not None:
-                yield Static(Text(f"Reword {item.kind} {item.code}"), classes="form-title")
-            else:
-                yield Static("Add to the framework", classes="form-title")
-            with Grid(classes="form-grid"):
-                if item is None:
-                    yield Label("Add")
-                    yield Select([(Text(label), key) for key, label in self.choices], value=self.choices[0][0],
-                                 allow_blank=False, id="fw-kind", compact=True)
-                    yield Label("Code")
-                    yield Input("", id="fw-code", compact=True, max_length=framework.MAX_CODE,
-                                placeholder="(empty: the next free code)")
-                yield Label("Title")
-                yield Input(item.title if item else "", id="fw-title", compact=True, max_length=framework.MAX_TITLE)
-            yield Label("Success criteria, one per line", classes="fw-criteria-label")
-            yield TextArea(item.detail if item else "", id="fw-criteria", soft_wrap=True, tab_behavior="focus")
-            yield Static("", id="form-error", markup=False)
-            yield Static("Ctrl+S save · Esc cancel · F1 help", classes="hint")
+        with Grid(classes="form-grid"):
+            if item is None:
+                yield Label("Add")
+                yield Select([(Text(label), key) for key, label in self.choices], value=self.choices[0][0],
+                             allow_blank=False, id="fw-kind", compact=True)
+                yield Label("Code")
+                yield Input("", id="fw-code", compact=True, max_length=framework.MAX_CODE,
+                            placeholder="(empty: the next free code)")
+            yield Label("Title")
+            yield Input(item.title if item else "", id="fw-title", compact=True, max_length=framework.MAX_TITLE)
+        yield Label("Success criteria, one per line", classes="fw-criteria-label")
+        yield TextArea(item.detail if item else "", id="fw-criteria", soft_wrap=True, tab_behavior="focus")
 
-    def on_mount(self) -> None:
-        self.query_one("#fw-title", Input).focus()
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+    def submit(self) -> str:
         title = self.query_one("#fw-title", Input).value
         criteria = self.query_one("#fw-criteria", TextArea).text
-        try:
-            if self.item is not None:
-                framework.reword(self.item.id, title, criteria)
-                saved = self.item.id
-            else:
-                kind, _, parent = str(self.query_one("#fw-kind", Select).value).partition("|")
-                code = self.query_one("#fw-code", Input).value.strip() or None
-                saved = framework.add(kind, parent or None, title, criteria, code=code)
-        except UserError as exc:
-            error.update(Text(f"✗ {exc}"))
-            error.add_class("error")
-            return
-        self.dismiss(saved)
+        if self.item is not None:
+            framework.reword(self.item.id, title, criteria)
+            return self.item.id
+        kind, _, parent = str(self.query_one("#fw-kind", Select).value).partition("|")
+        code = self.query_one("#fw-code", Input).value.strip() or None
+        return framework.add(kind, parent or None, title, criteria, code=code)
 
 
 def _add_choices(near: framework.FrameworkItem | None) -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from textual.widgets import Static
 def keys_text(screen: Screen) -> str:
     lines = []
     seen = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         b = active.binding
         if not b.description or b.action in seen:
             continue
@@ -48,7 +48,9 @@ class HelpScreen(ModalScreen):
         from coachtui.screens.places import PLACES
 
         places = " · ".join(f"{key.upper()} {title.lower()}" for _, key, title, _ in PLACES)
-        body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: F1 help · {places} · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · Ctrl+Q quit\n\nEsc closes this help."
+        everywhere = (f"F1 help · {places} · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · "
+                      "Ctrl+Q quit")
+        body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: {everywhere}\n\nEsc closes this help."
         with VerticalScroll(id="help"):
             yield Static(Text(body), id="help-text")
 

@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
 from coachtui.lessons import joins
-from coachtui.screens.common import guarded
-from coachtui.widgets.table import Column, FixedInput, RowTable
 from coachtui.lessons.joins import NOTE_LABELS
 from coachtui.roster import staff
+from coachtui.screens.common import guarded
+from coachtui.widgets.inputs import FixedInput
+from coachtui.widgets.table import Column, RowTable
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}

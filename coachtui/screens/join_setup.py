@@ -10,11 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coachtui.teaching import framework
-from coachtui.lessons import joins
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.lessons import joins
 from coachtui.roster import staff
+from coachtui.teaching import framework
 
 
 class JoinSetup(ModalScreen[str | None]):

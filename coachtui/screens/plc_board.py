@@ -10,8 +10,8 @@ from textual.widgets import Footer, Header, Static
 
 from coachtui.plcs import plc
 from coachtui.roster import staff
-from coachtui.widgets.board import Board
 from coachtui.screens.common import ReloadOnResume, guarded
+from coachtui.widgets.board import Board
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 
 

@@ -10,13 +10,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from coachtui.plcs import plc, meetings
-from coachtui.roster import staff
 from coachtui.base.dates import today
+from coachtui.plcs import meetings, plc
+from coachtui.plcs.meetings import SESSION_KINDS, SESSION_LABELS
+from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.form import Field, FormModal, FormSpec, PickModal
 from coachtui.widgets.table import Column, RowTable
-from coachtui.plcs.meetings import SESSION_KINDS, SESSION_LABELS
 
 SESSION_COLUMNS = [
     Column("held_on", "Date", 10),

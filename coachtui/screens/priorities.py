@@ -7,18 +7,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
-from coachtui.plcs import plans
-from coachtui.roster import staff
 from coachtui.base.dates import today
 from coachtui.base.errors import UserError
+from coachtui.plcs import plans
+from coachtui.plcs.plans import ACTION_STATUSES, EVIDENCE_KINDS
+from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.form import Field, FormModal, FormSpec
 from coachtui.widgets.table import Column, RowTable
-from coachtui.plcs.plans import ACTION_STATUSES, EVIDENCE_KINDS
 
 PLAN_COLUMNS = [
     Column("title", "Priority", 18, weight=3),

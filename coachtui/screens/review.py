@@ -16,11 +16,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
+from coachtui.base.errors import UserError
 from coachtui.leader import report, review
 from coachtui.roster import staff
-from coachtui.base.errors import UserError
-from coachtui.widgets.charts import BarChart, bar
 from coachtui.screens.common import ReloadOnResume, guarded
+from coachtui.widgets.charts import BarChart, bar
 from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.

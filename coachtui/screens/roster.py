@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,11 +10,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from coachtui.roster import staff
 from coachtui.base.fuzzy import fuzzy_score, split_query
-from coachtui.screens.common import guarded
-from coachtui.widgets.table import Column, FindBox, RowTable
+from coachtui.roster import staff
 from coachtui.roster.staff import SUPPORT_LABELS
+from coachtui.screens.common import guarded
+from coachtui.widgets.inputs import FindBox
+from coachtui.widgets.table import Column, RowTable
 
 COLUMNS = [
     Column("name", "Name", 16, weight=4),

@@ -5,15 +5,17 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.containers import Grid
+from textual.widgets import Checkbox, Label, Select
 
 from coachtui.roster import staff
 from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.widgets.form import FormScreen
 
 
-class FilterForm(ModalScreen):
+class FilterForm(FormScreen):
+    """Dismisses with the chosen staff.Filters, or None when cancelled."""
+
     HELP = """\
 Roster filters
 
@@ -23,44 +25,37 @@ leavers (select one and press x to restore). Ctrl+S applies, Esc cancels,
 Ctrl+L clears every filter.
 """
     BINDINGS = [
-        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("ctrl+s", "save", "Apply", priority=True),
         Binding("ctrl+l", "clear", "Clear all"),
         Binding("escape", "cancel", "Cancel"),
     ]
+    BUTTONS = (("save", "Apply (Ctrl+S)", "primary"), ("clear", "Clear (Ctrl+L)", "default"))
 
     def __init__(self, current) -> None:
         super().__init__()
         self.current = current
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return "Filter the roster"
+
+    def compose_fields(self) -> ComposeResult:
         c = self.current
-        with Vertical(id="form"):
-            yield Static("Filter the roster", classes="form-title")
-            with Grid(classes="form-grid"):
-                yield Label("Site")
-                yield Select([(Text(s.name), s.id) for s in staff.sites()], value=c.site_id or Select.NULL,
-                             prompt="Any site", id="f-site", compact=True)
-                yield Label("Role")
-                yield Select([(r, r) for r in ROLES], value=c.role or Select.NULL, prompt="Any role", id="f-role",
-                             compact=True)
-                yield Label("Support")
-                yield Select([(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS], value=c.support or Select.NULL,
-                             prompt="Any support level", id="f-support", compact=True)
-                yield Label("Coach")
-                opts = [("Teachers with no coach", "none")] + [(Text(x.name), x.id) for x in staff.coaches()]
-                value = c.coach_id if c.coach_id in {v for _, v in opts} else Select.NULL
-                yield Select(opts, value=value, prompt="Any coach", id="f-coach", compact=True)
-                yield Label("Archived")
-                yield Checkbox("show archived staff instead", c.archived, id="f-archived", compact=True)
-            with Horizontal(classes="form-buttons"):
-                yield Button("Apply (Ctrl+S)", variant="primary", id="apply")
-                yield Button("Clear (Ctrl+L)", id="clear")
-
-    def on_mount(self) -> None:
-        self.query_one("#f-site", Select).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_apply() if event.button.id == "apply" else self.action_clear()
+        with Grid(classes="form-grid"):
+            yield Label("Site")
+            yield Select([(Text(s.name), s.id) for s in staff.sites()], value=c.site_id or Select.NULL,
+                         prompt="Any site", id="f-site", compact=True)
+            yield Label("Role")
+            yield Select([(r, r) for r in ROLES], value=c.role or Select.NULL, prompt="Any role", id="f-role",
+                         compact=True)
+            yield Label("Support")
+            yield Select([(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS], value=c.support or Select.NULL,
+                         prompt="Any support level", id="f-support", compact=True)
+            yield Label("Coach")
+            opts = [("Teachers with no coach", "none")] + [(Text(x.name), x.id) for x in staff.coaches()]
+            value = c.coach_id if c.coach_id in {v for _, v in opts} else Select.NULL
+            yield Select(opts, value=value, prompt="Any coach", id="f-coach", compact=True)
+            yield Label("Archived")
+            yield Checkbox("show archived staff instead", c.archived, id="f-archived", compact=True)
 
     def _value(self, wid: str):
         v = self.query_one(wid, Select).value
@@ -75,7 +70,7 @@ Ctrl+L clears every filter.
                 return str(prompt.plain if hasattr(prompt, "plain") else prompt)
         return ""
 
-    def action_apply(self) -> None:
+    def submit(self) -> staff.Filters:
         f = staff.Filters(
             site_id=self._value("#f-site"),
             role=self._value("#f-role"),
@@ -85,10 +80,7 @@ Ctrl+L clears every filter.
         )
         f.labels = {"site": self._label("#f-site"), "role": self._label("#f-role"),
                     "support": self._label("#f-support"), "coach": self._label("#f-coach")}
-        self.dismiss(f)
+        return f
 
     def action_clear(self) -> None:
         self.dismiss(staff.Filters())
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Grid, Horizontal
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select
 
 from coachtui.roster import staff
-from coachtui.base.errors import UserError
 from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.widgets.form import FormScreen
 
 
-class StaffForm(ModalScreen[str | None]):
+class StaffForm(FormScreen):
     """Dismisses with the saved staff id, or None when cancelled."""
 
     HELP = """\
@@ -26,17 +24,16 @@ Name is required. Email may be empty, but must look like an email.
 Site: type a site's name; a new name creates the site.
 Coach: only staff with the coach role can be chosen.
 """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, staff_id: str | None) -> None:
         super().__init__()
         self.staff_id = staff_id
         self.person = staff.get(staff_id) if staff_id else None
 
-    def compose(self) -> ComposeResult:
+    def form_title(self) -> str:
+        return "Edit " + self.person.name if self.person else "Add a member of staff"
+
+    def compose_fields(self) -> ComposeResult:
         p = self.person
         site_names = [s.name for s in staff.sites()]
         site_name = ""
@@ -47,76 +44,48 @@ Coach: only staff with the coach role can be chosen.
         teams = sorted({r.team for r in staff.roster_rows() if r.team})
         coach_opts = [(Text(c.name), c.id) for c in staff.coaches() if c.id != self.staff_id]
         coach_value = p.coach_id if p and p.coach_id in {v for _, v in coach_opts} else Select.NULL
-        with Vertical(id="form"):
-            yield Static(Text("Edit " + p.name) if p else Text("Add a member of staff"), classes="form-title")
-            with Grid(classes="form-grid"):
-                yield Label("Name")
-                yield Input(p.name if p else "", id="name", compact=True, max_length=staff.MAX_NAME)
-                yield Label("Email")
-                yield Input(p.email if p else "", id="email", compact=True, max_length=staff.MAX_FIELD)
-                yield Label("Roles")
-                with Horizontal(id="roles"):
-                    chosen = p.role_list if p else ["teacher"]
-                    for role in ROLES:
-                        yield Checkbox(role, role in chosen, id=f"role-{role}", compact=True)
-                yield Label("Site")
-                yield Input(site_name, id="site", compact=True, suggester=SuggestFromList(site_names, case_sensitive=False))
-                yield Label("Team")
-                yield Input(p.team if p else "", id="team", compact=True, suggester=SuggestFromList(teams, case_sensitive=False))
-                yield Label("Support")
-                yield Select(
-                    [(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS],
-                    value=p.support if p else "none",
-                    allow_blank=False,
-                    id="support",
-                    compact=True,
-                )
-                yield Label("Why")
-                yield Input("", id="support-why", compact=True, max_length=staff.MAX_NAME,
-                            placeholder="why the support level changes (only then)")
-                yield Label("Coach")
-                yield Select(coach_opts, value=coach_value, prompt="No coach", id="coach", compact=True)
-            yield Static("", id="form-error", markup=False)
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+        with Grid(classes="form-grid"):
+            yield Label("Name")
+            yield Input(p.name if p else "", id="name", compact=True, max_length=staff.MAX_NAME)
+            yield Label("Email")
+            yield Input(p.email if p else "", id="email", compact=True, max_length=staff.MAX_FIELD)
+            yield Label("Roles")
+            with Horizontal(id="roles"):
+                chosen = p.role_list if p else ["teacher"]
+                for role in ROLES:
+                    yield Checkbox(role, role in chosen, id=f"role-{role}", compact=True)
+            yield Label("Site")
+            yield Input(site_name, id="site", compact=True, suggester=SuggestFromList(site_names, case_sensitive=False))
+            yield Label("Team")
+            yield Input(p.team if p else "", id="team", compact=True, suggester=SuggestFromList(teams, case_sensitive=False))
+            yield Label("Support")
+            yield Select(
+                [(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS],
+                value=p.support if p else "none",
+                allow_blank=False,
+                id="support",
+                compact=True,
+            )
+            yield Label("Why")
+            yield Input("", id="support-why", compact=True, max_length=staff.MAX_NAME,
+                        placeholder="why the support level changes (only then)")
+            yield Label("Coach")
+            yield Select(coach_opts, value=coach_value, prompt="No coach", id="coach", compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.action_cancel()
-
-    def on_input_submitted(self) -> None:
-        self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
+    def submit(self) -> str:
         roles = [r for r in ROLES if self.query_one(f"#role-{r}", Checkbox).value]
         coach = self.query_one("#coach", Select).value
         site_text = self.query_one("#site", Input).value.strip()
-        try:
-            site_id = staff.site_named(site_text) if site_text else None
-            saved = staff.save(
-                self.staff_id,
-                name=self.query_one("#name", Input).value,
-                email=self.query_one("#email", Input).value,
-                roles=roles or ["teacher"],
-                site_id=site_id,
-                team=self.query_one("#team", Input).value,
-                support=self.query_one("#support", Select).value,
-                coach_id=None if coach is Select.NULL else coach,
-                support_reason=self.query_one("#support-why", Input).value,
-                changed_by=getattr(getattr(self.app, "config", None), "device_name", ""),
-            )
-        except UserError as exc:
-            error.update(Text(f"✗ {exc}"))
-            error.add_class("error")
-            return
-        self.dismiss(saved)
+        site_id = staff.site_named(site_text) if site_text else None
+        return staff.save(
+            self.staff_id,
+            name=self.query_one("#name", Input).value,
+            email=self.query_one("#email", Input).value,
+            roles=roles or ["teacher"],
+            site_id=site_id,
+            team=self.query_one("#team", Input).value,
+            support=self.query_one("#support", Select).value,
+            coach_id=None if coach is Select.NULL else coach,
+            support_reason=self.query_one("#support-why", Input).value,
+            changed_by=getattr(getattr(self.app, "config", None), "device_name", ""),
+        )

@@ -15,9 +15,9 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
-from coachtui.widgets.table import Column, RowTable
-from coachtui.sync.changes import device_id
 from coachtui.sync import bundle, conflicts, folder, merge
+from coachtui.sync.changes import device_id
+from coachtui.widgets.table import Column, RowTable
 
 CONFLICT_COLUMNS = [Column("where", "Record", 14), Column("field", "Field", 10),
                     Column("theirs", "Other version (kept aside)", 20, weight=1),

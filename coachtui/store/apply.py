@@ -98,7 +98,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     select = 'SELECT id, clocks, {} FROM "{}" WHERE id IN ({})'.format(
         ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(ids)))
     for rec in database.execute_sql(select, ids).fetchall():
-        local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:])))
+        local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:], strict=True)))
     inserts, updates = [], []
     has_private = "private" in fields
     kinds = _kinds(model)
@@ -114,7 +114,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
             row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
             inserts.append([rid, json.dumps(inc_clocks), r["_newest"], *row_values])
             # A row repeated in one bundle merges with the copy inserted above.
-            local[rid] = (inc_clocks, dict(zip(fields, row_values)))
+            local[rid] = (inc_clocks, dict(zip(fields, row_values, strict=True)))
             counts.new += 1
             continue
         loc_clocks, loc_vals = local[rid]

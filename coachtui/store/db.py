@@ -10,10 +10,9 @@ from typing import Any, Iterator
 
 from peewee import DatabaseError as PeeweeDatabaseError
 
-from coachtui.store import hlc
 from coachtui.base.config import ensure_dir
 from coachtui.base.errors import UserError
-from coachtui.store import schema
+from coachtui.store import hlc, schema
 from coachtui.store.models import Meta, database, new_id
 
 PRAGMAS = {

@@ -12,7 +12,7 @@ from typing import Callable
 
 from peewee import SqliteDatabase
 
-from coachtui.store import models  # noqa: F401  (registers the core tables)
+from coachtui.store import models
 
 SCHEMA_VERSION = 7
 

@@ -224,7 +224,8 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
                 continue
             stamp = clock.tick()
             clocks = json.dumps(dict.fromkeys(fields, stamp), sort_keys=True)
-            data = [conv(values[name] if name in values else defaults[name]) for name, conv in zip(fields, converters)]
+            data = [conv(values[name] if name in values else defaults[name])
+                    for name, conv in zip(fields, converters, strict=True)]
             params.append((row_id, clocks, stamp, *data))
             ids.append(row_id)
         if params:

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from coachtui.store import hlc
+from coachtui.base.atomic_write import atomic
 from coachtui.base.errors import UserError
-from coachtui.store import schema
+from coachtui.store import hlc, schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
-from coachtui.base.atomic_write import atomic
-from coachtui.sync.envelope import EnvelopeError, Encryptor, decrypt_stream, is_encrypted
+from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 1
@@ -72,13 +71,13 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
             params.append(site_id)
         if where:
             sql += " WHERE " + " AND ".join(where)
-        refs = [f for f, c in zip(fields, columns) if c in STAFF_COLUMNS]
+        refs = [f for f, c in zip(fields, columns, strict=True) if c in STAFF_COLUMNS]
         check_refs = staff_ids is not None and refs and model._meta.table_name != "staff"
         bools = [f for f in fields if model._meta.fields[f].field_type == "BOOL"]
         cursor = database.execute_sql(sql, params)
         while batch := cursor.fetchmany(2000):
             for r in batch:
-                values = dict(zip(fields, r[2:]))
+                values = dict(zip(fields, r[2:], strict=True))
                 if check_refs and not any(values[f] in staff_ids for f in refs):
                     continue
                 for f in bools:

@@ -17,13 +17,14 @@ import json
 import re
 import tomllib
 
-from coachtui.store import hlc
 from coachtui.base.errors import UserError
 from coachtui.base.resources import read_text
 from coachtui.store import db as store_db
+from coachtui.store import hlc
 from coachtui.store import write as w
 from coachtui.store.db import get_meta, set_meta
 from coachtui.store.models import FrameworkItem, database, derived_id
+
 
 def item_id(code: str) -> str:
     return derived_id("framework", code)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import tomli_w
 
-from coachtui.teaching import framework
-from coachtui.base.errors import UserError
 from coachtui.base.atomic_write import write_text
+from coachtui.base.errors import UserError
+from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem
-from coachtui.store import db as store_db
+from coachtui.teaching import framework
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -212,7 +212,7 @@ def parse(doc: dict, name: str = "the file") -> list[Node]:
             children = table.get(child, [])
             if not isinstance(children, list):
                 raise FrameworkFileError(f"{name}: {kind} {code}: {child} must be [[...]] tables")
-            for n, c in enumerate(children):
+            for c in children:
                 visit(child, c, node, f"{kind} {code}")
 
     for n, d in enumerate(domains):

@@ -19,7 +19,6 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
-
 class Card(Protocol):
     """What the board shows of a card (plcs.plc.Card is one)."""
 
@@ -85,7 +84,7 @@ class Board(Widget, can_focus=True):
 
     def set_columns(self, columns: list[Column], keep: tuple[str | None, str | None] | None = None) -> None:
         """Replace the board. `keep` = (plc id, staff id) to put the cursor on."""
-        old_rows = {c.plc_id: r for c, r in zip(self.columns, self.rows)}
+        old_rows = {c.plc_id: r for c, r in zip(self.columns, self.rows, strict=True)}
         self.columns = columns
         self.rows = [min(old_rows.get(c.plc_id, 0), max(0, len(c.cards) - 1)) for c in columns]
         self.tops = [0] * len(columns)

@@ -33,7 +33,7 @@ def bar_lines(items: list[tuple[str, float]], width: int, label_width: int | Non
         label_width = min(max(cell_len(label) for label, _ in items), max(8, width * 11 // 20))
     bar_width = max(1, width - label_width - value_width - 3)
     top = most if most is not None else max(v for _, v in items)
-    for n, ((label, value), shown) in enumerate(zip(items, values)):
+    for n, ((label, value), shown) in enumerate(zip(items, values, strict=True)):
         if n:
             out.append("\n")
         name = label.replace("\n", " ")

@@ -1,5 +1,6 @@
-"""Two small modals most screens need: a form of fields that saves through a
-service function, and a type-to-narrow pick list.
+"""Forms and pick lists most screens need: the base every form is built on, a
+form of fields that saves through a service function, and a type-to-narrow
+pick list.
 
 The form's `save(values)` does the validation (the service is the one judge):
 a UserError or a failed write shows one line in the form and leaves it open,
@@ -44,8 +45,79 @@ class FormSpec:
     help: str = ""
 
 
-class FormModal(ModalScreen[Any]):
-    """Dismisses with what `save` returned, or None when cancelled."""
+class FormScreen(ModalScreen[Any]):
+    """What every form shares: a title, the fields a subclass composes, one
+    error line and the buttons. Ctrl+S saves, Esc cancels, Enter in a one-line
+    box saves. `submit()` returns what the form dismisses with, or raises
+    UserError: the form stays open with that one line, and nothing changed."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    # (action, label, variant) for each button; the button runs the action.
+    BUTTONS: Sequence[tuple[str, str, str]] = (("save", "Save (Ctrl+S)", "primary"), ("cancel", "Cancel (Esc)", "default"))
+    HINT = ""  # a line under the buttons
+    FORM_CLASSES = ""
+    FIRST_FIELD = ""  # selector of the field focused on opening (default: the first field)
+
+    def form_title(self) -> str:
+        return ""
+
+    def compose_fields(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def submit(self) -> Any:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes=self.FORM_CLASSES):
+            yield Static(Text(self.form_title()), classes="form-title")
+            yield from self.compose_fields()
+            yield Static("", id="form-error", markup=False)
+            if self.BUTTONS:
+                with Horizontal(classes="form-buttons"):
+                    for action, label, variant in self.BUTTONS:
+                        yield Button(label, variant=variant, id=action)
+            if self.HINT:
+                yield Static(self.HINT, classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        if self.FIRST_FIELD:
+            self.query_one(self.FIRST_FIELD).focus()
+            return
+        fields = self.query("#form Input, #form Select, #form TextArea, #form Checkbox")
+        if fields:
+            fields.first().focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        getattr(self, f"action_{event.button.id or 'cancel'}")()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    def show_error(self, message: str) -> None:
+        error = self.query_one("#form-error", Static)
+        error.update(Text(f"✗ {message}"))
+        error.add_class("error")
+
+    def action_save(self) -> None:
+        try:
+            result = self.submit()
+        except UserError as exc:
+            self.show_error(str(exc))
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FormModal(FormScreen):
+    """A form of fields from a FormSpec; `save(values)` is the service call.
+    Dismisses with what `save` returned, or None when cancelled."""
 
     HELP = """\
 A form
@@ -54,10 +126,6 @@ Tab / Shift+Tab move between fields; Ctrl+S saves; Esc cancels and changes
 nothing. Where a field suggests text (a name, a framework step), Right
 accepts the suggestion. Dates are written YYYY-MM-DD.
 """
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Save", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-    ]
 
     def __init__(self, spec: FormSpec, save: Callable[[dict[str, Any]], Any]) -> None:
         super().__init__()
@@ -66,41 +134,27 @@ accepts the suggestion. Dates are written YYYY-MM-DD.
         if spec.help:
             self.HELP = spec.help
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="form"):
-            yield Static(Text(self.spec.title), classes="form-title")
-            with VerticalScroll(id="form-fields"):
-                for f in self.spec.fields:
-                    value = self.spec.values.get(f.key)
-                    yield Label(f.label, classes="form-label")
-                    if f.kind == "area":
-                        area = TextArea(str(value or ""), id=f"f-{f.key}", soft_wrap=True, compact=True,
-                                        show_line_numbers=False, tab_behavior="focus")
-                        area.styles.height = f.height
-                        yield area
-                    elif f.kind == "select":
-                        yield Select([(Text(lbl), val) for lbl, val in f.options], id=f"f-{f.key}", compact=True,
-                                     allow_blank=False, value=value if value is not None else f.options[0][1])
-                    else:
-                        yield Input(str(value or ""), id=f"f-{f.key}", compact=True, placeholder=f.placeholder,
-                                    max_length=f.max_length,
-                                    suggester=SuggestFromList(f.suggestions, case_sensitive=False)
-                                    if f.suggestions else None)
-            yield Static("", id="form-error", markup=False)
-            with Horizontal(classes="form-buttons"):
-                yield Button("Save (Ctrl+S)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+    def form_title(self) -> str:
+        return self.spec.title
 
-    def on_mount(self) -> None:
-        if self.spec.fields:
-            self.query_one(f"#f-{self.spec.fields[0].key}").focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_save() if event.button.id == "save" else self.action_cancel()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_save()
+    def compose_fields(self) -> ComposeResult:
+        with VerticalScroll(id="form-fields"):
+            for f in self.spec.fields:
+                value = self.spec.values.get(f.key)
+                yield Label(f.label, classes="form-label")
+                if f.kind == "area":
+                    area = TextArea(str(value or ""), id=f"f-{f.key}", soft_wrap=True, compact=True,
+                                    show_line_numbers=False, tab_behavior="focus")
+                    area.styles.height = f.height
+                    yield area
+                elif f.kind == "select":
+                    yield Select([(Text(lbl), val) for lbl, val in f.options], id=f"f-{f.key}", compact=True,
+                                 allow_blank=False, value=value if value is not None else f.options[0][1])
+                else:
+                    yield Input(str(value or ""), id=f"f-{f.key}", compact=True, placeholder=f.placeholder,
+                                max_length=f.max_length,
+                                suggester=SuggestFromList(f.suggestions, case_sensitive=False)
+                                if f.suggestions else None)
 
     def values(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -109,18 +163,8 @@ accepts the suggestion. Dates are written YYYY-MM-DD.
             out[f.key] = widget.text if isinstance(widget, TextArea) else widget.value
         return out
 
-    def action_save(self) -> None:
-        error = self.query_one("#form-error", Static)
-        try:
-            result = self.save(self.values())
-        except UserError as exc:
-            error.update(Text(f"✗ {exc}"))
-            error.add_class("error")
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def submit(self) -> Any:
+        return self.save(self.values())
 
 
 class PickModal(ModalScreen[Any]):

@@ -16,7 +16,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.widgets import Input
 
 
 @dataclass(frozen=True)
@@ -262,41 +261,3 @@ class RowTable(ScrollView, can_focus=True):
 def _one_line(value: str) -> str:
     # A cell is one line: newlines and tabs in user text must not break rows.
     return value.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-
-
-class FixedInput(Input):
-    """An Input whose size never depends on its text (it sits in a fixed-width
-    slot). Input asks for a full-screen re-layout on every keystroke, for the
-    sake of auto-sized inputs; on a busy screen that is most of a keystroke's
-    cost, and for a fixed-size input it changes nothing, so skip it."""
-
-    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):
-        return super().refresh(*regions, repaint=repaint, layout=False, recompose=recompose)
-
-
-class FindBox(FixedInput):
-    """A filter box above a RowTable. Enter or Down hands over to the table at
-    once, in the key handler itself (a binding would run only after the key
-    bubbles to the app, by which time the next keys are already queued here)."""
-
-    def __init__(self, table: RowTable, **kwargs) -> None:
-        super().__init__(compact=True, select_on_focus=False, **kwargs)
-        self.table = table
-
-    def action_to_table(self) -> None:
-        self.screen.set_focus(self.table)
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Keys typed fast after Enter were queued here before focus moved:
-        # send them back through the app so they reach the table's bindings.
-        if self.screen.focused is not self:
-            event.stop()
-            event.prevent_default()
-            self.app.post_message(events.Key(event.key, event.character))
-            return
-        if event.key in ("enter", "down"):
-            event.stop()
-            event.prevent_default()
-            self.action_to_table()
-            return
-        await super()._on_key(event)

@@ -22,3 +22,41 @@ def store(tmp_path):
     open_database(path)
     yield path
     close_store()
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    """The test's data folder, opened the way the app opens it."""
+    from coachtui.launch import open_data
+
+    return open_data(str(tmp_path / "data"))
+
+
+@pytest.fixture
+def seed(ctx):
+    """What the database holds when the app starts: a UI test file overrides this."""
+
+
+@pytest.fixture
+def app(ctx, seed):
+    """The app on the test's data folder (after `seed`), for `app.run_test()`."""
+    from coachtui.app import CoachApp
+
+    return CoachApp(ctx)
+
+
+@pytest.fixture
+def until():
+    """Wait on a condition in a pilot run, not on a clock: `await until(pilot, lambda: ...)`.
+    Fails the test if it has not held within `timeout` seconds."""
+
+    async def wait(pilot, condition, timeout: float = 5.0, what: str = "the condition"):
+        import time
+
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{what} did not hold within {timeout} s")
+            await pilot.pause(0.02)
+
+    return wait

@@ -2,9 +2,7 @@
 
 import pytest
 
-from coachtui.app import CoachApp
 from coachtui.coaching import cadence, cycles
-from coachtui.launch import open_data
 from coachtui.roster import staff
 from coachtui.screens.cycle import CycleScreen
 from coachtui.teaching import framework
@@ -12,12 +10,11 @@ from coachtui.widgets.form import FormModal, PickModal
 
 
 @pytest.fixture
-def app(tmp_path):
-    ctx = open_data(str(tmp_path / "data"))
+def seed(ctx):
+    """What the database holds when the app starts (conftest's `app` opens it)."""
     north = staff.site_named("North")
     coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north)
     staff.save(name="Tia Teacher", site_id=north, coach_id=coach, support="support")
-    return CoachApp(ctx)
 
 
 def tia():

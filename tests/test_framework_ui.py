@@ -1,20 +1,12 @@
 """Pilot tests of the framework editor (F7) against a file database under tmp_path."""
 
-import pytest
 from textual.widgets import Input, Select, TextArea
 
-from coachtui.app import CoachApp
-from coachtui.launch import open_data
 from coachtui.screens.framework_edit import FrameworkFile, FrameworkScreen, ItemForm
 from coachtui.screens.help import HelpScreen
 from coachtui.store.models import FrameworkItem
 from coachtui.teaching import framework
 from coachtui.teaching.framework import item_id
-
-
-@pytest.fixture
-def app(tmp_path):
-    return CoachApp(open_data(str(tmp_path / "data")))
 
 
 def rendered(app) -> str:

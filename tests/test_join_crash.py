@@ -9,9 +9,13 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from coachtui.launch import open_database
 from coachtui.lessons import joins
 from coachtui.store.db import close_store
+
+pytestmark = pytest.mark.slow  # kills child processes
 
 CHILD = textwrap.dedent(
     """
@@ -35,6 +39,8 @@ CHILD = textwrap.dedent(
     while True:
         n += 1
         joins.save_draft(jid, "the teacher then " + "x" * (n % 50), "observation")
+        if n == 20:
+            print("typing", flush=True)
     """
 )
 
@@ -43,14 +49,16 @@ def test_kill_9_mid_typing_loses_nothing(tmp_path):
     db = tmp_path / "crash.db"
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(db)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
-    time.sleep(0.3)
+    assert proc.stdout.readline().strip() == "typing"  # killed mid-stream of draft writes
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
-    time.sleep(1.1)
     open_database(db)
     try:
         j = joins.running_join()
         assert j is not None, "the running join was lost"
+        # The clock runs from the stored start, through the crash: once a second
+        # has passed since then, the timer shows it.
+        time.sleep(max(0.0, 1.05 - (time.time() - j.started_at / 1000)))
         assert [n.text for n in joins.notes(j.id)] == [f"note {i}" for i in range(5)]
         assert len(joins.tallies(j)["pupils off task"]) == 5
         text, kind = joins.draft(j.id)

@@ -3,8 +3,6 @@
 import pytest
 from textual.widgets import Input, TextArea
 
-from coachtui.app import CoachApp
-from coachtui.launch import open_data
 from coachtui.lessons import feedback, joins
 from coachtui.roster import focus_areas, staff
 from coachtui.store.models import ActionStep, Join
@@ -12,12 +10,11 @@ from coachtui.teaching.framework import item_id
 
 
 @pytest.fixture
-def app(tmp_path):
-    ctx = open_data(str(tmp_path / "data"))
+def seed(ctx):
+    """What the database holds when the app starts (conftest's `app` opens it)."""
     coach = staff.save(name="Cara Coach", roles="teacher,coach")
     t = staff.save(name="Jane [Smith]", team="Maths", coach_id=coach, support="structured")
     focus_areas.set_focus(t, item_id("QU.1.1"), "development")
-    return CoachApp(ctx)
 
 
 async def test_join_from_roster_to_feedback(app, tmp_path):
@@ -119,15 +116,16 @@ async def test_correct_and_delete_notes_during_the_join(app):
         assert len(joins.notes(jid)) == 2
 
 
-async def test_what_is_typed_is_on_disk_within_a_second(app):
+async def test_what_is_typed_is_on_disk_within_a_second(app, until):
     jane = next(r for r in staff.roster_rows() if r.name == "Jane [Smith]")
     jid = joins.start(jane.id, focus_item_id=None, focus_text="Routines")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.pause()
         await pilot.press(*"half a thou")
-        await pilot.pause(1.0)
-        assert joins.draft(jid) == ("half a thou", "observation")
+        # Saved by the draft timer (every 0.5 s), with nothing else pressed.
+        await until(pilot, lambda: joins.draft(jid) == ("half a thou", "observation"), timeout=3,
+                    what="the draft on disk")
         await pilot.press("enter")
         await pilot.pause()
         assert joins.draft(jid) == ("", "observation")

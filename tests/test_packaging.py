@@ -10,6 +10,8 @@ import pytest
 
 from coachtui.base.resources import read_text, resource
 
+pytestmark = pytest.mark.slow  # builds and installs a wheel
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -2,8 +2,6 @@
 
 import pytest
 
-from coachtui.app import CoachApp
-from coachtui.launch import open_data
 from coachtui.plcs import meetings, plans, plc
 from coachtui.roster import focus_areas, staff
 from coachtui.screens.plc_board import PlcBoardScreen
@@ -17,12 +15,11 @@ ODD = "[bold]Dr [Ann] O'Neil[/]"
 
 
 @pytest.fixture
-def app(tmp_path):
-    ctx = open_data(str(tmp_path / "data"))
+def seed(ctx):
+    """What the database holds when the app starts (conftest's `app` opens it)."""
     north = staff.site_named("North")
     for n in ("Ada Ames", "Ben Bell", "Cat Cole", ODD):
         staff.save(name=n, site_id=north, team="Year 4")
-    return CoachApp(ctx)
 
 
 def by_name(name):

@@ -3,9 +3,7 @@
 import pytest
 from textual.widgets import Input, Static
 
-from coachtui.app import CoachApp
 from coachtui.base.config import load_config
-from coachtui.launch import open_data
 from coachtui.roster import staff
 from coachtui.store.models import Staff
 
@@ -13,8 +11,8 @@ ODD = "[bold]Dr [Ann] O'Neil[/]"
 
 
 @pytest.fixture
-def app(tmp_path):
-    ctx = open_data(str(tmp_path / "data"))
+def seed(ctx):
+    """What the database holds when the app starts (conftest's `app` opens it)."""
     north = staff.site_named("North")
     south = staff.site_named("South")
     coach = staff.save(name="Cara Coach", roles="teacher,coach", site_id=north, team="English")
@@ -22,7 +20,6 @@ def app(tmp_path):
     staff.save(name="Jane Smith", site_id=north, team="Maths", coach_id=coach)
     staff.save(name="Tom Jones", site_id=south, team="Science", support="structured")
     staff.save(name=ODD, site_id=north, team="[red]Art")
-    return CoachApp(ctx)
 
 
 def row_names(app):
@@ -176,18 +173,21 @@ async def test_help_and_theme_toggle_persist(app, tmp_path):
     assert load_config(app.ctx.paths).theme == "textual-light"
 
 
-async def test_command_palette_lists_screen_actions(app):
+async def test_command_palette_lists_screen_actions(app, until):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()  # focus is in the find box: screen commands still listed
         titles = [c.title for c in app.get_system_commands(app.screen)]
         for wanted in ("Add", "Edit", "Coach", "Filters", "Import CSV", "Undo", "Help for this screen"):
             assert wanted in titles
         assert "Paste text from the clipboard" not in " ".join(titles)
+        from textual.command import CommandList, CommandPalette
+
         await pilot.press("ctrl+p", *"filters")
-        await pilot.pause(0.3)
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette)
+                    and app.screen.query_one(CommandList).option_count > 0
+                    and app.screen.query_one(CommandList).highlighted is not None, what="the palette's matches")
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert app.screen.__class__.__name__ == "FilterForm"
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FilterForm", what="the filter form")
 
 
 async def test_strengths_and_development_areas(app):

@@ -292,6 +292,7 @@ def test_backups_are_taken_and_pruned(reps, tmp_path):
     assert len(backups) == merge.KEEP_BACKUPS
 
 
+@pytest.mark.slow  # three command-line processes per round
 def test_three_laptops_sync_through_one_folder_from_the_cli(tmp_path, capsys):
     shared = tmp_path / "usb"
     shared.mkdir()

@@ -6,6 +6,7 @@ again changes nothing; deletes stay deleted; erased rows never return."""
 import json
 import shutil
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,8 @@ from coachtui.store import write
 from coachtui.store.db import close_store
 from coachtui.store.models import REPLICATED_MODELS, Join, Note, Staff, database
 from coachtui.sync import bundle, merge
+
+pytestmark = pytest.mark.slow  # many random cases
 
 NAMES = ["a", "b", "c"]
 PEOPLE = 3

@@ -3,8 +3,7 @@
 import pytest
 from textual.widgets import Input
 
-from coachtui.app import CoachApp
-from coachtui.launch import open_data, open_database
+from coachtui.launch import open_database
 from coachtui.lessons import joins
 from coachtui.roster import staff
 from coachtui.store.db import close_store
@@ -15,10 +14,9 @@ PASS = "trust passphrase"
 
 
 @pytest.fixture
-def app(tmp_path):
-    ctx = open_data(str(tmp_path / "data"))
+def seed(ctx):
+    """What the database holds when the app starts (conftest's `app` opens it)."""
     staff.save(name="Here Already")
-    return CoachApp(ctx)
 
 
 async def test_export_preview_apply_in_the_app(app, tmp_path):

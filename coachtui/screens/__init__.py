@@ -1,1 +1,2 @@
-"""Textual screens and their modals. Screens call services; they never write tables."""
+"""Textual screens and their modals. Screens call services; they never touch
+the store (checked by the import-linter contracts in pyproject.toml)."""

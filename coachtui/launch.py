@@ -25,13 +25,13 @@ def open_database(path: Path) -> None:
     the store, the shipped framework, and sync's after-merge steps."""
     from coachtui.roster import staff
     from coachtui.store.db import open_store
-    from coachtui.sync import merge
+    from coachtui.sync import after_merge
     from coachtui.teaching import framework
 
     open_store(path)
     framework.ensure_loaded()
     # The same school typed in on two laptops is one site, after every import.
-    merge.after_merge(staff.merge_same_name_sites)
+    after_merge.register(staff.merge_same_name_sites)
 
 
 def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:

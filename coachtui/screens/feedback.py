@@ -68,7 +68,7 @@ laptop in a sync bundle.
         title, _ = joins.focus_of(j)
         when = dt.datetime.fromtimestamp(j.started_at / 1000).strftime("%a %d %b %H:%M")
         yield Static(Text(f"Feedback for {teacher.name if teacher else '?'} · joined {when} · focus: {title}"),
-                     id="fb-title")
+                     id="page-title")
         with VerticalScroll(id="fb-form"):
             yield Label("Action step from the framework (or write your own below)")
             steps = framework.steps()

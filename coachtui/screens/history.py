@@ -42,7 +42,7 @@ and SMART targets.
     def compose(self) -> ComposeResult:
         person = staff.record(self.staff_id)
         yield Header()
-        yield Static(Text(f"History: {person.name}"), id="fb-title")
+        yield Static(Text(f"History: {person.name}"), id="page-title")
         yield self.table
         yield Footer()
 

@@ -5,7 +5,7 @@
     merge.merge(path, passphrase, commit=True, backups=paths.backups)   apply
     folder.sync(folder, passphrase, paths)      the drop-folder round trip
     conflicts.open_conflicts() / conflicts.resolve(id, value)
-    merge.after_merge(step)                     run a service's step inside every import
+    after_merge.register(step)                  run a service's step inside every import
 
 Nothing here imports Textual or the services above it. The format is in docs/bundle-format.md.
 """

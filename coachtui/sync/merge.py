@@ -18,21 +18,11 @@ from coachtui.store import db as store_db
 from coachtui.store import write
 from coachtui.store.apply import ApplyError, Counts, apply_rows, apply_tombstone, purged_ids
 from coachtui.store.models import Applied, database, model_for_table
+from coachtui.sync import after_merge
 from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
 
 BATCH = 1000
 KEEP_BACKUPS = 5
-
-# Steps the services register to run inside every import's transaction, after
-# the rows are merged (e.g. the roster joins sites of the same name). Sync
-# cannot import the services: they sit above it.
-_AFTER_MERGE: list = []
-
-
-def after_merge(step) -> None:
-    """Run `step()` inside every import, after its rows are merged (once per step)."""
-    if step not in _AFTER_MERGE:
-        _AFTER_MERGE.append(step)
 
 
 @dataclass
@@ -140,8 +130,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     pending.clear()
             if check.newest:
                 store_db.observe(check.newest)
-            for step in _AFTER_MERGE:
-                step()
+            after_merge.run_all()
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
                            applied_at=dt.datetime.now().isoformat(timespec="seconds"),
                            summary=summary.headline()).on_conflict_ignore().execute()

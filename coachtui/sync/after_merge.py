@@ -1,0 +1,22 @@
+"""Steps the services register to run inside every import's transaction,
+after its rows are merged (e.g. the roster joins sites of the same name).
+Sync cannot import the services (they sit above it), so they register here;
+`launch.open_database` does it. Kept apart from merge.py so that registering
+costs no import of the bundle code (and its cryptography) at start-up."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+_STEPS: list[Callable[[], None]] = []
+
+
+def register(step: Callable[[], None]) -> None:
+    """Run `step()` inside every import, after its rows are merged (once per step)."""
+    if step not in _STEPS:
+        _STEPS.append(step)
+
+
+def run_all() -> None:
+    for step in _STEPS:
+        step()

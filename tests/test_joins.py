@@ -129,11 +129,11 @@ def test_feedback_prefill_save_private_and_export(teacher, clock, tmp_path):
     joins.add_note(j, "Private worry about the TA", "observation", private=True)
     joins.end(j)
     pre = feedback.prefill(j)
-    assert pre["strengths"] == "- Waited three seconds before naming"
-    assert pre["action_step"] == "Cold call the back row"
-    assert "Questions go to pupils who did not raise a hand" in pre["criteria"]
-    assert pre["next_join"]  # weekly for structured support
-    values = {k: (v, False) for k, v in pre.items()}
+    assert pre["strengths"] == ("- Waited three seconds before naming", False)
+    assert pre["action_step"] == ("Cold call the back row", False)
+    assert "Questions go to pupils who did not raise a hand" in pre["criteria"][0]
+    assert pre["next_join"][0]  # weekly for structured support
+    values = dict(pre)
     values["reflection"] = ("I rushed the start", True)  # private to the coach
     with pytest.raises(UserError, match="not a date"):
         feedback.save(j, {**values, "target_deadline": ("next friday", False)})

@@ -38,8 +38,11 @@ def feedback_id(join_id: str) -> str:
     return derived_id("feedback", join_id)
 
 
-def item_id(fid: str, part: str) -> str:
-    return derived_id("feedback-item", fid, part)
+def item_id(fid: str, part: str, private: bool = False) -> str:
+    """A field's row. A private field has a row of its own: private rows never
+    travel, so a field made private after it was sent must retire the shared
+    row (text wiped, deleted: that travels) rather than flip its flag."""
+    return derived_id("feedback-item", fid, part, "private") if private else derived_id("feedback-item", fid, part)
 
 
 def step_id(fid: str) -> str:
@@ -51,8 +54,12 @@ def get(join_id: str) -> Feedback | None:
 
 
 def items(fid: str) -> dict[str, FeedbackItem]:
+    """Each field's live row, the private one where there is one."""
     rows = FeedbackItem.select().where((FeedbackItem.feedback_id == fid) & FeedbackItem.live())
-    return {r.part: r for r in rows}
+    out: dict[str, FeedbackItem] = {}
+    for r in sorted(rows, key=lambda r: bool(r.private)):
+        out[r.part] = r
+    return out
 
 
 def cadence_days(teacher: Staff | None) -> int:
@@ -64,25 +71,37 @@ def cadence_days(teacher: Staff | None) -> int:
     return days_for(site, teacher.support if teacher else "none") or days_for(site, "follow-up")
 
 
-def prefill(join: Join) -> dict[str, str]:
-    """Start the feedback from the join's notes and focus."""
+def prefill(join: Join) -> dict[str, tuple[str, bool]]:
+    """Start the feedback from the join's notes and focus: {field: (text, private)}.
+
+    A private note never flows into a shared field: a field is filled from the
+    shared notes of its kind; only when all of them are private is it filled
+    from those, and then the field itself is private (the form shows it so)."""
     notes = joins.notes(join.id)
     title, criteria = joins.focus_of(join)
-    strengths = [n.text for n in notes if n.kind == "strength"]
-    nexts = [n.text for n in notes if n.kind == "next"]
+
+    def of_kind(kind: str) -> tuple[list[str], bool]:
+        shared = [n.text for n in notes if n.kind == kind and not n.private]
+        if shared:
+            return shared, False
+        private = [n.text for n in notes if n.kind == kind and n.private]
+        return private, bool(private)
+
+    strengths, strengths_private = of_kind("strength")
+    nexts, next_private = of_kind("next")
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     ended = dt.date.fromtimestamp((join.ended_at or joins.now_ms()) / 1000)
     next_date = ended + dt.timedelta(days=cadence_days(teacher))
     return {
-        "strengths": "\n".join(f"- {s}" for s in strengths),
-        "action_step": nexts[0] if nexts else title,
-        "criteria": "\n".join(criteria),
-        "target_what": "",
-        "target_measure": "",
-        "target_deadline": "",
-        "practice": "",
-        "reflection": "",
-        "next_join": next_date.isoformat(),
+        "strengths": ("\n".join(f"- {s}" for s in strengths), strengths_private),
+        "action_step": (nexts[0], next_private) if nexts else (title, False),
+        "criteria": ("\n".join(criteria), False),
+        "target_what": ("", False),
+        "target_measure": ("", False),
+        "target_deadline": ("", False),
+        "practice": ("", False),
+        "reflection": ("", False),
+        "next_join": (next_date.isoformat(), False),
     }
 
 
@@ -107,14 +126,23 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
                 action_item_id=action_item_id, given_on=today, next_join=clean.get("next_join", ("", False))[0],
                 deleted=False)
         for part, (text, private) in clean.items():
-            w.write(FeedbackItem, item_id(fid, part), feedback_id=fid, part=part, text=text, private=private)
-        action = clean.get("action_step", ("", False))[0]
-        if action:
-            sid = step_id(fid)
-            existing = ActionStep.get_or_none(ActionStep.id == sid)
+            w.write(FeedbackItem, item_id(fid, part, private), feedback_id=fid, part=part, text=text,
+                    private=private, deleted=False)
+            other = FeedbackItem.get_or_none(FeedbackItem.id == item_id(fid, part, not private))
+            if other is not None and not other.deleted:
+                w.write(FeedbackItem, other.id, text="", deleted=True)
+        # The action step is a shared record (history, cycles, bundles): a
+        # private action step, or private criteria, never become part of it.
+        action, action_private = clean.get("action_step", ("", False))
+        criteria, criteria_private = clean.get("criteria", ("", False))
+        sid = step_id(fid)
+        existing = ActionStep.get_or_none(ActionStep.id == sid)
+        if action and not action_private:
             w.write(ActionStep, sid, staff_id=join.staff_id, feedback_id=fid, item_id=action_item_id, text=action,
-                    criteria=clean.get("criteria", ("", False))[0],
+                    criteria="" if criteria_private else criteria,
                     set_on=existing.set_on if existing and existing.set_on else today, deleted=False)
+        elif existing is not None and not existing.deleted:
+            w.write(ActionStep, sid, text="", criteria="", deleted=True)
         from coachtui.coaching.cycles import on_feedback
 
         on_feedback(join.staff_id, today)  # the teacher's open cycle moves on

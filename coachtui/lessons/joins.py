@@ -215,9 +215,21 @@ def delete_note(note_id: str) -> None:
         w.write(Note, note_id, deleted=True)
 
 
-def set_private(note_id: str, private: bool) -> None:
-    with w.action("note visibility"):
-        w.write(Note, note_id, private=private)
+def set_private(note_id: str, private: bool) -> str:
+    """Make a note private (or shared again). Returns the note's new id.
+
+    Private rows never travel, so flipping the flag would leave the shared copy
+    already sent to other laptops. Instead the old row is retired (deleted,
+    its text wiped: that travels and wipes the copies) and the text lives on in
+    a new row with the wanted visibility, in the same place in the join."""
+    note = Note.get_by_id(note_id)
+    if bool(note.private) == private:
+        return note_id
+    with w.action("make note private" if private else "share note"):
+        new_id = w.write(Note, join_id=note.join_id, staff_id=note.staff_id, at=note.at, elapsed=note.elapsed,
+                         kind=note.kind, text=note.text, private=private)
+        w.write(Note, note_id, text="", deleted=True)
+    return new_id
 
 
 def notes(join_id: str) -> list[Note]:

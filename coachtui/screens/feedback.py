@@ -84,8 +84,7 @@ laptop in a sync bundle.
                          prompt="(written fresh)", id="fb-step", compact=True)
             for part in FEEDBACK_FIELDS:
                 item = existing.get(part)
-                text = item.text if item else pre.get(part, "")
-                private = item.private if item else False
+                text, private = (item.text, item.private) if item else pre.get(part, ("", False))
                 with Horizontal(classes="fb-head"):
                     yield Label(FEEDBACK_LABELS[part], classes="fb-label")
                     yield Checkbox("private" if private else "shared", private, id=f"fb-private-{part}",

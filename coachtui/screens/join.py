@@ -28,8 +28,10 @@ NOTE_COLUMNS = [Column("time", "Time", 6), Column("kind", "Kind", 11), Column("t
 
 
 def note_cells(note) -> list[str]:
-    return [joins.fmt(note.elapsed), NOTE_LABELS.get(note.kind, note.kind) + (" 🔒" if note.private else ""),
-            note.text]
+    # The mark leads the text column, the one never cut short, and is a word
+    # as well as a sign: it must read at any width, in both themes and with NO_COLOR.
+    text = f"🔒 PRIVATE · {note.text}" if note.private else note.text
+    return [joins.fmt(note.elapsed), NOTE_LABELS.get(note.kind, note.kind), text]
 
 
 class NoteBox(FixedInput):
@@ -162,12 +164,15 @@ Time-up is shown in colour only: no sound. You may carry on past it.
             self._events = joins.pause_events(j.id)
         return joins.timing(j, events=self._events)
 
-    def refresh_data(self) -> None:
+    def refresh_data(self, follow: bool = True) -> None:
+        """Re-read the join. `follow`: select the newest note (after typing one);
+        else the selection stays on the note it was on."""
         self._join = None
         self._events = None
         j = self.join
         self.notes_table.set_rows(joins.notes(j.id), keep=lambda n: n.id)
-        self.notes_table.move_to(len(self.notes_table.rows) - 1)
+        if follow:
+            self.notes_table.move_to(len(self.notes_table.rows) - 1)
         counts = joins.tallies(j)
         parts = [f"{n} {label}: {len(times)}" for n, (label, times) in enumerate(counts.items(), 1)]
         # One fixed line (no re-layout per press); long label lists are cut at the edge.
@@ -270,8 +275,10 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def action_private(self) -> None:
         note = self.notes_table.current_row
         if note is not None:
-            joins.set_private(note.id, not note.private)
-            self.refresh_data()
+            new_id = joins.set_private(note.id, not note.private)
+            self.refresh_data(follow=False)
+            rows = self.notes_table.rows
+            self.notes_table.move_to(next((i for i, n in enumerate(rows) if n.id == new_id), self.notes_table.cursor))
 
     @guarded
     def action_end(self) -> None:

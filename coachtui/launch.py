@@ -23,7 +23,7 @@ class AppContext:
 def open_database(path: Path) -> None:
     """Open the database at `path` (creating it) with everything it needs:
     the store, the shipped framework, and sync's after-merge steps."""
-    from coachtui.roster import staff
+    from coachtui.roster import erase, staff
     from coachtui.store.db import open_store
     from coachtui.sync import after_merge
     from coachtui.teaching import framework
@@ -32,6 +32,8 @@ def open_database(path: Path) -> None:
     framework.ensure_loaded()
     # The same school typed in on two laptops is one site, after every import.
     after_merge.register(staff.merge_same_name_sites)
+    # A person erased on another laptop: everything about them goes here too.
+    after_merge.on_erasure(erase.erase_arrived)
 
 
 def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:

@@ -4,7 +4,7 @@ import pytest
 
 from coachtui.store import hlc, write
 from coachtui.store.db import get_meta
-from coachtui.store.models import Purged, Staff
+from coachtui.store.models import Purged, Staff, purge_key
 
 
 def test_insert_new_rows_have_complete_unique_clocks(store):
@@ -37,7 +37,7 @@ def test_insert_new_refuses_unknown_fields_and_skips_purged_ids(store):
         write.insert_new(Staff, [{"name": "x", "shoe_size": 9}])
     gone = write.write(Staff, name="Gone")
     write.purge(Staff, gone)
-    assert Purged.get_or_none(Purged.id == gone)
+    assert Purged.get_or_none(Purged.id == purge_key(gone))
     assert write.insert_new(Staff, [{"id": gone, "name": "Back"}, {"name": "New"}]) != [gone]
     assert Staff.get_or_none(Staff.id == gone) is None
     assert Staff.select().count() == 1

@@ -10,7 +10,7 @@ import pytest
 from coachtui.launch import open_database
 from coachtui.store import schema, write
 from coachtui.store.db import StoreError, close_store
-from coachtui.store.models import FrameworkItem, Purged, Staff, database
+from coachtui.store.models import FrameworkItem, Purged, Staff, database, purge_key
 
 
 def test_pragmas_and_file_modes(store):
@@ -91,7 +91,8 @@ def test_purge_is_final(store):
     sid = write.write(Staff, name="Leaver", email="l@x.org")
     write.purge(Staff, sid)
     assert Staff.get_or_none(Staff.id == sid) is None
-    assert Purged.get_by_id(sid).table == "staff"
+    assert Purged.get_by_id(purge_key(sid)).table == "staff"  # remembered by a hash, never the id
+    assert Purged.get_or_none(Purged.id == sid) is None
     write.write(Staff, sid, name="Back again")  # any later write is ignored
     assert Staff.get_or_none(Staff.id == sid) is None
     raw = store.read_bytes()

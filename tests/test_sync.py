@@ -10,6 +10,7 @@ from coachtui.coaching import cycles
 from coachtui.launch import open_database
 from coachtui.lessons import feedback, joins
 from coachtui.roster import staff
+from coachtui.store import backups as store_backups
 from coachtui.store import write
 from coachtui.store.db import close_store
 from coachtui.store.models import Conflict, Join, Note, Staff, database
@@ -289,7 +290,7 @@ def test_backups_are_taken_and_pruned(reps, tmp_path):
     for _ in range(7):
         reps.send("a", "b")
     backups = sorted((tmp_path / "b" / "backups").glob("*.db"))
-    assert len(backups) == merge.KEEP_BACKUPS
+    assert len(backups) == store_backups.KEEP
 
 
 @pytest.mark.slow  # three command-line processes per round

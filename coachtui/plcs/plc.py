@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from coachtui.base.errors import UserError
 from coachtui.base.text import MAX_NAME, clean
 from coachtui.store import write as w
-from coachtui.store.models import FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database, derived_id
+from coachtui.store.models import ERASED, FrameworkItem, Plc, PlcMember, Site, Staff, StaffFocus, database, derived_id
 from coachtui.teaching.framework import related as related_items
 
 # Suggest a new PLC where this many teachers at one site share a development area.
@@ -95,6 +95,8 @@ def board(include_archived: bool = False) -> list[Column]:
             col.leader = people[p.leader_id][0]
         elif p.leader_id and all_staff.get(p.leader_id):
             col.leader_missing = "leader archived: choose a new leader"
+        elif p.leader_id == ERASED:
+            col.leader_missing = "leader erased: choose a new leader"
         else:
             col.leader_missing = "no leader yet"
         for sid in members.get(p.id, ()):

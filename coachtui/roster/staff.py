@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from coachtui.base.errors import ValidationError
 from coachtui.base.text import MAX_FIELD, MAX_NAME, clean
 from coachtui.store import write as w
-from coachtui.store.models import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
+from coachtui.store.models import ERASED, ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -83,7 +83,8 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
     Unsorted: the screen sorts as the user asks."""
     sql = """
         SELECT s.id, s.name, s.email, s.roles, s.site_id, COALESCE(site.name, ''),
-               s.team, s.support, s.coach_id, COALESCE(c.name, ''), s.archived
+               s.team, s.support, s.coach_id,
+               CASE WHEN s.coach_id = 'erased' THEN '(erased)' ELSE COALESCE(c.name, '') END, s.archived
         FROM staff s
         LEFT JOIN site ON site.id = s.site_id AND site.deleted = 0
         LEFT JOIN staff c ON c.id = s.coach_id AND c.deleted = 0
@@ -146,8 +147,11 @@ def record(staff_id: str | None) -> Staff | None:
 
 
 def names() -> dict[str, str]:
-    """Every name by id, deleted people too (old records still name them)."""
-    return {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
+    """Every name by id, deleted people too (old records still name them), and
+    "(erased)" for a pointer to someone erased."""
+    out = {s.id: s.name for s in Staff.select(Staff.id, Staff.name)}
+    out[ERASED] = "(erased)"
+    return out
 
 
 def get(staff_id: str) -> Staff | None:

@@ -69,6 +69,7 @@ In the table:
   c           choose their coach (then 1-9)  x   archive (hide) or restore
   s           strengths and development areas (from the framework)
   D           possible duplicates (same person added twice) and merging
+  E           erase a leaver for good, everywhere (GDPR; type their name)
   i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
@@ -90,6 +91,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("e", "edit", "Edit"),
         Binding("c", "coach", "Coach"),
         Binding("x", "archive", "Archive/restore"),
+        Binding("E", "erase", "Erase a leaver for good", show=False),
         Binding("f", "filters", "Filters"),
         Binding("s", "focus_areas", "Strengths/areas"),
         Binding("D", "duplicates", "Duplicates", show=False),
@@ -304,6 +306,21 @@ teachers than the limit in the config (coach_load_limit, default 10).
                             markup=False)
         finally:
             self.reload()
+
+    def action_erase(self) -> None:
+        from coachtui.screens.erase_form import EraseForm
+
+        row = self._selected()
+        if row is None:
+            return
+        self.app.push_screen(EraseForm(row.id, row.name, self.app.ctx.paths.data_dir), self._after_erase)
+
+    def _after_erase(self, done) -> None:
+        if done is None:
+            return
+        self.notify(f"Erased {done.name} and {sum(done.rows.values()) - 1} records about them. "
+                    "Sync to carry the erasure to the other laptops.", timeout=8, markup=False)
+        self.reload()
 
     def action_join(self) -> None:
         from coachtui.screens.join_setup import JoinSetup

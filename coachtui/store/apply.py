@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from peewee import BooleanField, IntegerField
 
 from coachtui.base.errors import UserError
-from coachtui.store.models import Conflict, Purged, database, derived_id
+from coachtui.store.models import ERASED, Conflict, Purged, database, derived_id, purge_key
+
+# Columns that say whose record a row is (or whose child): when that one was
+# erased, the row goes too. Columns that point at someone else: an erased
+# person there becomes ERASED, and the row stays.
+PARENT_COLUMNS = frozenset({"staff_id", "join_id", "feedback_id", "cycle_id", "plan_id", "session_id", "record_id"})
+REFERENCE_COLUMNS = frozenset({"coach_id", "leader_id", "owner_id", "partner_id", "by_staff_id", "teacher_id"})
 
 
 class ApplyError(UserError):
@@ -88,8 +94,11 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     """Merge rows that arrived with their clocks into `model`'s table, field by
     field: the higher stamp wins; a free-text field changed on two laptops
     keeps the loser as a Conflict. Each row is {"id", "values", "clocks",
-    "_newest"} (its newest stamp). Ids in `purged` are skipped (erasure is
-    final); a private row here is never overwritten. Call inside a transaction."""
+    "_newest"} (its newest stamp). `purged` holds the purge keys of erased
+    rows: such a row is skipped (erasure is final), and so is a row about one
+    (its staff_id, join_id, ... was erased); a pointer to an erased person
+    (coach_id, leader_id, ...) becomes ERASED. A private row here is never
+    overwritten. Call inside a transaction."""
     fields = model.content_fields()
     cols = [model._meta.fields[f].column_name for f in fields]
     table = model._meta.table_name
@@ -104,12 +113,27 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     kinds = _kinds(model)
     kind_of = {f: kind for f, kind, _ in kinds}
     bool_fields = {f for f, kind, _ in kinds if kind == "b"}
+    parents = [f for f in fields if f in PARENT_COLUMNS]
+    refs = [f for f in fields if f in REFERENCE_COLUMNS]
+    keys: dict[str, str] = {}
+
+    def erased(value) -> bool:
+        if not purged or not isinstance(value, str) or not value:
+            return False
+        key = keys.get(value)
+        if key is None:
+            key = keys[value] = purge_key(value)
+        return key in purged
+
     for r in rows:
         rid = r["id"]
-        if rid in purged:
+        inc_vals, inc_clocks = r["values"], r["clocks"]
+        if erased(rid) or any(erased(inc_vals.get(f)) for f in parents):
             counts.skipped += 1
             continue
-        inc_vals, inc_clocks = r["values"], r["clocks"]
+        for f in refs:
+            if erased(inc_vals.get(f)):
+                inc_vals[f] = ERASED
         if rid not in local:
             row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
             inserts.append([rid, json.dumps(inc_clocks), r["_newest"], *row_values])
@@ -170,16 +194,31 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
             table, ", ".join(f'"{c}" = ?' for c in cols)), updates)
 
 
-def apply_tombstone(model, row_id: str, table: str, stamp: str, purged: set[str]) -> bool:
-    """Erase a row for good, as another laptop did. Returns whether the erasure is new here."""
-    if model is not None:
-        model.delete().where(model.id == row_id).execute()
-    if row_id in purged:
-        return False
-    Purged.insert(id=row_id, table=table, stamp=stamp).on_conflict_ignore().execute()
-    purged.add(row_id)
-    return True
+class Tombstones:
+    """Erasures arriving from another laptop, each a (table, purge key).
 
+    The key is a hash: the row it names is found by hashing this table's ids,
+    once per table per import, and only for erasures new here."""
 
-def purged_ids() -> set[str]:
-    return {r[0] for r in database.execute_sql("SELECT id FROM purged")}
+    def __init__(self) -> None:
+        self.purged = {r[0] for r in database.execute_sql("SELECT id FROM purged")}
+        self._ids: dict[str, dict[str, str]] = {}
+
+    def apply(self, model, key: str, table: str, stamp: str, keep: bool = False) -> str | None:
+        """Erase the row, as another laptop did. Returns None if the erasure was
+        known here, else the id of the row it names here ("" if there was none).
+        `keep`: leave the row for the caller to erase with everything about it."""
+        if key in self.purged:
+            return None
+        found = ""
+        if model is not None:
+            ids = self._ids.get(table)
+            if ids is None:
+                ids = self._ids[table] = {purge_key(r[0]): r[0] for r in
+                                          database.execute_sql(f'SELECT id FROM "{table}"')}
+            found = ids.pop(key, "")
+            if found and not keep:
+                model.delete().where(model.id == found).execute()
+        Purged.insert(id=key, table=table, stamp=stamp).on_conflict_ignore().execute()
+        self.purged.add(key)
+        return found

@@ -146,3 +146,9 @@ def generation() -> str:
     """Changes with every write to this database, by any copy of the app or an
     import (each stamps a clock): a cheap "has anything changed?" for screens."""
     return get_meta("hlc_last") or ""
+
+
+def checkpoint() -> None:
+    """Copy the WAL into the database and empty it: after an erasure, no old
+    page of the WAL may keep what was erased (secure_delete zeroes the rest)."""
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -7,6 +7,7 @@ in any order. Services check references; duplicates are found and merged.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 
 from peewee import BooleanField, IntegerField, Model, SqliteDatabase, TextField
@@ -23,6 +24,16 @@ def new_id() -> str:
 # person in a PLC, a feedback's items) get an id derived from what they name,
 # so two laptops that make "the same" row make the same row.
 NAMESPACE = uuid.UUID("6f1c1e4e-3c57-4d55-9a8e-2f0c0ac0c0a1")
+
+
+def purge_key(row_id: str) -> str:
+    """How an erased row is remembered (Purged, tombstones): its id's sha256, never the id."""
+    return hashlib.sha256(row_id.encode("utf-8")).hexdigest()
+
+
+# Written where a row pointed at someone who has been erased (a coach, a
+# PLC's leader): the other person's record stays, and shows "(erased)".
+ERASED = "erased"
 
 
 def derived_id(*parts: str) -> str:
@@ -70,12 +81,12 @@ class Meta(BaseModel):
 
 
 class Purged(BaseModel):
-    """Erased ids. Any later write for them is ignored whatever its clock.
-
-    Replicated by sync as tombstones (they carry no content).
+    """Erased rows, by `purge_key(id)`: any later write for them is ignored
+    whatever its clock. The key is a hash, so that no file keeps the erased
+    id itself. Replicated by sync as tombstones (they carry no content).
     """
 
-    id = TextField(primary_key=True)
+    id = TextField(primary_key=True)  # purge_key(row id)
     table = TextField()
     stamp = TextField()
 

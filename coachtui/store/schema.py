@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
@@ -99,7 +99,17 @@ def _v7(db: SqliteDatabase) -> None:
         db.execute_sql(sql)
 
 
-MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7}
+def _v8(db: SqliteDatabase) -> None:
+    """Erased rows are remembered by a hash of their id, never the id itself."""
+    rows = db.execute_sql('SELECT id, "table", stamp FROM purged').fetchall()
+    db.execute_sql("DELETE FROM purged")
+    db.connection().executemany('INSERT OR IGNORE INTO purged (id, "table", stamp) VALUES (?, ?, ?)',
+                                [(models.purge_key(rid), table, stamp) for rid, table, stamp in rows])
+
+
+MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8,
+}
 
 
 class SchemaTooNew(Exception):

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
-from coachtui.store.models import Purged, Replicated, database, new_id
+from coachtui.store.models import Purged, Replicated, database, new_id, purge_key
 
 
 class WriteError(UserError):
@@ -81,7 +81,7 @@ def rehearsal() -> Iterator[None]:
 
 
 def is_purged(row_id: str) -> bool:
-    return Purged.select().where(Purged.id == row_id).exists()
+    return Purged.select().where(Purged.id == purge_key(row_id)).exists()
 
 
 def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> str:
@@ -144,13 +144,25 @@ def delete(model: type[Replicated], row_id: str) -> str:
 
 def purge(model: type[Replicated], row_id: str) -> None:
     """Erase a row for good: its content goes, and no later write brings it back."""
+    purge_many(model, [row_id])
+
+
+def purge_many(model: type[Replicated], row_ids: list[str]) -> None:
+    """Erase rows for good, in one transaction. Only a hash of each id is kept
+    (Purged), so no file keeps the erased id; `secure_delete` zeroes the content."""
+    if not row_ids:
+        return
     with store_db.transaction():
         stamp = store_db.tick()
-        model.delete().where(model.id == row_id).execute()
-        Purged.insert(id=row_id, table=model._meta.table_name, stamp=stamp).on_conflict_ignore().execute()
+        for start in range(0, len(row_ids), 500):
+            chunk = row_ids[start:start + 500]
+            model.delete().where(model.id.in_(chunk)).execute()
+        Purged.insert_many([{"id": purge_key(rid), "table": model._meta.table_name, "stamp": stamp}
+                            for rid in row_ids]).on_conflict_ignore().execute()
     # An erased row cannot be undone; forget any history that points at it.
+    gone = set(row_ids)
     for act in _undo_stack:
-        act.changes = [c for c in act.changes if c.row_id != row_id]
+        act.changes = [c for c in act.changes if c.row_id not in gone]
 
 
 def _record(model: type[Replicated], row_id: str, before: dict[str, Any] | None) -> None:
@@ -212,6 +224,7 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
     ids: list[str] = []
     with store_db.transaction():
         purged = {r[0] for r in database.execute_sql('SELECT id FROM purged WHERE "table" = ?', (meta.table_name,))}
+        purged = {rid for rid in (values.get("id") for values in rows) if rid and purge_key(rid) in purged}
         # One clock for the batch, persisted once at the end: stamps stay
         # unique and monotonic, without a Meta read and write per row.
         from coachtui.store import hlc

@@ -20,3 +20,19 @@ def register(step: Callable[[], None]) -> None:
 def run_all() -> None:
     for step in _STEPS:
         step()
+
+
+_ERASURE_STEPS: list[Callable[[list[str]], None]] = []
+
+
+def on_erasure(step: Callable[[list[str]], None]) -> None:
+    """Run `step(staff_ids)` inside an import that brought erasures of people
+    held here (their local ids), so everything else about them goes too."""
+    if step not in _ERASURE_STEPS:
+        _ERASURE_STEPS.append(step)
+
+
+def run_erasures(staff_ids: list[str]) -> None:
+    if staff_ids:
+        for step in _ERASURE_STEPS:
+            step(staff_ids)

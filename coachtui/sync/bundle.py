@@ -109,7 +109,8 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
         out.write(line)
         rows += 1
     for p in Purged.select():
-        emit({"type": "purged", "table": p.table, "id": p.id, "stamp": p.stamp})
+        # The erased row's purge key (a hash of its id), never the id itself.
+        emit({"type": "purged", "table": p.table, "key": p.id, "stamp": p.stamp})
         purged += 1
     trailer = {"type": "trailer", "rows": rows, "purged": purged, "sha256": digest.hexdigest()}
     out.write((json.dumps(trailer, separators=(",", ":")) + "\n").encode("utf-8"))

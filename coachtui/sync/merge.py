@@ -14,15 +14,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store import write
-from coachtui.store.apply import ApplyError, Counts, apply_rows, apply_tombstone, purged_ids
-from coachtui.store.models import Applied, database, model_for_table
+from coachtui.store.apply import ApplyError, Counts, Tombstones, apply_rows
+from coachtui.store.models import Applied, Staff, model_for_table, purge_key
 from coachtui.sync import after_merge
 from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
 
 BATCH = 1000
-KEEP_BACKUPS = 5
 
 
 @dataclass
@@ -88,6 +88,16 @@ class _Checker:
         self.newest = max(self.newest, stamp)
 
 
+def _tombstone_key(obj: dict, name: str) -> str:
+    """A tombstone names its row by purge key; bundles of schema 7 and before by id."""
+    key = obj.get("key")
+    if isinstance(key, str) and len(key) == 64 and all(c in "0123456789abcdef" for c in key):
+        return key
+    if "key" not in obj and isinstance(obj.get("id"), str) and obj["id"]:
+        return purge_key(obj["id"])
+    raise BundleError(f"{name} is damaged (a tombstone is malformed)")
+
+
 def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None) -> Summary:
     """Merge the bundle in one transaction, checking every line as it goes
     (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
@@ -99,9 +109,12 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
         summary.already_applied = True
         return summary
     if commit and backups is not None:
-        backup(backups)
+        store_backups.take(backups)
     check = _Checker(Path(path).name)
-    purged = purged_ids()
+    tombstones = Tombstones()
+    purged = tombstones.purged
+    erased_staff: list[str] = []
+    erased_here = 0
     # Merged rows (and what the after-merge steps write) are not undoable here.
     try:
         with write.unrecorded(), store_db.transaction() as txn:
@@ -115,14 +128,18 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                         apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]])
                 elif kind == "purged":
                     check.stamp(obj.get("stamp"))
-                    rid = obj.get("id")
-                    model = model_for_table(obj.get("table", ""))
-                    if not isinstance(rid, str):
-                        raise BundleError(f"{check.name} is damaged (a tombstone is malformed)")
+                    key = _tombstone_key(obj, check.name)
+                    table = obj.get("table", "")
+                    model = model_for_table(table)
                     if model in pending:
-                        apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]])
-                    if apply_tombstone(model, rid, obj.get("table", ""), obj["stamp"], purged):
+                        apply_rows(model, pending.pop(model), purged, summary.tables[table])
+                    # A person is erased with everything about them, by the roster's step below.
+                    found = tombstones.apply(model, key, table, obj["stamp"], keep=model is Staff)
+                    if found is not None:
                         summary.purged += 1
+                        erased_here += bool(found)
+                        if found and model is Staff:
+                            erased_staff.append(found)
                 elif kind == "trailer":
                     # read() has checked the digest and counts: flush what is left.
                     for model, rows in pending.items():
@@ -130,6 +147,9 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     pending.clear()
             if check.newest:
                 store_db.observe(check.newest)
+            # Everything else about a person erased elsewhere goes here too,
+            # rows the other laptop never had included.
+            after_merge.run_erasures(erased_staff)
             after_merge.run_all()
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
                            applied_at=dt.datetime.now().isoformat(timespec="seconds"),
@@ -138,17 +158,11 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                 txn.rollback()
     except ApplyError as exc:
         raise BundleError(f"{Path(path).name} is damaged ({exc})") from None
+    if commit and erased_here:
+        # No older copy may keep what was erased: the WAL, and the backups
+        # (the one just taken among them).
+        store_db.checkpoint()
+        if backups is not None:
+            store_backups.replace_all(backups)
     summary.applied = commit
     return summary
-
-
-def backup(folder: Path) -> Path:
-    """VACUUM INTO a dated copy; keep the newest few."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    target = folder / f"coachtui-{dt.datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.db"
-    database.execute_sql("VACUUM INTO ?", (str(target),))
-    target.chmod(0o600)
-    old = sorted(folder.glob("coachtui-*.db"))
-    for p in old[:-KEEP_BACKUPS]:
-        p.unlink(missing_ok=True)
-    return target

@@ -160,3 +160,19 @@ def test_a_feedback_field_made_private_after_it_was_sent_is_wiped_from_the_other
     fid = feedback.save(j, {"reflection": ("shared now", False)})
     got = feedback.items(fid)
     assert (got["reflection"].text, got["reflection"].private) == ("shared now", False)
+
+
+def test_conflicts_about_a_note_made_private_are_wiped_too(store):
+    """A conflict keeps the losing text of a shared note, and conflicts travel:
+    once the note is private, they must not carry its words on."""
+    from coachtui.store import write
+    from coachtui.store.models import Conflict
+
+    jane = staff.save(name="Jane Smith")
+    j = joins.get(joins.start(jane, focus_item_id=None, focus_text="Routines"))
+    nid = joins.add_note(j, "SECRET first wording", "observation")
+    write.write(Conflict, table_name="note", record_id=nid, field_name="text", value="SECRET other wording",
+                stamp="x", winner_stamp="", resolved=False)
+    joins.set_private(nid, True)
+    assert [c.value for c in Conflict.select().where(Conflict.live())] == []
+    assert not Conflict.select().where(Conflict.value.contains("SECRET")).exists()

@@ -131,6 +131,8 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
             other = FeedbackItem.get_or_none(FeedbackItem.id == item_id(fid, part, not private))
             if other is not None and not other.deleted:
                 w.write(FeedbackItem, other.id, text="", deleted=True)
+                if private:
+                    joins.wipe_conflicts(other.id)
         # The action step is a shared record (history, cycles, bundles): a
         # private action step, or private criteria, never become part of it.
         action, action_private = clean.get("action_step", ("", False))

@@ -20,6 +20,7 @@ from coachtui.store.db import get_meta, set_meta
 from coachtui.store.models import (
     NOTE_KINDS,
     ActionStep,
+    Conflict,
     Draft,
     FrameworkItem,
     Join,
@@ -229,7 +230,15 @@ def set_private(note_id: str, private: bool) -> str:
         new_id = w.write(Note, join_id=note.join_id, staff_id=note.staff_id, at=note.at, elapsed=note.elapsed,
                          kind=note.kind, text=note.text, private=private)
         w.write(Note, note_id, text="", deleted=True)
+        wipe_conflicts(note_id)
     return new_id
+
+
+def wipe_conflicts(record_id: str) -> None:
+    """Conflicts keep losing versions of a row's text, and travel: when the
+    row's words become private, its conflicts are wiped (that travels too)."""
+    for c in Conflict.select().where((Conflict.record_id == record_id) & Conflict.live()):
+        w.write(Conflict, c.id, value="", resolved=True, deleted=True)
 
 
 def notes(join_id: str) -> list[Note]:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from coachtui.base.atomic_write import target, write_text
 from coachtui.base.errors import UserError
+from coachtui.base.text import strip_bidi
 from coachtui.leader import review as rv
 from coachtui.store import db as store_db
 
@@ -94,16 +95,31 @@ def sections(r: rv.Review, named: bool = False) -> list[Section]:
                            [[d.name, d.site, d.team, d.coach or "(none)", d.due_on, d.why, d.last_joined or "never",
                              d.state] for d in r.due],
                            "By due date. Support levels are never listed beside names."))
-    return out
+    return _as_text(out)
+
+
+def _as_text(sections: list[Section]) -> list[Section]:
+    """Names and other stored text lose bidi controls (stored before cleaning
+    dropped them, or by an older laptop): a report reads as it holds."""
+    for s in sections:
+        s.rows = [[strip_bidi(v) if isinstance(v, str) else v for v in row] for row in s.rows]
+    return sections
 
 
 def _title(r: rv.Review, named: bool) -> str:
     return f"Coaching review, {r.on.isoformat()}" + (" (named)" if named else " (aggregate)")
 
 
+# Names are text, not Markdown: HTML is written as entities (a name such as
+# <script>…</script> must not become markup in a viewer), and what would
+# format, link or end a table cell is backslash-escaped.
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "|": "\\|", "`": "\\`",
+                             "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "~": "\\~"})
+
+
 def _md_cell(value: object) -> str:
     text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|") or " "
+    return text.translate(_MD_ESCAPES) or " "
 
 
 def to_markdown(r: rv.Review, named: bool = False) -> str:

@@ -27,6 +27,9 @@ class Config:
     coach_load_limit: int = 10
     theme: str = "textual-dark"
     passphrase: str = ""  # the trust's bundle passphrase; empty: asked for when needed
+    # Aggregate reports and the review's patterns show counts resting on fewer
+    # people than this as "fewer than N" (at least 2: a count of 1 is never shown).
+    suppress_below: int = 3
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ def load_config(paths: Paths) -> Config:
                 setattr(cfg, f.name, value)
     if cfg.theme not in THEMES:
         cfg.theme = Config.theme
+    if cfg.suppress_below < 2:
+        cfg.suppress_below = Config.suppress_below
     return cfg
 
 

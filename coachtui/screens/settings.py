@@ -24,6 +24,10 @@ Device name: how this laptop is named in sync bundles (e.g. "Head of Maths lapto
 Home site: the site new staff get by default.
 Join length: the planned length of a lesson join, in minutes (default 20).
 Coach load limit: warn when a coach has more teachers than this (default 10).
+Small counts: aggregate reports and the review's patterns show a count
+resting on fewer people than this as "fewer than 3" (default 3, at least 2),
+as published school statistics do: in a small school a count of 1 beside a
+site points at one person.
 Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
 """
 
@@ -47,6 +51,8 @@ Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
             yield Label("Coach limit")
             yield Input(str(c.coach_load_limit), id="coach_load_limit", compact=True, type="integer",
                         max_length=3)
+            yield Label("Small counts")
+            yield Input(str(c.suppress_below), id="suppress_below", compact=True, type="integer", max_length=3)
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
@@ -54,10 +60,11 @@ Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
 
     def submit(self) -> Config:
         values = {}
-        for name, low, high in (("join_minutes", 1, 240), ("coach_load_limit", 1, 200)):
+        for name, label, low, high in (("join_minutes", "join length", 1, 240),
+                                       ("coach_load_limit", "coach load limit", 1, 200),
+                                       ("suppress_below", "small counts", 2, 100)):
             raw = self.query_one(f"#{name}", Input).value.strip()
             if not raw.isdigit() or not low <= int(raw) <= high:
-                label = "join length" if name == "join_minutes" else "coach load limit"
                 raise UserError(f"{label} must be a whole number from {low} to {high}")
             values[name] = int(raw)
         theme = self.query_one("#theme", Select).value

@@ -1,14 +1,16 @@
-"""Where things live, and the user's settings (TOML, read with tomllib)."""
+"""Where things live, and the user's settings: config.toml, read with tomllib
+and changed in place with tomlkit (the file is the user's: what the app does
+not change is kept as written)."""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-import tomli_w
 
 from coachtui.base.atomic_write import atomic
 from coachtui.base.errors import UserError
@@ -104,7 +106,38 @@ def load_config(paths: Paths) -> Config:
     return cfg
 
 
-def save_config(paths: Paths, cfg: Config) -> None:
+def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
+    """Set the settings in `changes` (name: value) in config.toml and return the
+    settings as the file then holds them.
+
+    Only those keys are written. The rest is read from disk now and kept as it
+    is: comments, order, keys this version does not know, and settings this
+    save does not change (a passphrase typed into the file while the app ran
+    survives a change of theme). A file that is not valid TOML is refused with
+    ConfigError (one line) and left untouched; a disk error is an OSError and
+    leaves the old file whole (written to NAME.partial, then renamed)."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    names = {f.name for f in fields(Config)}
+    unknown = set(changes) - names
+    if unknown:
+        raise ValueError(f"not settings: {sorted(unknown)}")
     ensure_dir(paths.config_dir)
+    try:
+        text = paths.config.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except UnicodeDecodeError:
+        raise ConfigError(f"{paths.config} is not valid TOML (not UTF-8): settings not saved") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
+    try:
+        doc = tomlkit.parse(text)
+    except ParseError as exc:
+        raise ConfigError(f"{paths.config} is not valid TOML ({exc}): fix or remove it") from None
+    for name, value in changes.items():
+        doc[name] = value
     with atomic(paths.config, binary=True) as fh:
-        fh.write(tomli_w.dumps(asdict(cfg)).encode("utf-8"))
+        fh.write(tomlkit.dumps(doc).encode("utf-8"))
+    return load_config(paths)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -52,6 +53,7 @@ class CoachApp(App):
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
+        self._take_kept_passphrase()
 
     def _settle_heap(self) -> None:
         """Once the first screen is up, move what is alive (Textual, the
@@ -136,7 +138,35 @@ class CoachApp(App):
         self.config = self.ctx.config = fresh
         if self.theme != fresh.theme:
             self.theme = fresh.theme
+        self._take_kept_passphrase()
         return True
+
+    def _take_kept_passphrase(self) -> None:
+        """When the config says the passphrase is kept in the OS keyring, read
+        it into the settings (the sync screen's passphrase); in a thread, as a
+        keyring may ask to be unlocked. No keyring: one line, and F5 asks."""
+        if self.config.passphrase_in_keyring:
+            self._read_keyring()
+
+    @work(thread=True, exclusive=True, group="keyring")
+    def _read_keyring(self) -> None:
+        from coachtui.base import passphrase
+
+        try:
+            secret = passphrase.get()
+        except UserError as exc:
+            self.call_from_thread(self.notify, f"{exc}: type the passphrase in F5 when a bundle needs it.",
+                                  severity="warning", timeout=8, markup=False)
+            return
+        if not secret:
+            self.call_from_thread(self.notify, "The OS keyring does not hold the passphrase (coachtui passphrase "
+                                  "set): type it in F5 when a bundle needs it.", severity="warning", markup=False)
+            return
+        self.call_from_thread(self._kept_passphrase, secret)
+
+    def _kept_passphrase(self, secret: str) -> None:
+        # In memory only: no save writes it (a save writes only what it changes).
+        self.config = self.ctx.config = replace(self.config, passphrase=secret)
 
     def action_place(self, mode: str) -> None:
         if self.current_mode != mode:

@@ -29,6 +29,7 @@ class Config:
     coach_load_limit: int = 10
     theme: str = "textual-dark"
     passphrase: str = ""  # the trust's bundle passphrase; empty: asked for when needed
+    passphrase_in_keyring: bool = False  # kept in the OS keyring (`coachtui passphrase set`), not here
     # Aggregate reports and the review's patterns show counts resting on fewer
     # people than this as "fewer than N" (at least 2: a count of 1 is never shown).
     suppress_below: int = 3
@@ -77,6 +78,45 @@ class ConfigError(UserError):
     pass
 
 
+# What a new config.toml holds: every setting explained, none set (the
+# defaults apply). F9 and `coachtui passphrase set` add the ones they change.
+TEMPLATE = """\
+# coachtui settings. F9 in the app changes most of them, and keeps the rest of
+# this file as you wrote it. Remove the # before a line to set it.
+# This file is readable by you only: keep it so if you put the passphrase here.
+#
+# device_name = "Maths office laptop"   # how this laptop is named in sync bundles
+# home_site = "North Primary"           # the site new staff get by default
+# join_minutes = 20                     # planned length of a lesson join
+# coach_load_limit = 10                 # warn when a coach has more teachers
+# theme = "textual-dark"                # or "textual-light"
+# suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
+#
+# The trust's bundle passphrase. Better kept in the OS keyring, where there is
+# one: `coachtui passphrase set`. Empty: asked for when needed.
+# passphrase = ""
+"""
+
+
+def prepare_config(paths: Paths) -> None:
+    """Make config.toml private before anyone types a passphrase into it: the
+    folder 0700, the file 0600, created from TEMPLATE when missing (so an
+    editor later keeps its mode) and made private when it is readable by
+    others. Quietly does nothing where it cannot (a read-only stick)."""
+    try:
+        ensure_dir(paths.config_dir)
+        try:
+            fd = os.open(paths.config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if os.stat(paths.config).st_mode & 0o077:
+                os.chmod(paths.config, 0o600)
+            return
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(TEMPLATE)
+    except OSError:
+        pass
+
+
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
@@ -94,7 +134,10 @@ def load_config(paths: Paths) -> Config:
         if f.name in data:
             value = data[f.name]
             default = getattr(cfg, f.name)
-            if isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(default, bool):
+                if isinstance(value, bool):
+                    setattr(cfg, f.name, value)
+            elif isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool):
                 if value > 0:
                     setattr(cfg, f.name, value)
             elif isinstance(default, str) and isinstance(value, str):

@@ -8,10 +8,10 @@ import sys
 
 from coachtui import __version__
 from coachtui.base.errors import UserError
-from coachtui.cli import demo, feedback, framework, report, roster, sync
+from coachtui.cli import demo, feedback, framework, passphrase, report, roster, sync
 
 # Each module adds its subcommands: register(subparsers) sets `func(args) -> int`.
-COMMANDS = [roster, demo, feedback, framework, sync, report]
+COMMANDS = [roster, demo, feedback, framework, sync, report, passphrase]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -28,7 +28,11 @@ Small counts: aggregate reports and the review's patterns show a count
 resting on fewer people than this as "fewer than 3" (default 3, at least 2),
 as published school statistics do: in a small school a count of 1 beside a
 site points at one person.
-Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
+The bundle passphrase is not edited here: the line under the fields says
+where it is kept. `coachtui passphrase set` keeps it in the OS keyring (or,
+where there is none, in config.toml, readable by you only).
+Saved to config.toml in the config folder: only what you change here is
+written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels.
 """
 
     def __init__(self, config: Config, path: str) -> None:
@@ -56,7 +60,16 @@ Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
+        yield Static(Text(self._passphrase_where(), style="dim"), id="passphrase-where", classes="hint")
         yield Static(Text(f"Saved in {self.path}", style="dim"), classes="hint")
+
+    def _passphrase_where(self) -> str:
+        # Where, never what. Moved with `coachtui passphrase set` (the OS keyring where there is one).
+        if self.config.passphrase_in_keyring:
+            return "Passphrase: kept in the OS keyring"
+        if self.config.passphrase:
+            return "Passphrase: in config.toml (to the keyring: coachtui passphrase set)"
+        return "Passphrase: not set, asked for (to keep one: coachtui passphrase set)"
 
     def submit(self) -> Config:
         values = {}

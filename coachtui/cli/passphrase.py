@@ -57,8 +57,9 @@ def _read_secret(args) -> str:
 def _set(args) -> int:
     paths = _paths(args)
     load_config(paths)  # a broken config is one line before anything is typed
-    if args.keyring:
-        kept.backend_name()  # none: one line, nothing changed
+    if args.keyring and not kept.available():
+        raise UserError(f"no OS keyring here: nothing changed (without --keyring it goes into {paths.config}, "
+                        "readable by you only)")
     secret = _read_secret(args)
     use_keyring = not args.config and (args.keyring or kept.available())
     if use_keyring:

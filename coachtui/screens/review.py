@@ -241,7 +241,7 @@ support levels are never shown here, and private notes are never read.
 
         self.query_one("#rv-small", Static).update(Text(
             f"{few}: fewer than {below} teachers, not shown: a small count could point at one person "
-            f"(F9 sets {below}). Sites are named where {below} or more teachers are.", style="dim"))
+            f"(F9, Small counts). Sites are named where {below} or more teachers are.", style="dim"))
         self.query_one("#rv-focus", BarChart).show([(f.label, n(f.count)) for f in r.focus[:TOP]])
         # Where each of the most common focus areas is most common.
         lines = [f"  {f.short}: most at " + ", ".join(

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import fields, replace
 from typing import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import TextArea
 
-from coachtui.base.config import Config, save_config
+from coachtui.base.config import Config, update_config
+from coachtui.base.errors import UserError
 from coachtui.base.resources import resource
 from coachtui.launch import AppContext
 from coachtui.screens.common import guarded
@@ -50,6 +53,7 @@ class CoachApp(App):
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
+        self._take_kept_passphrase()
 
     def _settle_heap(self) -> None:
         """Once the first screen is up, move what is alive (Textual, the
@@ -116,11 +120,53 @@ class CoachApp(App):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
-        self.config.theme = self.theme
+        if not self.save_settings({"theme": self.theme}, "Theme", severity="warning"):
+            self.config = self.ctx.config = replace(self.config, theme=self.theme)  # this session only
+
+    def save_settings(self, changes: dict, what: str = "Settings", severity: str = "error") -> bool:
+        """Write `changes` into config.toml (the rest of the file kept as it is
+        on disk) and take up the settings the file then holds. False, with one
+        line shown, when it could not."""
         try:
-            save_config(self.ctx.paths, self.config)
+            fresh = update_config(self.ctx.paths, changes)
+        except UserError as exc:
+            self.notify(f"{what} not saved: {exc}", severity=severity, markup=False)
+            return False
         except OSError as exc:
-            self.notify(f"Theme not saved: {exc.strerror}", severity="warning", markup=False)
+            self.notify(f"{what} not saved: {exc.strerror or exc}", severity=severity, markup=False)
+            return False
+        self.config = self.ctx.config = fresh
+        if self.theme != fresh.theme:
+            self.theme = fresh.theme
+        self._take_kept_passphrase()
+        return True
+
+    def _take_kept_passphrase(self) -> None:
+        """When the config says the passphrase is kept in the OS keyring, read
+        it into the settings (the sync screen's passphrase); in a thread, as a
+        keyring may ask to be unlocked. No keyring: one line, and F5 asks."""
+        if self.config.passphrase_in_keyring:
+            self._read_keyring()
+
+    @work(thread=True, exclusive=True, group="keyring")
+    def _read_keyring(self) -> None:
+        from coachtui.base import passphrase
+
+        try:
+            secret = passphrase.get()
+        except UserError as exc:
+            self.call_from_thread(self.notify, f"{exc}: type the passphrase in F5 when a bundle needs it.",
+                                  severity="warning", timeout=8, markup=False)
+            return
+        if not secret:
+            self.call_from_thread(self.notify, "The OS keyring does not hold the passphrase (coachtui passphrase "
+                                  "set): type it in F5 when a bundle needs it.", severity="warning", markup=False)
+            return
+        self.call_from_thread(self._kept_passphrase, secret)
+
+    def _kept_passphrase(self, secret: str) -> None:
+        # In memory only: no save writes it (a save writes only what it changes).
+        self.config = self.ctx.config = replace(self.config, passphrase=secret)
 
     def action_place(self, mode: str) -> None:
         if self.current_mode != mode:
@@ -129,18 +175,19 @@ class CoachApp(App):
     def action_settings(self) -> None:
         from coachtui.screens.settings import SettingsForm
 
-        self.push_screen(SettingsForm(self.config, str(self.ctx.paths.config)), self._after_settings)
+        base = self.config
+        self.push_screen(SettingsForm(base, str(self.ctx.paths.config)),
+                         lambda config: self._after_settings(base, config))
 
-    def _after_settings(self, config: Config | None) -> None:
+    def _after_settings(self, base: Config, config: Config | None) -> None:
+        """Save what the form changed, and only that: a setting left as it was
+        keeps what the file holds now (it may have been edited meanwhile)."""
         if config is None:
             return
-        try:
-            save_config(self.ctx.paths, config)
-        except OSError as exc:
-            self.notify(f"Settings not saved: {exc.strerror}", severity="error", markup=False)
+        changes = {f.name: getattr(config, f.name) for f in fields(Config)
+                   if getattr(config, f.name) != getattr(base, f.name)}
+        if not self.save_settings(changes):
             return
-        self.config = self.ctx.config = config
-        self.theme = config.theme
         self.refresh_screens()
         self.notify("Settings saved.", timeout=2)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachtui.base.config import Config, Paths, load_config, resolve_paths
+from coachtui.base.config import Config, Paths, load_config, prepare_config, resolve_paths
 
 
 @dataclass
@@ -49,4 +49,5 @@ def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
         from coachtui.demo import school
 
         school.fill_if_empty()
+    prepare_config(paths)
     return AppContext(paths, load_config(paths), demo)

@@ -1,14 +1,16 @@
-"""Where things live, and the user's settings (TOML, read with tomllib)."""
+"""Where things live, and the user's settings: config.toml, read with tomllib
+and changed in place with tomlkit (the file is the user's: what the app does
+not change is kept as written)."""
 
 from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-import tomli_w
 
 from coachtui.base.atomic_write import atomic
 from coachtui.base.errors import UserError
@@ -27,6 +29,10 @@ class Config:
     coach_load_limit: int = 10
     theme: str = "textual-dark"
     passphrase: str = ""  # the trust's bundle passphrase; empty: asked for when needed
+    passphrase_in_keyring: bool = False  # kept in the OS keyring (`coachtui passphrase set`), not here
+    # Aggregate reports and the review's patterns show counts resting on fewer
+    # people than this as "fewer than N" (at least 2: a count of 1 is never shown).
+    suppress_below: int = 3
 
 
 @dataclass(frozen=True)
@@ -72,6 +78,45 @@ class ConfigError(UserError):
     pass
 
 
+# What a new config.toml holds: every setting explained, none set (the
+# defaults apply). F9 and `coachtui passphrase set` add the ones they change.
+TEMPLATE = """\
+# coachtui settings. F9 in the app changes most of them, and keeps the rest of
+# this file as you wrote it. Remove the # before a line to set it.
+# This file is readable by you only: keep it so if you put the passphrase here.
+#
+# device_name = "Maths office laptop"   # how this laptop is named in sync bundles
+# home_site = "North Primary"           # the site new staff get by default
+# join_minutes = 20                     # planned length of a lesson join
+# coach_load_limit = 10                 # warn when a coach has more teachers
+# theme = "textual-dark"                # or "textual-light"
+# suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
+#
+# The trust's bundle passphrase. Better kept in the OS keyring, where there is
+# one: `coachtui passphrase set`. Empty: asked for when needed.
+# passphrase = ""
+"""
+
+
+def prepare_config(paths: Paths) -> None:
+    """Make config.toml private before anyone types a passphrase into it: the
+    folder 0700, the file 0600, created from TEMPLATE when missing (so an
+    editor later keeps its mode) and made private when it is readable by
+    others. Quietly does nothing where it cannot (a read-only stick)."""
+    try:
+        ensure_dir(paths.config_dir)
+        try:
+            fd = os.open(paths.config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            if os.stat(paths.config).st_mode & 0o077:
+                os.chmod(paths.config, 0o600)
+            return
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(TEMPLATE)
+    except OSError:
+        pass
+
+
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
@@ -89,17 +134,53 @@ def load_config(paths: Paths) -> Config:
         if f.name in data:
             value = data[f.name]
             default = getattr(cfg, f.name)
-            if isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool):
+            if isinstance(default, bool):
+                if isinstance(value, bool):
+                    setattr(cfg, f.name, value)
+            elif isinstance(default, int) and isinstance(value, int) and not isinstance(value, bool):
                 if value > 0:
                     setattr(cfg, f.name, value)
             elif isinstance(default, str) and isinstance(value, str):
                 setattr(cfg, f.name, value)
     if cfg.theme not in THEMES:
         cfg.theme = Config.theme
+    if cfg.suppress_below < 2:
+        cfg.suppress_below = Config.suppress_below
     return cfg
 
 
-def save_config(paths: Paths, cfg: Config) -> None:
+def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
+    """Set the settings in `changes` (name: value) in config.toml and return the
+    settings as the file then holds them.
+
+    Only those keys are written. The rest is read from disk now and kept as it
+    is: comments, order, keys this version does not know, and settings this
+    save does not change (a passphrase typed into the file while the app ran
+    survives a change of theme). A file that is not valid TOML is refused with
+    ConfigError (one line) and left untouched; a disk error is an OSError and
+    leaves the old file whole (written to NAME.partial, then renamed)."""
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    names = {f.name for f in fields(Config)}
+    unknown = set(changes) - names
+    if unknown:
+        raise ValueError(f"not settings: {sorted(unknown)}")
     ensure_dir(paths.config_dir)
+    try:
+        text = paths.config.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        text = ""
+    except UnicodeDecodeError:
+        raise ConfigError(f"{paths.config} is not valid TOML (not UTF-8): settings not saved") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
+    try:
+        doc = tomlkit.parse(text)
+    except ParseError as exc:
+        raise ConfigError(f"{paths.config} is not valid TOML ({exc}): fix or remove it") from None
+    for name, value in changes.items():
+        doc[name] = value
     with atomic(paths.config, binary=True) as fh:
-        fh.write(tomli_w.dumps(asdict(cfg)).encode("utf-8"))
+        fh.write(tomlkit.dumps(doc).encode("utf-8"))
+    return load_config(paths)

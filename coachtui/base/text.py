@@ -8,20 +8,34 @@ from coachtui.base.errors import ValidationError
 MAX_NAME = 200
 MAX_FIELD = 500
 
+# Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates
+# (U+2066-U+2069) and the marks (U+200E, U+200F, U+061C). In a name they can
+# make text read differently from what it holds ("Trojan Source"), in a report
+# or a terminal alike. Right-to-left scripts need none of them to show right.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def strip_bidi(text: str) -> str:
+    """`text` without bidirectional controls: for text already stored (reports),
+    as `clean` and `clean_block` drop them from what is typed or imported."""
+    return text.translate(_NO_BIDI)
+
 
 def _keep(ch: str, allowed: str) -> bool:
-    # Control characters would garble a terminal (or drive it: ESC, BEL).
-    return ch in allowed or (ord(ch) >= 32 and ord(ch) != 127)
+    # Control characters would garble a terminal (or drive it: ESC, BEL);
+    # bidi controls would make a name read as something else.
+    return ch in allowed or (ord(ch) >= 32 and ord(ch) != 127 and ch not in BIDI_CONTROLS)
 
 
 def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:
-    """One line of text: trimmed, control characters (line breaks too) dropped.
+    """One line of text: trimmed, control characters (line breaks too) and bidi controls dropped.
     Too long: ValidationError naming `what`."""
     return _checked("".join(ch for ch in (value or "") if _keep(ch, "\t")).strip(), what, limit)
 
 
 def clean_block(text: str | None, what: str, limit: int) -> str:
-    """Text of several lines: keeps line breaks and tabs, drops other control characters."""
+    """Text of several lines: keeps line breaks and tabs, drops other control characters and bidi controls."""
     text = (text or "").replace("\r\n", "\n")
     return _checked("".join(ch for ch in text if _keep(ch, "\n\t")).strip(), what, limit)
 

@@ -8,10 +8,10 @@ import sys
 
 from coachtui import __version__
 from coachtui.base.errors import UserError
-from coachtui.cli import demo, feedback, framework, report, roster, staff, sync
+from coachtui.cli import demo, feedback, framework, passphrase, report, roster, staff, sync
 
 # Each module adds its subcommands: register(subparsers) sets `func(args) -> int`.
-COMMANDS = [roster, staff, demo, feedback, framework, sync, report]
+COMMANDS = [roster, staff, demo, feedback, framework, sync, passphrase, report]
 
 
 def build_parser() -> argparse.ArgumentParser:

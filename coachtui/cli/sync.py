@@ -13,7 +13,7 @@ from coachtui.launch import open_data
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
-    """--passphrase-file, then COACHTUI_PASSPHRASE, then the config, then ask."""
+    """--passphrase-file, then COACHTUI_PASSPHRASE, then the OS keyring, then the config, then ask."""
     if getattr(args, "no_encrypt", False):
         return None
     if getattr(args, "passphrase_file", None):
@@ -26,6 +26,11 @@ def passphrase(args, cfg, *, needed: bool) -> str | None:
         return text
     if os.environ.get("COACHTUI_PASSPHRASE"):
         return os.environ["COACHTUI_PASSPHRASE"]
+    # The OS keyring, where `coachtui passphrase set` put it (one line on stderr if it cannot be read).
+    from coachtui.base.passphrase import lookup
+
+    if kept := lookup(cfg, warn=lambda line: print(f"coachtui: {line}", file=sys.stderr)):
+        return kept
     if cfg.passphrase:
         return cfg.passphrase
     if sys.stdin.isatty():

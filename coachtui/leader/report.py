@@ -2,8 +2,11 @@
 
 Aggregate by default: no teacher names, no coach names (coach loads are
 shown as a distribution), no note or feedback text, no support levels, no
-team breakdowns. `named=True` adds the overdue and due-soon list with names
-(and its reason, never a support level) and names the coaches.
+team breakdowns, and no count resting on fewer than `below` people (default
+3: "fewer than 3"; review.suppress). `named=True` adds the overdue and
+due-soon list with names (and its reason, never a support level) and names
+the coaches; its coverage, site and coach figures are then exact, as on the
+leader's screen, and its patterns still hide small counts.
 
 CSV is one file: one block per section, each block starting with its own
 header row whose first cell is "section", the rows of the block carrying the
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from coachtui.base.atomic_write import target, write_text
 from coachtui.base.errors import UserError
+from coachtui.base.text import strip_bidi
 from coachtui.leader import review as rv
 from coachtui.store import db as store_db
 
@@ -43,49 +47,71 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
     return ", ".join(f"{k} ({v})" for k, v in best)
 
 
-def _pct(part: int, whole: int) -> str:
+def _pct(part: int | None, whole: int | None) -> str:
+    if part is None or whole is None:
+        return ""  # a hidden count has no share either
     return f"{100 * part // whole}%" if whole else "n/a"
 
 
-def sections(r: rv.Review, named: bool = False) -> list[Section]:
+def fewer_than(below: int) -> str:
+    return f"fewer than {below}"
+
+
+def about_small_counts(below: int, named: bool) -> str:
+    where = "In the patterns, a count" if named else "A count"
+    return (f"{where} resting on 1 to {below - 1} people is shown as \"{fewer_than(below)}\", as published school "
+            f"statistics do: in a small school a small count beside a site could point at one person. A site is "
+            f"named beside a pattern only where at least {below} of its teachers are.")
+
+
+def sections(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> list[Section]:
+    r = rv.suppress(r, below, figures=not named)
+    few = fewer_than(below)
+
+    def n(value: int | None) -> int | str:
+        return few if value is None else value
+
     c = r.coverage
     out = [
         Section("coverage", "Coverage", ["Measure", "Count", "Share"], [
-            ["Active teachers", c.teachers, ""],
-            ["With a coach", c.with_coach, _pct(c.with_coach, c.teachers)],
-            [f"Joined in the last {rv.JOINED_DAYS} days", c.joined_recently, _pct(c.joined_recently, c.teachers)],
-            ["Overdue", c.overdue, _pct(c.overdue, c.teachers)],
-            [f"Due within {rv.cadence.DUE_SOON_DAYS} days", c.due_soon, _pct(c.due_soon, c.teachers)],
-            ["Coaches", c.coaches, ""],
+            ["Active teachers", n(c.teachers), ""],
+            ["With a coach", n(c.with_coach), _pct(c.with_coach, c.teachers)],
+            [f"Joined in the last {rv.JOINED_DAYS} days", n(c.joined_recently), _pct(c.joined_recently, c.teachers)],
+            ["Overdue", n(c.overdue), _pct(c.overdue, c.teachers)],
+            [f"Due within {rv.cadence.DUE_SOON_DAYS} days", n(c.due_soon), _pct(c.due_soon, c.teachers)],
+            ["Coaches", n(c.coaches), ""],
         ]),
         Section("sites", "Per site", ["Site", "Teachers", "With a coach", f"Joined {rv.JOINED_DAYS}d", "Overdue",
                                       "Due soon", "Coaches"],
-                [[s.name, s.teachers, s.with_coach, s.joined_recently, s.overdue, s.due_soon, s.coaches]
-                 for s in r.sites]),
+                [[s.name, n(s.teachers), n(s.with_coach), n(s.joined_recently), n(s.overdue), n(s.due_soon),
+                  n(s.coaches)] for s in r.sites]),
     ]
     if named:
         out.append(Section("coaches", "Per coach", ["Coach", "Site", "Teachers coached", "Overdue", "Due soon"],
                            [[k.name, k.site, k.load, k.overdue, k.due_soon] for k in r.coaches]))
     else:
-        loads = sorted(r.coaches, key=lambda k: (-k.load, -k.overdue, -k.due_soon))
+        # Hidden counts sort as 0: where a coach sat would tell them.
+        loads = sorted(r.coaches, key=lambda k: (-(k.load or 0), -(k.overdue or 0), -(k.due_soon or 0)))
         out.append(Section("coaches", "Coach loads (not named)", ["Coach", "Teachers coached", "Overdue", "Due soon"],
-                           [[f"coach {n}", k.load, k.overdue, k.due_soon] for n, k in enumerate(loads, 1)],
+                           [[f"coach {i}", n(k.load), n(k.overdue), n(k.due_soon)] for i, k in enumerate(loads, 1)],
                            "Heaviest load first; names only in a named report (--named)."))
+    cy = r.cycles
+    median = few if cy.ended is None else "n/a" if cy.median_days is None else f"{cy.median_days:g}"
     out += [
         Section("focus", f"Agreed focus of joins, last {rv.PATTERN_WEEKS} weeks", ["Focus", "Joins", "Teachers",
                                                                                    "Most at"],
-                [[f.label, f.count, f.teachers, _top(f.sites)] for f in r.focus]),
+                [[f.label, n(f.count), n(f.teachers), _top(f.sites)] for f in r.focus]),
         Section("development", "Development areas teachers carry now", ["Area", "Teachers", "Most at"],
-                [[f.label, f.teachers, _top(f.sites)] for f in r.development]),
+                [[f.label, n(f.teachers), _top(f.sites)] for f in r.development]),
         Section("steps", f"Action steps set, last {rv.PATTERN_WEEKS} weeks", ["Step", "Steps", "Teachers", "Most at"],
-                [[f.label, f.count, f.teachers, _top(f.sites)] for f in r.steps]),
+                [[f.label, n(f.count), n(f.teachers), _top(f.sites)] for f in r.steps]),
         Section("mastered", "Action steps mastered per half term", ["Half term", "From", "Mastered"],
-                [[h.label, h.start, h.mastered] for h in r.mastered],
+                [[h.label, h.start, n(h.mastered)] for h in r.mastered],
                 "Half terms by month: Sep-Oct, Nov-Dec, Jan-Feb, Mar, Apr-May, Jun-Aug."),
         Section("cycles", f"Coaching cycles (ended in the last {rv.CYCLE_DAYS} days)", ["Measure", "Value"], [
-            ["Cycles ended", r.cycles.ended],
-            ["Median length (days)", "n/a" if r.cycles.median_days is None else f"{r.cycles.median_days:g}"],
-            ["Open now", r.cycles.open],
+            ["Cycles ended", n(cy.ended)],
+            ["Median length (days)", median],
+            ["Open now", n(cy.open)],
         ]),
     ]
     if named:
@@ -94,21 +120,36 @@ def sections(r: rv.Review, named: bool = False) -> list[Section]:
                            [[d.name, d.site, d.team, d.coach or "(none)", d.due_on, d.why, d.last_joined or "never",
                              d.state] for d in r.due],
                            "By due date. Support levels are never listed beside names."))
-    return out
+    return _as_text(out)
+
+
+def _as_text(sections: list[Section]) -> list[Section]:
+    """Names and other stored text lose bidi controls (stored before cleaning
+    dropped them, or by an older laptop): a report reads as it holds."""
+    for s in sections:
+        s.rows = [[strip_bidi(v) if isinstance(v, str) else v for v in row] for row in s.rows]
+    return sections
 
 
 def _title(r: rv.Review, named: bool) -> str:
     return f"Coaching review, {r.on.isoformat()}" + (" (named)" if named else " (aggregate)")
 
 
+# Names are text, not Markdown: HTML is written as entities (a name such as
+# <script>…</script> must not become markup in a viewer), and what would
+# format, link or end a table cell is backslash-escaped.
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "|": "\\|", "`": "\\`",
+                             "*": "\\*", "_": "\\_", "[": "\\[", "]": "\\]", "~": "\\~"})
+
+
 def _md_cell(value: object) -> str:
     text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace("|", "\\|") or " "
+    return text.translate(_MD_ESCAPES) or " "
 
 
-def to_markdown(r: rv.Review, named: bool = False) -> str:
-    lines = [f"# {_md_cell(_title(r, named))}", ""]
-    for s in sections(r, named):
+def to_markdown(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
+    lines = [f"# {_md_cell(_title(r, named))}", "", _md_cell(about_small_counts(below, named)), ""]
+    for s in sections(r, named, below):
         lines += [f"## {_md_cell(s.title)}", ""]
         if s.note:
             lines += [_md_cell(s.note), ""]
@@ -122,14 +163,14 @@ def to_markdown(r: rv.Review, named: bool = False) -> str:
     return "\n".join(lines)
 
 
-def to_html(r: rv.Review, named: bool = False) -> str:
+def to_html(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
     e = html.escape
     title = e(_title(r, named))
     parts = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', f"<title>{title}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}"
-             "</style></head><body>", f"<h1>{title}</h1>"]
-    for s in sections(r, named):
+             "</style></head><body>", f"<h1>{title}</h1>", f"<p>{e(about_small_counts(below, named))}</p>"]
+    for s in sections(r, named, below):
         parts.append(f'<h2 id="{e(s.key)}">{e(s.title)}</h2>')
         if s.note:
             parts.append(f"<p>{e(s.note)}</p>")
@@ -143,14 +184,15 @@ def to_html(r: rv.Review, named: bool = False) -> str:
     return "\n".join(parts)
 
 
-def to_csv(r: rv.Review, named: bool = False) -> str:
+def to_csv(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
     buf = io.StringIO()
     out = csv.writer(buf, lineterminator="\n")
-    for n, s in enumerate(sections(r, named)):
-        if n:
-            out.writerow([])
+    for s in sections(r, named, below):
         out.writerow(["section", *s.columns])
         out.writerows([s.key, *(_csv_safe(v) for v in row)] for row in s.rows)
+        out.writerow([])
+    out.writerow(["section", "Note"])  # last: the first block stays the coverage
+    out.writerow(["notes", about_small_counts(below, named)])
     return buf.getvalue()
 
 
@@ -172,11 +214,13 @@ def format_for(path: str | Path) -> str:
 
 
 @store_db.reading()
-def write_report(path: str | Path, named: bool = False, on: dt.date | None = None) -> str:
-    """Write the report; returns the path written. UserError (one line) on a
-    bad name or a failed write, and then nothing is left behind."""
+def write_report(path: str | Path, named: bool = False, on: dt.date | None = None,
+                 below: int = rv.SUPPRESS_BELOW) -> str:
+    """Write the report (counts resting on fewer than `below` people hidden);
+    returns the path written. UserError (one line) on a bad name or a failed
+    write, and then nothing is left behind."""
     p = Path(path).expanduser()
     kind = format_for(p)
     target(p)
-    write_text(p, RENDER[kind](rv.build(on), named))
+    write_text(p, RENDER[kind](rv.build(on), named, below))
     return str(p)

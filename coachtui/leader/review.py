@@ -4,11 +4,14 @@ hundreds of thousands of joins) and the one definition of "due" in
 coachtui.cadence. Everything takes `on` so tests can fix the clock.
 
 No-stakes by design: nothing here scores or ranks a teacher, support levels
-are never read, and neither note text nor feedback text is ever read.
+are never read, and neither note text nor feedback text is ever read. What is
+shown goes through `suppress`: a count resting on fewer than a few people
+(default 3, settable) is shown as "fewer than 3", never as 1 or 2.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import gc
 import statistics
@@ -28,6 +31,10 @@ OWN_STEP = "own wording (free text)"
 WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "planned join": "planned join",
               "follow-up": "follow-up meeting"}
 NO_SITE = "(no site)"
+# Counts resting on 1 to SUPPRESS_BELOW - 1 people are hidden, as published
+# school statistics do: in a small school a count of 1 beside a site names a
+# person. The config's `suppress_below` changes it (at least 2).
+SUPPRESS_BELOW = 3
 
 
 @dataclass
@@ -89,8 +96,9 @@ class Recurring:
     short: str  # the framework code, or the label
     count: int  # joins, teachers or steps, as the list says
     teachers: int
-    sites: dict[str, int] = field(default_factory=dict)
+    sites: dict[str, int] = field(default_factory=dict)  # count per site
     teams: dict[str, int] = field(default_factory=dict)
+    site_teachers: dict[str, int] = field(default_factory=dict)  # teachers per site
 
 
 @dataclass
@@ -99,6 +107,7 @@ class HalfTerm:
     start: str  # YYYY-MM-DD, inclusive
     end: str  # exclusive
     mastered: int
+    teachers: int = 0  # who mastered them
 
 
 @dataclass
@@ -106,6 +115,8 @@ class Cycles:
     ended: int
     median_days: float | None
     open: int
+    ended_teachers: int = 0  # whose cycles ended
+    open_teachers: int = 0
 
 
 @dataclass
@@ -185,6 +196,8 @@ def _recurring(rows, titles: dict[str, tuple[str, str]], site_names: dict, own: 
         r.teachers += teachers
         site_name = site_names.get(site, NO_SITE)
         r.sites[site_name] = r.sites.get(site_name, 0) + count
+        # Each teacher has one site and team: a (site, team) group's teachers are its own.
+        r.site_teachers[site_name] = r.site_teachers.get(site_name, 0) + teachers
         if team:
             r.teams[team] = r.teams.get(team, 0) + count
     return sorted(items.values(), key=lambda r: (-r.count, r.label.casefold()))
@@ -325,28 +338,84 @@ def mastered_per_half_term(on: dt.date, count: int = HALF_TERMS_SHOWN) -> list[H
     out = []
     for label, start, end in half_terms(on, count):
         stop = min(end, on + dt.timedelta(days=1)).isoformat()
-        (n,) = database.execute_sql(
-            "SELECT COUNT(*) FROM action_step WHERE deleted = 0 AND status = 'mastered' "
+        n, teachers = database.execute_sql(
+            "SELECT COUNT(*), COUNT(DISTINCT staff_id) FROM action_step WHERE deleted = 0 AND status = 'mastered' "
             "AND mastered_on >= ? AND mastered_on < ?", (start.isoformat(), stop)).fetchone()
-        out.append(HalfTerm(label, start.isoformat(), end.isoformat(), n))
+        out.append(HalfTerm(label, start.isoformat(), end.isoformat(), n, teachers))
     return out
 
 
 def cycle_lengths(on: dt.date, days: int = CYCLE_DAYS) -> Cycles:
     """Coaching cycles ended in the last `days` days: how many, median length in days."""
     since = (on - dt.timedelta(days=days)).isoformat()
-    lengths = [r[0] for r in database.execute_sql(
-        "SELECT julianday(ended_on) - julianday(started_on) FROM coaching_cycle WHERE deleted = 0 "
+    ended = [(r[0], r[1]) for r in database.execute_sql(
+        "SELECT julianday(ended_on) - julianday(started_on), staff_id FROM coaching_cycle WHERE deleted = 0 "
         "AND ended_on != '' AND ended_on >= ? AND ended_on <= ? AND started_on != ''",
         (since, on.isoformat())).fetchall() if r[0] is not None and r[0] >= 0]
-    (still_open,) = database.execute_sql(
-        "SELECT COUNT(*) FROM coaching_cycle c JOIN staff s ON s.id = c.staff_id "
+    lengths = [days for days, _ in ended]
+    still_open, open_teachers = database.execute_sql(
+        "SELECT COUNT(*), COUNT(DISTINCT c.staff_id) FROM coaching_cycle c JOIN staff s ON s.id = c.staff_id "
         f"WHERE c.deleted = 0 AND c.ended_on = '' AND c.started_on <= ? AND {_TEACHER}",
         (on.isoformat(),)).fetchone()
-    return Cycles(len(lengths), statistics.median(lengths) if lengths else None, still_open)
+    return Cycles(len(lengths), statistics.median(lengths) if lengths else None, still_open,
+                  len({sid for _, sid in ended}), open_teachers)
 
 
 def _sites(site_names: dict | None) -> dict:
     if site_names is None:
         return dict(database.execute_sql("SELECT id, name FROM site WHERE deleted = 0").fetchall())
     return site_names
+
+
+# --- small numbers -----------------------------------------------------------------
+
+
+def hidden(people: int | None, below: int) -> bool:
+    """A figure resting on 1 to `below` - 1 people: shown as "fewer than `below`"."""
+    return people is not None and 0 < people < below
+
+
+def _few(value: int | None, people: int | None, below: int) -> int | None:
+    return None if hidden(people, below) else value
+
+
+def suppress(r: Review, below: int = SUPPRESS_BELOW, *, figures: bool) -> Review:
+    """A copy of `r` to show, in which every count resting on 1 to `below` - 1
+    people is None (to be shown as "fewer than `below`"); 0 stays 0.
+
+    The patterns always: a count of joins or steps is hidden with the count of
+    teachers behind it, a site is named beside an item only where at least
+    `below` of its teachers are, hidden items come after the shown ones by
+    label (where they sat would tell their size), the median length of cycles
+    is hidden with their count, and teams are left out (not shown anywhere).
+    With `figures` (an aggregate report) the coverage, per-site and coach
+    figures too; without (the leader's screen, a named report) these stay
+    exact, as the list of names beside them says as much.
+    """
+    out = copy.deepcopy(r)
+
+    def patterns(items: list[Recurring]) -> list[Recurring]:
+        for f in items:
+            f.count, f.teachers = _few(f.count, f.teachers, below), _few(f.teachers, f.teachers, below)
+            f.sites = {site: n for site, n in f.sites.items() if f.site_teachers.get(site, 0) >= below}
+            f.site_teachers = {site: f.site_teachers[site] for site in f.sites}
+            f.teams = {}
+        shown = [f for f in items if f.teachers is not None]
+        return shown + sorted((f for f in items if f.teachers is None), key=lambda f: f.label.casefold())
+
+    out.focus, out.development, out.steps = patterns(out.focus), patterns(out.development), patterns(out.steps)
+    for h in out.mastered:
+        h.mastered = _few(h.mastered, h.teachers, below)
+    cy = out.cycles
+    cy.median_days = None if hidden(cy.ended_teachers, below) else cy.median_days
+    cy.ended, cy.open = _few(cy.ended, cy.ended_teachers, below), _few(cy.open, cy.open_teachers, below)
+    if figures:
+        c = out.coverage
+        for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+            setattr(c, name, _few(getattr(c, name), getattr(c, name), below))
+        for row in out.sites:
+            for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+                setattr(row, name, _few(getattr(row, name), getattr(row, name), below))
+        for k in out.coaches:
+            k.load, k.overdue, k.due_soon = (_few(v, v, below) for v in (k.load, k.overdue, k.due_soon))
+    return out

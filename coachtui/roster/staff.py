@@ -15,6 +15,12 @@ from coachtui.store.models import ERASED, ROLES, SUPPORT_LABELS, SUPPORT_LEVELS,
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
+# Formal support is shown only on the teacher's own pages (the cycle screen,
+# the staff form): in any list beside names it reads as structured support
+# (it is joined as often), so that no list, sort or filter can single it out.
+LISTED_SUPPORT = {"none": "none", "support": "support", "structured": "structured", "formal": "structured"}
+LISTED_LEVELS = ("none", "support", "structured")  # what a list may show, sort or filter on
+
 
 @dataclass
 class RosterRow:
@@ -25,7 +31,7 @@ class RosterRow:
     site_id: str | None
     site: str
     team: str
-    support: str
+    support: str  # as lists show it: LISTED_SUPPORT (formal support reads "structured")
     coach_id: str | None
     coach: str
     archived: bool
@@ -48,7 +54,7 @@ class Filters:
 
     site_id: str | None = None
     role: str | None = None
-    support: str | None = None
+    support: str | None = None  # one of LISTED_LEVELS: rows hold the listed level
     coach_id: str | None = None  # "none" means: teachers without a coach
     archived: bool = False  # show archived staff instead of active
     labels: dict[str, str] = field(default_factory=dict)
@@ -98,7 +104,8 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
     try:
         for r in database.execute_sql(sql).fetchall():
             roles = [x for x in (r[3] or "").split(",") if x]
-            row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], r[7], r[8], r[9], bool(r[10]))
+            row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], LISTED_SUPPORT.get(r[7], r[7]), r[8], r[9],
+                            bool(r[10]))
             row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
             rows.append(row)
     finally:

@@ -96,7 +96,8 @@ support levels are never shown here, and private notes are never read.
   3  Per site and per coach: load, overdue, due soon.
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
-     half term, how long coaching cycles take.
+     half term, how long coaching cycles take. A count resting on fewer
+     than 3 teachers shows as "<3" (the 3 is in F9, settings).
 
   e       export a report (Markdown, HTML or CSV by the file's extension;
           aggregate unless you tick "names")
@@ -138,6 +139,7 @@ support levels are never shown here, and private notes are never read.
                 yield self.coaches
             with TabPane("4 Patterns", id="rv-patterns"):
                 with VerticalScroll(id="rv-pat-scroll"):
+                    yield Static("", id="rv-small", markup=False)
                     yield Static(f"Agreed focus of joins, last {review.PATTERN_WEEKS} weeks", classes="rv-title",
                                  markup=False)
                     yield BarChart(id="rv-focus")
@@ -228,27 +230,39 @@ support levels are never shown here, and private notes are never read.
         return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 10)}", str(k.overdue),
                 str(k.due_soon)]
 
-    def _show_patterns(self, r: review.Review) -> None:
-        self.query_one("#rv-focus", BarChart).show([(f.label, f.count) for f in r.focus[:TOP]])
+    def _show_patterns(self, raw: review.Review) -> None:
+        # Small counts hidden (review.suppress): "<3" with no bar, no site named for fewer than 3.
+        below = self.app.config.suppress_below
+        r = review.suppress(raw, below, figures=False)
+        few = f"<{below}"
+
+        def n(value: int | None) -> int | str:
+            return few if value is None else value
+
+        self.query_one("#rv-small", Static).update(Text(
+            f"{few}: fewer than {below} teachers, not shown: a small count could point at one person "
+            f"(F9, Small counts). Sites are named where {below} or more teachers are.", style="dim"))
+        self.query_one("#rv-focus", BarChart).show([(f.label, n(f.count)) for f in r.focus[:TOP]])
         # Where each of the most common focus areas is most common.
         lines = [f"  {f.short}: most at " + ", ".join(
-            f"{site} ({n})" for site, n in sorted(f.sites.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
-            for f in r.focus[:3]]
+            f"{site} ({count})" for site, count in sorted(f.sites.items(), key=lambda kv: (-kv[1], kv[0]))[:2])
+            for f in r.focus[:3] if f.sites]
         self.query_one("#rv-focus-sites", Static).update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"))
-        self.query_one("#rv-steps", BarChart).show([(f.label, f.count) for f in r.steps[:TOP]])
-        self.query_one("#rv-dev", BarChart).show([(f.label, f.teachers) for f in r.development[:TOP]])
-        self.query_one("#rv-mastered", Sparkline).data = [h.mastered for h in r.mastered]
+        self.query_one("#rv-steps", BarChart).show([(f.label, n(f.count)) for f in r.steps[:TOP]])
+        self.query_one("#rv-dev", BarChart).show([(f.label, n(f.teachers)) for f in r.development[:TOP]])
+        # A hidden half term is drawn as 0 in the sparkline; the line below says "<3".
+        self.query_one("#rv-mastered", Sparkline).data = [h.mastered or 0 for h in r.mastered]
         if r.mastered:
             first, last = r.mastered[0], r.mastered[-1]
-            counts = " ".join(str(h.mastered) for h in r.mastered)
+            counts = " ".join(str(n(h.mastered)) for h in r.mastered)
             text = f"{first.label} → {last.label} (so far): {counts}"
         else:
             text = "(none yet)"
         self.query_one("#rv-mastered-line", Static).update(Text(text))
         cy = r.cycles
-        median = "—" if cy.median_days is None else f"{cy.median_days:g} days"
+        median = few if cy.ended is None else "—" if cy.median_days is None else f"{cy.median_days:g} days"
         self.query_one("#rv-cycles", Static).update(Text(
-            f"{cy.ended} ended in the last {review.CYCLE_DAYS} days, median length {median}; {cy.open} open now"))
+            f"{n(cy.ended)} ended in the last {review.CYCLE_DAYS} days, median length {median}; {n(cy.open)} open now"))
         self.pattern_loads += 1
 
     # --- navigation -----------------------------------------------------------------
@@ -349,8 +363,9 @@ Export a report
 
 Type a file name ending in .md (Markdown), .html or .csv and press Enter.
 Reports are aggregate: counts per site, coach loads without names, patterns;
-no teacher names and no note text. Tick "names" (Tab, then Space) to add
-the overdue and due-soon list with names and the coaches' names.
+no teacher names and no note text, and no count below 3 ("fewer than 3";
+F9 sets the 3). Tick "names" (Tab, then Space) to add the overdue and
+due-soon list with names and the coaches' names.
 The file is written whole or not at all. Esc closes.
 """
     BINDINGS = [Binding("escape", "close", "Close")]
@@ -378,7 +393,7 @@ The file is written whole or not at all. Esc closes.
     @work(thread=True, exclusive=True, group="report")
     def _write(self, path: str, named: bool) -> None:
         try:
-            done = report.write_report(path, named=named)
+            done = report.write_report(path, named=named, below=self.app.config.suppress_below)
         except UserError as exc:
             self.app.call_from_thread(self._say, f"✗ {exc}", True)
             return

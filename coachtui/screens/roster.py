@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Input, Static
 
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.roster import staff
-from coachtui.roster.staff import SUPPORT_LABELS
+from coachtui.roster.staff import LISTED_LEVELS
 from coachtui.screens.common import guarded
 from coachtui.widgets.inputs import FindBox
 from coachtui.widgets.table import Column, RowTable
@@ -29,15 +29,14 @@ COLUMNS = [
 ]
 
 ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
-SUPPORT_SHORT = {"none": "—", "support": "support", "structured": "structured", "formal": "formal"}
+# Rows carry the level as lists show it (formal support reads "structured": staff.LISTED_SUPPORT).
+SUPPORT_SHORT = {"none": "—", "support": "support", "structured": "structured"}
 SORT_KEYS = {
     "name": lambda r: r.name.casefold(),
     "roles": lambda r: r.role_text,
     "site": lambda r: r.site.casefold(),
     "team": lambda r: r.team.casefold(),
-    "support": lambda r: ("none", "support", "structured", "formal").index(r.support)
-    if r.support in SUPPORT_LABELS
-    else 9,
+    "support": lambda r: LISTED_LEVELS.index(r.support) if r.support in LISTED_LEVELS else 9,
     "coach": lambda r: r.coach.casefold(),
     "last_joined": lambda r: r.last_joined,
     "next_due": lambda r: r.next_due,

@@ -9,7 +9,7 @@ from textual.containers import Grid
 from textual.widgets import Checkbox, Label, Select
 
 from coachtui.roster import staff
-from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.roster.staff import LISTED_LEVELS, ROLES, SUPPORT_LABELS
 from coachtui.widgets.form import FormScreen
 
 
@@ -22,7 +22,8 @@ Roster filters
 Choose a site, role, support level or coach to narrow the roster. "Teachers
 with no coach" answers the coverage question. Tick "archived" to see
 leavers (select one and press x to restore). Ctrl+S applies, Esc cancels,
-Ctrl+L clears every filter.
+Ctrl+L clears every filter. Formal support is never a filter: in lists it
+counts as structured support, and shows only on the teacher's own pages.
 """
     BINDINGS = [
         Binding("ctrl+s", "save", "Apply", priority=True),
@@ -48,7 +49,7 @@ Ctrl+L clears every filter.
             yield Select([(r, r) for r in ROLES], value=c.role or Select.NULL, prompt="Any role", id="f-role",
                          compact=True)
             yield Label("Support")
-            yield Select([(SUPPORT_LABELS[s], s) for s in SUPPORT_LEVELS], value=c.support or Select.NULL,
+            yield Select([(SUPPORT_LABELS[s], s) for s in LISTED_LEVELS], value=c.support or Select.NULL,
                          prompt="Any support level", id="f-support", compact=True)
             yield Label("Coach")
             opts = [("Teachers with no coach", "none")] + [(Text(x.name), x.id) for x in staff.coaches()]

@@ -24,7 +24,15 @@ Device name: how this laptop is named in sync bundles (e.g. "Head of Maths lapto
 Home site: the site new staff get by default.
 Join length: the planned length of a lesson join, in minutes (default 20).
 Coach load limit: warn when a coach has more teachers than this (default 10).
-Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
+Small counts: aggregate reports and the review's patterns show a count
+resting on fewer people than this as "fewer than 3" (default 3, at least 2),
+as published school statistics do: in a small school a count of 1 beside a
+site points at one person.
+The bundle passphrase is not edited here: the line under the fields says
+where it is kept. `coachtui passphrase set` keeps it in the OS keyring (or,
+where there is none, in config.toml, readable by you only).
+Saved to config.toml in the config folder: only what you change here is
+written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels.
 """
 
     def __init__(self, config: Config, path: str) -> None:
@@ -47,17 +55,29 @@ Saved to config.toml in the config folder. Ctrl+S saves, Esc cancels.
             yield Label("Coach limit")
             yield Input(str(c.coach_load_limit), id="coach_load_limit", compact=True, type="integer",
                         max_length=3)
+            yield Label("Small counts")
+            yield Input(str(c.suppress_below), id="suppress_below", compact=True, type="integer", max_length=3)
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
+        yield Static(Text(self._passphrase_where(), style="dim"), id="passphrase-where", classes="hint")
         yield Static(Text(f"Saved in {self.path}", style="dim"), classes="hint")
+
+    def _passphrase_where(self) -> str:
+        # Where, never what. Moved with `coachtui passphrase set` (the OS keyring where there is one).
+        if self.config.passphrase_in_keyring:
+            return "Passphrase: kept in the OS keyring"
+        if self.config.passphrase:
+            return "Passphrase: in config.toml (to the keyring: coachtui passphrase set)"
+        return "Passphrase: not set, asked for (to keep one: coachtui passphrase set)"
 
     def submit(self) -> Config:
         values = {}
-        for name, low, high in (("join_minutes", 1, 240), ("coach_load_limit", 1, 200)):
+        for name, label, low, high in (("join_minutes", "join length", 1, 240),
+                                       ("coach_load_limit", "coach load limit", 1, 200),
+                                       ("suppress_below", "small counts", 2, 100)):
             raw = self.query_one(f"#{name}", Input).value.strip()
             if not raw.isdigit() or not low <= int(raw) <= high:
-                label = "join length" if name == "join_minutes" else "coach load limit"
                 raise UserError(f"{label} must be a whole number from {low} to {high}")
             values[name] = int(raw)
         theme = self.query_one("#theme", Select).value

@@ -19,21 +19,24 @@ def bar(value: float, most: float, width: int) -> str:
     return "█" * full + (EIGHTHS[part] if part else "")
 
 
-def bar_lines(items: list[tuple[str, float]], width: int, label_width: int | None = None,
+def bar_lines(items: list[tuple[str, float | str]], width: int, label_width: int | None = None,
               most: float | None = None, fmt=lambda v: f"{v:g}") -> Text:
     """One line per (label, value): label, bar, value. `most` fixes the scale
-    (e.g. 100 for percentages); by default the largest value fills the bar."""
+    (e.g. 100 for percentages); by default the largest value fills the bar.
+    A value given as text (a hidden small count: "<3") is shown with no bar."""
     out = Text(no_wrap=True, overflow="crop")
     if not items:
         out.append("(nothing yet)", style="dim")
         return out
-    values = [fmt(v) for _, v in items]
+    values = [v if isinstance(v, str) else fmt(v) for _, v in items]
     value_width = max(cell_len(v) for v in values)
     if label_width is None:
         label_width = min(max(cell_len(label) for label, _ in items), max(8, width * 11 // 20))
     bar_width = max(1, width - label_width - value_width - 3)
-    top = most if most is not None else max(v for _, v in items)
+    top = most if most is not None else max((v for _, v in items if not isinstance(v, str)), default=0)
     for n, ((label, value), shown) in enumerate(zip(items, values, strict=True)):
+        if isinstance(value, str):
+            value = 0
         if n:
             out.append("\n")
         name = label.replace("\n", " ")
@@ -53,12 +56,12 @@ class BarChart(Widget):
 
     def __init__(self, *, label_width: int | None = None, fmt=lambda v: f"{v:g}", id: str | None = None) -> None:
         super().__init__(id=id)
-        self.items: list[tuple[str, float]] | None = None  # None: not read yet
+        self.items: list[tuple[str, float | str]] | None = None  # None: not read yet
         self.most: float | None = None
         self.label_width = label_width
         self.fmt = fmt
 
-    def show(self, items: list[tuple[str, float]], most: float | None = None) -> None:
+    def show(self, items: list[tuple[str, float | str]], most: float | None = None) -> None:
         self.items, self.most = items, most
         self.refresh(layout=True)
 

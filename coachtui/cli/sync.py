@@ -49,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    p.add_argument("--allow-plain", action="store_true",
+                   help="apply plain (unencrypted) bundles too: nothing proves who wrote them")
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_import)
 
@@ -80,13 +82,13 @@ def _import(args) -> int:
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        preview = merge.merge(path, secret, commit=False)
+        preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
         print(preview.headline())
         for line in preview.lines():
             print(f"  {line}")
         if preview.already_applied or args.dry_run:
             continue
-        done = merge.merge(path, secret, commit=True, backups=paths.backups)
+        done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
         print(done.headline())
     return 0
 

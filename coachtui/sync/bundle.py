@@ -134,8 +134,10 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
     return counts
 
 
-def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
-    """The body's lines, decrypted if needed, streamed."""
+def _lines(path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[bytes]:
+    """The body's lines, decrypted, streamed. A plain body only with
+    `allow_plain`: AES-GCM under the trust's key is what proves a bundle came
+    from the trust, and a plain file proves nothing."""
     if path.is_dir():
         raise BundleError(f"{path} is a folder, not a bundle")
     try:
@@ -153,6 +155,11 @@ def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
             if not passphrase:
                 raise BundleError(f"{path.name} is encrypted: a passphrase is needed")
             chunks = decrypt_stream(f, passphrase)
+        elif not allow_plain:
+            if not head.startswith(b"{"):
+                raise BundleError(f"{path.name} is not a coachtui bundle")
+            raise BundleError(f"{path.name} is not encrypted, so nothing proves it came from the trust: not applied "
+                              f"(only `coachtui import --allow-plain` applies a plain bundle, on purpose)")
         else:
             chunks = iter(lambda: f.read(1 << 20), b"")
         pending = b""
@@ -169,16 +176,17 @@ def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
             yield pending
 
 
-def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
+def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Iterator[dict]:
     """Yield the manifest, then each row/tombstone dict, then the trailer,
     checking the digest and counts as it goes (the trailer is checked last:
-    callers must not commit anything before the iteration ends)."""
+    callers must not commit anything before the iteration ends). A plain
+    (unencrypted) bundle is refused unless `allow_plain`."""
     path = Path(path).expanduser()
     digest = hashlib.sha256()
     first = True
     rows = purged = 0
     saw_trailer = False
-    for raw in _lines(path, passphrase):
+    for raw in _lines(path, passphrase, allow_plain):
         if saw_trailer:
             if raw.strip():
                 raise BundleError(f"{path.name} is damaged (data after its trailer)")
@@ -222,8 +230,8 @@ def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
         raise BundleError(f"{path.name} is cut short (no trailer: incomplete copy?)")
 
 
-def manifest_of(path: str | Path, passphrase: str | None) -> Manifest:
-    for obj in read(path, passphrase):
+def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
+    for obj in read(path, passphrase, allow_plain):
         return Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
                         obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
     raise BundleError("empty bundle")

@@ -88,12 +88,15 @@ class _Checker:
         self.newest = max(self.newest, stamp)
 
 
-def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None) -> Summary:
+def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None,
+          allow_plain: bool = False) -> Summary:
     """Merge the bundle in one transaction, checking every line as it goes
     (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
-    or commit=False (a preview), rolls it all back: nothing changes."""
+    or commit=False (a preview), rolls it all back: nothing changes.
+    A plain (unencrypted, so unauthenticated) bundle is refused unless
+    `allow_plain` (`coachtui import --allow-plain`, asked for on purpose)."""
     summary = Summary(str(path))
-    manifest = manifest_of(path, passphrase)
+    manifest = manifest_of(path, passphrase, allow_plain)
     summary.manifest = manifest
     if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
         summary.already_applied = True
@@ -106,7 +109,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     try:
         with write.unrecorded(), store_db.transaction() as txn:
             pending: dict = defaultdict(list)
-            for obj in read(path, passphrase):
+            for obj in read(path, passphrase, allow_plain):
                 kind = obj["type"]
                 if kind == "row":
                     model = check.row(obj)

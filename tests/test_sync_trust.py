@@ -20,7 +20,7 @@ from coachtui.launch import open_data, open_database
 from coachtui.roster import staff
 from coachtui.store import hlc, schema
 from coachtui.store.db import close_store
-from coachtui.store.models import REPLICATED_MODELS, Purged, Staff, database
+from coachtui.store.models import REPLICATED_MODELS, Note, Purged, Staff, database
 from coachtui.sync import folder, merge
 from coachtui.sync.bundle import BundleError
 from coachtui.sync.envelope import Encryptor
@@ -233,3 +233,38 @@ async def test_sync_screen_refuses_plain_bundles(app, tmp_path):
         shown = str(status.render())
         assert "skipped add.ctb" in shown and "not encrypted" in shown
     still_intact(vid)
+
+
+# --- 2. private rows never arrive ---------------------------------------------------
+
+
+@pytest.mark.parametrize("table", ["note", "feedback_item"])
+def test_a_bundle_carrying_a_private_row_is_refused(victim, tmp_path, table):
+    values = {"note": {"join_id": "j1", "staff_id": victim, "text": "her private worry", "private": True},
+              "feedback_item": {"feedback_id": "f1", "part": "reflection", "text": "secret", "private": True}}[table]
+    shared_row = row("staff", {"name": "Mallory Private"})
+    p = write_bundle(tmp_path / "private.ctb", [shared_row, row(table, values)], PASS)
+    before = everything()
+    for commit in (False, True):
+        with pytest.raises(BundleError, match=r"private\.ctb.*private") as exc:
+            merge.merge(p, PASS, commit=commit)
+        assert "\n" not in str(exc.value)
+    assert everything() == before
+
+
+def test_cli_names_the_bundle_with_a_private_row(data_dir, tmp_path, capsys):
+    d, vid = data_dir
+    p = write_bundle(tmp_path / "sneaky.ctb", [row("note", {"join_id": "j", "staff_id": vid, "text": "x",
+                                                            "private": True})], PASS)
+    assert main(["import", str(p), "--data-dir", str(d)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "sneaky.ctb" in err and "private" in err
+    reopen(d)
+    assert Note.select().count() == 0
+
+
+def test_a_row_marked_not_private_is_applied(victim, tmp_path):
+    p = write_bundle(tmp_path / "ok.ctb", [row("note", {"join_id": "j", "staff_id": victim, "text": "shared",
+                                                        "private": False})], PASS)
+    merge.merge(p, PASS, commit=True)
+    assert [n.text for n in Note.select()] == ["shared"]

@@ -78,6 +78,10 @@ class _Checker:
             allowed = self.allowed[model] = frozenset(model.content_fields())
         if not allowed.issuperset(obj["values"]):
             raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
+        if obj["values"].get("private") is True:
+            # Writers never send a private row (private notes and feedback stay on their laptop).
+            raise BundleError(f"{self.name} carries a private {obj['table']} record, which coachtui never sends; "
+                              f"not applied")
         row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
             self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead

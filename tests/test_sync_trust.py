@@ -13,15 +13,18 @@ import re
 import uuid
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input
 
+from coachtui.base.text import clean, clean_block
 from coachtui.cli.main import main
 from coachtui.launch import open_data, open_database
 from coachtui.roster import staff
 from coachtui.store import hlc, schema
 from coachtui.store.db import close_store
 from coachtui.store.models import REPLICATED_MODELS, Note, Purged, Staff, database
-from coachtui.sync import folder, merge
+from coachtui.sync import bundle, folder, merge
 from coachtui.sync.bundle import BundleError
 from coachtui.sync.envelope import Encryptor
 
@@ -268,3 +271,190 @@ def test_a_row_marked_not_private_is_applied(victim, tmp_path):
                                                         "private": False})], PASS)
     merge.merge(p, PASS, commit=True)
     assert [n.text for n in Note.select()] == ["shared"]
+
+
+# --- 3. text from bundles is cleaned; output is escaped ---------------------------------
+
+
+def test_text_in_rows_is_cleaned_like_typed_text(victim, tmp_path):
+    name = "Eve\x1b]0;PWNED\x07 Smith\x1b]52;c;ZWNobyBoaQ==\x07\x00\x9b2J"
+    text = "line one\n\x1b[31mred\x1b[0m\r\nline\tthree\x07"
+    sid = uuid.uuid4().hex
+    p = write_bundle(tmp_path / "dirty.ctb", [row("staff", {"name": name, "team": " Maths\x1b[2J "}, sid),
+                                              row("note", {"join_id": "j", "staff_id": sid, "text": text})], PASS)
+    merge.merge(p, PASS, commit=True)
+    got = Staff.get_by_id(sid)
+    assert got.name == "Eve]0;PWNED Smith]52;c;ZWNobyBoaQ==2J"
+    assert got.team == "Maths[2J"
+    assert Note.get().text == "line one\n[31mred[0m\nline\tthree"
+
+
+def test_an_edit_arriving_for_an_existing_row_is_cleaned_too(victim, tmp_path):
+    p = write_bundle(tmp_path / "edit.ctb", [row("staff", {"name": "Vic\x1b]0;T\x07 Teacher"}, victim,
+                                                 {"name": stamp(hlc.now_ms() + 1000)})], PASS)
+    merge.merge(p, PASS, commit=True)
+    assert Staff.get_by_id(victim).name == "Vic]0;T Teacher"
+
+
+def test_a_one_megabyte_value_refuses_the_bundle(victim, tmp_path):
+    before = everything()
+    for value in ("A" * 1_000_000, "\x1b" * 1_000_000):
+        p = write_bundle(tmp_path / "big.ctb", [row("staff", {"name": value})], PASS)
+        with pytest.raises(BundleError, match=r"big\.ctb.*too long") as exc:
+            merge.merge(p, PASS, commit=True)
+        assert len(str(exc.value)) < 300
+    assert everything() == before
+
+
+def test_manifest_text_is_cleaned(victim, tmp_path):
+    p = write_bundle(tmp_path / "m.ctb", [], PASS, device_name="Evil\x1b]0;PWNDEV\x07laptop\x1b[2J",
+                     site="North\x1b[2J", created_at="2026\x07", scope="all\x1b")
+    m = bundle.manifest_of(p, PASS)
+    assert (m.device_name, m.site, m.created_at, m.scope) == ("Evil]0;PWNDEVlaptop[2J", "North[2J", "2026", "all")
+    s = merge.merge(p, PASS, commit=True)
+    assert not TERMINAL_UNSAFE.search(s.headline())
+
+
+@pytest.mark.parametrize("field,value", [("device", "dev\x1b[2J"), ("bundle_id", "id\x07"), ("device", ""),
+                                         ("device_name", "x" * 1_000_000), ("device", "d" * 1_000_000)])
+def test_a_manifest_with_hostile_ids_or_huge_text_is_refused(victim, tmp_path, field, value):
+    p = write_bundle(tmp_path / "m.ctb", [row("staff", {"name": "Mallory Plain"})], PASS, **{field: value})
+    before = everything()
+    with pytest.raises(BundleError):
+        merge.merge(p, PASS, commit=True)
+    assert everything() == before
+
+
+def test_cli_import_prints_no_control_characters(data_dir, tmp_path, capsys):
+    d, _ = data_dir
+    p = write_bundle(tmp_path / "evil\x1b]0;FILE\x07.ctb", [row("staff", {"name": "Eve"})], PASS,
+                     device_name="Evil\x1b]0;PWNDEV\x07laptop\x1b[2J")
+    assert main(["import", str(p), "--data-dir", str(d)]) == 0
+    out = capsys.readouterr().out
+    assert "Evil]0;PWNDEVlaptop[2J" in out
+    assert not TERMINAL_UNSAFE.search(out.replace("\n", ""))
+    # A refusal names the file escaped too.
+    bad = write_bundle(tmp_path / "bad\x1b[2J\x07.ctb", [row("staff", {"name": "x" * 1_000_000})], PASS)
+    assert main(["import", str(bad), "--data-dir", str(d)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and not TERMINAL_UNSAFE.search(err[:-1]) and "bad" in err
+
+
+def test_cli_sync_prints_no_control_characters(data_dir, tmp_path, capsys):
+    d, vid = data_dir
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    write_bundle(shared / "plain\x1b]0;T\x07.ctb", [row("staff", {"name": "Mallory Plain"})])
+    write_bundle(shared / "ok\x1b[2J.ctb", [row("staff", {"name": "Eve"})], PASS,
+                 device_name="Evil\x1b]0;PWNDEV\x07laptop")
+    assert main(["sync", str(shared), "--data-dir", str(d)]) == 0
+    out = capsys.readouterr().out
+    assert "skipped plain" in out and "PWNDEVlaptop" in out
+    assert not TERMINAL_UNSAFE.search(out.replace("\n", ""))
+    assert len(out.splitlines()) == 3  # one imported, one skipped, one written
+
+
+def text_fields(model) -> list[str]:
+    return [f for f in model.content_fields() if model._meta.fields[f].field_type == "TEXT"]
+
+
+def hostile_bundle(path, value: str, passphrase: str | None = PASS):
+    """One row of every replicated table, every text field holding `value`;
+    returns the path and each table's row id."""
+    objs = []
+    for m in REPLICATED_MODELS:
+        objs.append(row(m._meta.table_name, dict.fromkeys(text_fields(m), value)))
+    write_bundle(path, objs, passphrase, device_name=value, site=value, created_at=value, scope=value)
+    return path, {o["table"]: o["id"] for o in objs}
+
+
+def test_hostile_text_in_every_field_of_every_table(victim, tmp_path):
+    # Nothing escapes into the database or the summary; the visible text is kept.
+    p, ids = hostile_bundle(tmp_path / "hostile.ctb", HOSTILE)
+    s = merge.merge(p, PASS, commit=True)
+    assert not TERMINAL_UNSAFE.search(s.headline())
+    for m in REPLICATED_MODELS:
+        r = m.get_by_id(ids[m._meta.table_name])
+        for f in text_fields(m):
+            value = getattr(r, f)
+            assert not BLOCK_UNSAFE.search(value), (m, f, value)
+            assert "A]0;PWNEDB]52;c;ZWNobyBoaQ==C[2J[31mDEFG2JH0;TIPJ" in value, (m, f, value)
+    # A 1 MB string (with the same sequences) in every field: refused, nothing changed.
+    close_store()
+    open_database(tmp_path / "other" / "coachtui.db")
+    before = everything()
+    p, _ = hostile_bundle(tmp_path / "huge.ctb", HOSTILE * (1_000_000 // len(HOSTILE) + 1))
+    with pytest.raises(BundleError, match="too long"):
+        merge.merge(p, PASS, commit=True)
+    assert everything() == before
+
+
+SPICY = st.text(alphabet=st.one_of(st.characters(), st.sampled_from("\x1b\x07\x00\x9b\x9d\n\r\t []0;"))
+                , max_size=60)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=SPICY, text=SPICY)
+def test_any_text_arrives_cleaned(store, tmp_path_factory, name, text):
+    tmp = tmp_path_factory.mktemp("any")
+    sid = uuid.uuid4().hex
+    try:
+        p = write_bundle(tmp / "b.ctb", [row("staff", {"name": name}, sid),
+                                         row("note", {"join_id": "j", "staff_id": sid, "text": text})])
+    except UnicodeEncodeError:
+        return  # a lone surrogate is not UTF-8: no bundle can carry it
+    merge.merge(p, None, commit=True, allow_plain=True)
+    got_name = Staff.get_by_id(sid).name
+    got_text = Note.get(Note.staff_id == sid).text
+    c1 = re.compile(r"[\x80-\x9f]")
+    assert got_name == clean(c1.sub("", name), "name", 10_000)
+    assert got_text == clean_block(c1.sub("", text), "note", 10_000)
+    assert not TERMINAL_UNSAFE.search(got_name) and not BLOCK_UNSAFE.search(got_text)
+
+
+def test_every_free_text_field_is_classed_one_line_or_block():
+    """A new free-text field must be placed: cleaning a block as one line would drop its line breaks."""
+    from coachtui.sync.cleaning import BLOCK_FIELDS, ONE_LINE_FREE_TEXT
+
+    for m in REPLICATED_MODELS:
+        table = m._meta.table_name
+        block, line = BLOCK_FIELDS.get(table, frozenset()), ONE_LINE_FREE_TEXT.get(table, frozenset())
+        assert not block & line, table
+        assert set(m.FREE_TEXT) <= block | line, (table, set(m.FREE_TEXT) - block - line)
+        assert block | line <= set(text_fields(m)), table
+    assert set(BLOCK_FIELDS) | set(ONE_LINE_FREE_TEXT) <= {m._meta.table_name for m in REPLICATED_MODELS}
+
+
+@given(value=st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=300))
+def test_short_printable_ascii_is_what_the_base_cleaning_keeps(value):
+    """The sync layer skips cleaning such text (for speed); only sound while base.text keeps it as it is."""
+    from coachtui.sync.cleaning import clean_text
+
+    for block in (False, True):
+        assert clean_text(value, "x", block=block) == (clean_block(value, "x", 10**6) if block
+                                                       else clean(value, "x", 10**6))
+        with_lines = value.replace("~", "\n")
+        assert clean_text(with_lines, "x", block=True) == clean_block(with_lines, "x", 10**6)
+
+
+def test_shown_escapes_every_control_character():
+    from coachtui.sync.cleaning import shown
+
+    assert shown("Evil\x1b]0;PWNDEV\x07laptop\x1b[2J\x9b\u202e\n") == \
+        "Evil\\x1b]0;PWNDEV\\x07laptop\\x1b[2J\\x9b\\u202e\\n"
+    assert shown("Zoë Adams – Maths") == "Zoë Adams – Maths"
+
+
+@pytest.mark.parametrize("what", ["row id", "tombstone id", "tombstone table", "clock device"])
+def test_hostile_ids_and_stamps_are_refused(victim, tmp_path, what):
+    evil = "x\x1b]0;T\x07"
+    objs = {"row id": [row("staff", {"name": "Mallory Plain"}, evil)],
+            "tombstone id": [tombstone("staff", evil)],
+            "tombstone table": [tombstone(evil, victim)],
+            "clock device": [row("staff", {"name": "Mallory Plain"}, clocks={"name": stamp(device="ev\x1bil")})],
+            }[what]
+    p = write_bundle(tmp_path / "ids.ctb", objs, PASS)
+    before = everything()
+    with pytest.raises(BundleError):
+        merge.merge(p, PASS, commit=True)
+    assert everything() == before

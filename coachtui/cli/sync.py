@@ -60,6 +60,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_sync)
 
 
+def _say(text: str) -> None:
+    """Print a line that may hold data (device and file names, reasons): escaped,
+    so no control character from a bundle or a shared folder reaches the terminal."""
+    from coachtui.sync.cleaning import shown
+
+    print(shown(text))
+
+
 def _open(args):
     ctx = open_data(args.data_dir)
     return ctx.paths, ctx.config
@@ -72,7 +80,7 @@ def _export(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
     kind = "plain" if secret is None else "encrypted"
-    print(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
+    _say(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
     return 0
 
 
@@ -83,13 +91,13 @@ def _import(args) -> int:
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
         preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
-        print(preview.headline())
+        _say(preview.headline())
         for line in preview.lines():
-            print(f"  {line}")
+            _say(f"  {line}")
         if preview.already_applied or args.dry_run:
             continue
         done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
-        print(done.headline())
+        _say(done.headline())
     return 0
 
 
@@ -100,8 +108,8 @@ def _sync(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
     for s in report.imported:
-        print(s.headline())
+        _say(s.headline())
     for name, why in report.skipped:
-        print(f"skipped {name}: {why}")
-    print(f"wrote {report.written}")
+        _say(f"skipped {name}: {why}")
+    _say(f"wrote {report.written}")
     return 0

@@ -18,6 +18,7 @@ from coachtui.base.errors import UserError
 from coachtui.store import hlc, schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
+from coachtui.sync.cleaning import TextError, clean_text, is_id, shown
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
@@ -30,7 +31,11 @@ STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", 
 
 
 class BundleError(UserError):
-    """A bundle that cannot be used; nothing was changed."""
+    """A bundle that cannot be used; nothing was changed. The message is made
+    safe for a terminal (it may name a file or quote the bundle)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 @dataclass
@@ -201,14 +206,16 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
         if first:
             if kind != "manifest" or obj.get("format") != FORMAT:
                 raise BundleError(f"{path.name} is not a coachtui bundle")
-            if not isinstance(obj.get("bundle_id"), str) or not isinstance(obj.get("device"), str):
+            if not is_id(obj.get("bundle_id")) or not is_id(obj.get("device")) \
+                    or type(obj.get("schema")) is not int or type(obj.get("version")) is not int:
                 raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
-            if not isinstance(obj.get("schema"), int) or obj["schema"] > schema.SCHEMA_VERSION:
-                raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj.get('schema')}); "
+            if obj["schema"] > schema.SCHEMA_VERSION:
+                raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj['schema']}); "
                                   f"update this laptop first")
-            if obj.get("version") != FORMAT_VERSION:
-                raise BundleError(f"{path.name} uses bundle format {obj.get('version')}, this coachtui reads "
+            if obj["version"] != FORMAT_VERSION:
+                raise BundleError(f"{path.name} uses bundle format {obj['version']}, this coachtui reads "
                                   f"{FORMAT_VERSION}")
+            _clean_manifest(obj, path.name)
             first = False
         elif kind == "trailer":
             if obj.get("sha256") != digest.hexdigest() or obj.get("rows") != rows or obj.get("purged") != purged:
@@ -230,14 +237,30 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
         raise BundleError(f"{path.name} is cut short (no trailer: incomplete copy?)")
 
 
+def _clean_manifest(obj: dict, name: str) -> None:
+    """The manifest's text (device name, site, ...) cleaned like typed text, in place."""
+    for key in ("device_name", "site", "created_at", "scope"):
+        value = obj.get(key)
+        if value is None:
+            continue
+        if type(value) is not str:
+            raise BundleError(f"{name} is damaged (its manifest is malformed)")
+        try:
+            obj[key] = clean_text(value, f"its {key.replace('_', ' ')}")
+        except TextError as exc:
+            raise BundleError(f"{name}: {exc}; not applied") from None
+
+
 def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
     for obj in read(path, passphrase, allow_plain):
-        return Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
-                        obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
+        return Manifest(obj["bundle_id"], obj["device"], obj.get("device_name") or "", obj.get("site"),
+                        obj["schema"], obj.get("created_at") or "", obj.get("scope") or "all")
     raise BundleError("empty bundle")
 
 
-STAMP_RE = re.compile(r"\d{13}-\d{5}-[^-]+")
+# Wall ms, counter, device id: the device id is printable ASCII without '-' or
+# spaces (stamps are stored and compared as they are: no ESC hides in one).
+STAMP_RE = re.compile(r"[0-9]{13}-[0-9]{5}-[\x21-\x2c\x2e-\x7e]{1,64}")
 
 
 def newest_stamp(clocks: dict, name: str) -> str:
@@ -255,7 +278,7 @@ def newest_stamp(clocks: dict, name: str) -> str:
 
 
 def check_stamp(stamp: object, name: str) -> str:
-    if not isinstance(stamp, str) or not hlc.is_stamp(stamp):
+    if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
         raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
     if hlc.parse(stamp).wall > hlc.now_ms() + FUTURE_SLACK_MS:
         raise BundleError(f"{name} carries clocks far in the future (a laptop with a wrong date?); not imported")

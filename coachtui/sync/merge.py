@@ -20,6 +20,7 @@ from coachtui.store.apply import ApplyError, Counts, apply_rows, apply_tombstone
 from coachtui.store.models import Applied, database, model_for_table
 from coachtui.sync import after_merge
 from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
+from coachtui.sync.cleaning import TextError, clean_values, is_id, shown
 
 BATCH = 1000
 KEEP_BACKUPS = 5
@@ -48,11 +49,13 @@ class Summary:
         return out
 
     def headline(self) -> str:
+        """One line, safe for a terminal."""
         verb = "applied" if self.applied else "would apply"
-        who = f" from {self.manifest.device_name or self.manifest.device}" if self.manifest else ""
+        who = f" from {shown(self.manifest.device_name or self.manifest.device)}" if self.manifest else ""
+        name = shown(Path(self.path).name)
         if self.already_applied:
-            return f"{Path(self.path).name}{who}: already imported here; nothing to do"
-        return (f"{Path(self.path).name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
+            return f"{name}{who}: already imported here; nothing to do"
+        return (f"{name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
                 f"{self.total('unchanged')} unchanged, {self.total('deleted')} deleted, "
                 f"{self.total('conflicts')} conflicts")
 
@@ -69,8 +72,8 @@ class _Checker:
     def row(self, obj: dict):
         model = model_for_table(obj.get("table", ""))
         if model is None:
-            raise BundleError(f"{self.name} has rows for an unknown table {obj.get('table')!r}")
-        if not isinstance(obj.get("id"), str) or not isinstance(obj.get("values"), dict) \
+            raise BundleError(f"{self.name} has rows for an unknown table {str(obj.get('table'))[:40]!r}")
+        if not is_id(obj.get("id")) or not isinstance(obj.get("values"), dict) \
                 or not isinstance(obj.get("clocks"), dict):
             raise BundleError(f"{self.name} is damaged (a row is malformed)")
         allowed = self.allowed.get(model)
@@ -85,6 +88,10 @@ class _Checker:
         row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
             self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
+        try:
+            clean_values(model, obj["values"])  # like typed text: no ESC, BEL, NUL... reaches the store
+        except TextError as exc:
+            raise BundleError(f"{self.name}: {exc}; not applied") from None
         return model
 
     def stamp(self, stamp) -> None:
@@ -124,7 +131,10 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     check.stamp(obj.get("stamp"))
                     rid = obj.get("id")
                     model = model_for_table(obj.get("table", ""))
-                    if not isinstance(rid, str):
+                    if model is None:
+                        raise BundleError(f"{check.name} erases records of an unknown table "
+                                          f"{str(obj.get('table'))[:40]!r}")
+                    if not is_id(rid):
                         raise BundleError(f"{check.name} is damaged (a tombstone is malformed)")
                     if model in pending:
                         apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]])

@@ -458,3 +458,44 @@ def test_hostile_ids_and_stamps_are_refused(victim, tmp_path, what):
     with pytest.raises(BundleError):
         merge.merge(p, PASS, commit=True)
     assert everything() == before
+
+
+# --- 4. _base stamps are checked like every other stamp ----------------------------------
+
+
+def note_with_base(base, note_id: str | None = None, wall: int | None = None) -> dict:
+    s = stamp(wall)
+    return row("note", {"join_id": "j", "staff_id": "s", "text": "edited"}, note_id,
+               {"join_id": s, "staff_id": s, "text": s, "_base": base})
+
+
+def test_base_stamps_far_in_the_future_are_refused(victim, tmp_path):
+    future = stamp(hlc.now_ms() + 3 * 24 * 3600 * 1000)
+    p = write_bundle(tmp_path / "future.ctb", [note_with_base({"text": future})], PASS)
+    before = everything()
+    with pytest.raises(BundleError, match="future"):
+        merge.merge(p, PASS, commit=True)
+    assert everything() == before
+
+
+@pytest.mark.parametrize("base", ["x", ["a"], 5, {"text": 5}, {"text": "yesterday"}, {"text": None},
+                                  {"text": "1795364453411-00000-ev\x1bil"}, {"nosuchfield": stamp()}])
+def test_malformed_base_stamps_are_refused(victim, tmp_path, base):
+    # Once for a new row, once for an update to a row that is already here.
+    nid = uuid.uuid4().hex
+    merge.merge(write_bundle(tmp_path / "first.ctb", [note_with_base({"text": ""}, nid)], PASS), PASS, commit=True)
+    before = everything()
+    for rid in (nid, None):
+        p = write_bundle(tmp_path / "base.ctb", [note_with_base(base, rid, hlc.now_ms() + 5000)], PASS)
+        with pytest.raises(BundleError, match="malformed"):
+            merge.merge(p, PASS, commit=True)
+        assert everything() == before
+
+
+def test_well_formed_base_stamps_still_merge(victim, tmp_path):
+    nid = uuid.uuid4().hex
+    first = stamp(hlc.now_ms() - 10_000)
+    merge.merge(write_bundle(tmp_path / "a.ctb", [note_with_base({"text": ""}, nid, hlc.now_ms() - 10_000)],
+                             PASS), PASS, commit=True)
+    merge.merge(write_bundle(tmp_path / "b.ctb", [note_with_base({"text": first}, nid)], PASS), PASS, commit=True)
+    assert json.loads(Note.get_by_id(nid).clocks)["_base"] == {"text": first}

@@ -277,6 +277,26 @@ def newest_stamp(clocks: dict, name: str) -> str:
     return newest
 
 
+def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:
+    """Check a row's `_base` stamps (for each free-text field, the version an
+    edit was made on top of: a stamp, or "" when there was none) are well
+    formed and name known fields; return the newest ("" if none)."""
+    bases = clocks.get("_base")
+    if bases is None:
+        return ""
+    if not isinstance(bases, dict) or not fields.issuperset(bases):
+        raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+    newest = ""
+    for stamp in bases.values():
+        if stamp == "":
+            continue
+        if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
+            raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+        if stamp > newest:
+            newest = stamp
+    return newest
+
+
 def check_stamp(stamp: object, name: str) -> str:
     if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
         raise BundleError(f"{name} is damaged (a clock stamp is malformed)")

@@ -19,7 +19,7 @@ from coachtui.store import write
 from coachtui.store.apply import ApplyError, Counts, apply_rows, apply_tombstone, purged_ids
 from coachtui.store.models import Applied, database, model_for_table
 from coachtui.sync import after_merge
-from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
+from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_base, newest_stamp, read
 from coachtui.sync.cleaning import TextError, clean_values, is_id, shown
 
 BATCH = 1000
@@ -67,6 +67,7 @@ class _Checker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.newest = ""
+        self.newest_base = ""  # bases are older versions: checked, but not the row's newest stamp
         self.allowed: dict = {}
 
     def row(self, obj: dict):
@@ -88,6 +89,9 @@ class _Checker:
         row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
             self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
+        base = newest_base(obj["clocks"], allowed, self.name)
+        if base > self.newest_base:
+            self.newest_base = check_stamp(base, self.name)
         try:
             clean_values(model, obj["values"])  # like typed text: no ESC, BEL, NUL... reaches the store
         except TextError as exc:

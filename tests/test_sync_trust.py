@@ -499,3 +499,22 @@ def test_well_formed_base_stamps_still_merge(victim, tmp_path):
                              PASS), PASS, commit=True)
     merge.merge(write_bundle(tmp_path / "b.ctb", [note_with_base({"text": first}, nid)], PASS), PASS, commit=True)
     assert json.loads(Note.get_by_id(nid).clocks)["_base"] == {"text": first}
+
+
+# --- and: a deeply nested line is a damaged bundle, not a traceback ------------------------
+
+
+def test_a_deeply_nested_line_is_refused_in_one_line(data_dir, tmp_path, capsys):
+    d, _ = data_dir
+    p = write_bundle(tmp_path / "deep.ctb", [row("staff", {"name": "Eve"})], PASS)
+    m = bundle.manifest_of(p, PASS)
+    body = (json.dumps({"type": "manifest", "format": "coachtui-bundle", "version": 1, "bundle_id": m.bundle_id,
+                        "device": DEVICE, "schema": schema.SCHEMA_VERSION}) + "\n").encode() + b"[" * 100_000 + b"\n"
+    trailer = {"type": "trailer", "rows": 0, "purged": 0, "sha256": hashlib.sha256(body).hexdigest()}
+    with open(p, "wb") as f:
+        enc = Encryptor(f, PASS)
+        enc.write(body + (json.dumps(trailer) + "\n").encode())
+        enc.close()
+    assert main(["import", str(p), "--data-dir", str(d)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("coachtui: deep.ctb") and err.count("\n") == 1

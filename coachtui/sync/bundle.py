@@ -198,7 +198,7 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
             continue
         try:
             obj = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[... a line deep
             raise BundleError(f"{path.name} is not a coachtui bundle (or is damaged)") from None
         if not isinstance(obj, dict):
             raise BundleError(f"{path.name} is not a coachtui bundle")

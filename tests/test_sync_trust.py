@@ -518,3 +518,34 @@ def test_a_deeply_nested_line_is_refused_in_one_line(data_dir, tmp_path, capsys)
     assert main(["import", str(p), "--data-dir", str(d)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("coachtui: deep.ctb") and err.count("\n") == 1
+
+
+# --- and: a settled conflict is cleaned as a bundle would clean it ------------------------
+
+
+def test_settling_a_conflict_stores_what_every_laptop_will_hold(tmp_path):
+    """The Sync screen offers "current + other" to edit: settling a one-line
+    field (a framework title) with it must not store line breaks, or the
+    laptops that receive the cleaned value and this one would differ for good."""
+    from coachtui.sync import conflicts
+    from coachtui.teaching import framework
+    from coachtui.teaching.framework import item_id
+    from tests.test_sync import Replicas
+
+    reps = Replicas(tmp_path, ["a", "b"])
+    reps.use("a")
+    framework.reword(item_id("BR.1.1"), "Wording from A")
+    reps.use("b")
+    framework.reword(item_id("BR.1.1"), "Wording from B")
+    reps.send("a", "b")
+    reps.send("b", "a")
+    reps.use("a")
+    (c,) = conflicts.open_conflicts()
+    conflicts.resolve(c.id, "Wording from A\n\nWording from B\x1b[2J")
+    reps.send("a", "b")
+    assert reps.dump("a") == reps.dump("b")
+    reps.use("b")
+    from coachtui.store.models import FrameworkItem
+
+    assert FrameworkItem.get_by_id(item_id("BR.1.1")).title == "Wording from A Wording from B[2J"
+    close_store()

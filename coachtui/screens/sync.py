@@ -32,6 +32,7 @@ Sync with other laptops
 Bundles are files you carry on a USB stick or leave in a shared folder.
 They are encrypted with the trust's passphrase (set it in config.toml as
 passphrase = "...", or type it here). Private notes never leave this laptop.
+Only encrypted bundles are applied: a plain one is refused, with why.
 
   Ctrl+E   export: write this laptop's data to the file in "Path"
   Ctrl+O   import: preview the bundle in "Path" (nothing changes yet)

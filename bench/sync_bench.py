@@ -8,7 +8,8 @@
 - re-import the same bundle (nothing changes): target <= 1x that baseline
 - peak memory (max RSS of a child process) importing the bundle: target < 200 MB
 Encryption is measured too (the default), but the targets are on plain bundles:
-the cost under test is the write path.
+the cost under test is the write path (plain bundles are imported with allow_plain=True,
+as `coachtui import --allow-plain` does).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 from coachtui.launch import open_database
 from coachtui.sync import merge
 open_database(Path(sys.argv[1]))
-merge.merge(sys.argv[2], sys.argv[3] or None, commit=True)
+merge.merge(sys.argv[2], sys.argv[3] or None, commit=True, allow_plain=True)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 """
 
@@ -98,13 +99,13 @@ def main() -> int:
         t_raw_import, _ = timed(raw_import)
         dst = tmp / "dst.db"
         open_database(dst)
-        t_import, summary = timed(lambda: merge.merge(plain, None, commit=True))
+        t_import, summary = timed(lambda: merge.merge(plain, None, commit=True, allow_plain=True))
         from coachtui.store.models import database
 
-        t_same, same = timed(lambda: merge.merge(plain, None, commit=True))  # recognised by its bundle id
+        t_same, same = timed(lambda: merge.merge(plain, None, commit=True, allow_plain=True))  # recognised by its bundle id
         assert same.already_applied
         database.execute_sql("DELETE FROM applied")  # make it look new, so it is merged row by row again
-        t_reimport, again = timed(lambda: merge.merge(plain, None, commit=True))
+        t_reimport, again = timed(lambda: merge.merge(plain, None, commit=True, allow_plain=True))
         close_store()
         assert summary.tables["staff"].new == n and again.tables["staff"].unchanged == n
 

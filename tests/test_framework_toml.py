@@ -237,7 +237,7 @@ def test_a_bundle_without_retired_clocks_merges_sanely(tmp_path):
     plain.write_bytes(body + (json.dumps(trailer) + "\n").encode())
     reps.use("b")
     framework.set_retired(item_id("BR.2.2"), True)
-    merge.merge(plain, PASS, commit=True, backups=tmp_path / "bk")
+    merge.merge(plain, PASS, commit=True, backups=tmp_path / "bk", allow_plain=True)
     row = FrameworkItem.get_by_id(item_id("BR.2.2"))
     assert (row.title, row.retired) == ("Older wording", True)
     old = FrameworkItem.get_by_id(item_id("OLD.1"))

@@ -93,15 +93,15 @@ def test_preview_changes_nothing_and_reimport_changes_nothing(reps, tmp_path):
     reps.use("b")
     before = reps.dump("b")
     reps.use("b")
-    preview = merge.merge(out, None, commit=False)
+    preview = merge.merge(out, None, commit=False, allow_plain=True)
     assert preview.tables["staff"].new == 1
     assert reps.dump("b") == before
     reps.use("b")
-    merge.merge(out, None, commit=True)
+    merge.merge(out, None, commit=True, allow_plain=True)
     after = reps.dump("b")
     reps.use("b")
     database.execute_sql("DELETE FROM applied")  # forget it was applied: merging again must still change nothing
-    merge.merge(out, None, commit=True)
+    merge.merge(out, None, commit=True, allow_plain=True)
     assert reps.dump("b") == after
 
 
@@ -177,7 +177,7 @@ def test_deletes_stay_deleted_against_stale_bundles(reps, tmp_path):
     write.delete(Staff, t)
     reps.send("a", "b")
     reps.use("b")
-    merge.merge(stale, None, commit=True)
+    merge.merge(stale, None, commit=True, allow_plain=True)
     assert Staff.get_by_id(t).deleted
 
 
@@ -227,7 +227,7 @@ def test_damaged_bundles_change_nothing(reps, tmp_path, encrypted):
     reps.use("b")
     for name, p in damaged(tmp_path, good.read_bytes()):
         with pytest.raises(BundleError):
-            merge.merge(p, PASS if encrypted else None, commit=True)
+            merge.merge(p, PASS if encrypted else None, commit=True, allow_plain=not encrypted)
         assert reps.dump("b") == before, name
         reps.use("b")
     if encrypted:
@@ -261,9 +261,9 @@ def test_newer_schema_and_future_clocks_are_refused(reps, tmp_path):
                      if o["type"] == "row" else o)
     reps.use("b")
     with pytest.raises(BundleError, match="newer coachtui"):
-        merge.merge(newer, None, commit=True)
+        merge.merge(newer, None, commit=True, allow_plain=True)
     with pytest.raises(BundleError, match="future"):
-        merge.merge(future, None, commit=True)
+        merge.merge(future, None, commit=True, allow_plain=True)
     assert Staff.select().count() == 0
 
 
@@ -277,7 +277,7 @@ def test_site_scoped_export(reps, tmp_path):
     out = tmp_path / "north.ctb"
     bundle.export(out, None, site="North")
     reps.use("b")
-    merge.merge(out, None, commit=True)
+    merge.merge(out, None, commit=True, allow_plain=True)
     assert [s.name for s in Staff.select()] == ["North Teacher"]
     assert [x.text for x in Note.select()] == ["north note"]
     with pytest.raises(BundleError, match="no site"):

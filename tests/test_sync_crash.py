@@ -31,7 +31,7 @@ SLOW_IMPORT = textwrap.dedent(
         print("batch", flush=True)
         time.sleep(0.2)   # widen the window in which we get killed
     merge.apply_rows = slow
-    merge.merge(sys.argv[2], None, commit=True)
+    merge.merge(sys.argv[2], None, commit=True, allow_plain=True)
     print("done", flush=True)
     """
 )
@@ -86,7 +86,7 @@ CLI_IMPORT = textwrap.dedent(
             print("batch", flush=True)
             time.sleep(0.5)
     merge.apply_rows = held
-    code = main(["import", sys.argv[1], "--data-dir", sys.argv[2]])
+    code = main(["import", sys.argv[1], "--allow-plain", "--data-dir", sys.argv[2]])
     print("done", time.time(), flush=True)
     sys.exit(code)
     """

@@ -58,7 +58,7 @@ def test_replicas_converge(tmp_path_factory, ops):
     close_store()
     for n in NAMES[1:]:
         open_database(paths[n])
-        merge.merge(seed, None, commit=True)
+        merge.merge(seed, None, commit=True, allow_plain=True)
         close_store()
     counter = 0
     deleted_for_good: set[str] = set()
@@ -82,7 +82,7 @@ def test_replicas_converge(tmp_path_factory, ops):
             bundle.export(out, None)
             close_store()
             open_database(paths[x])
-            merge.merge(out, None, commit=True)
+            merge.merge(out, None, commit=True, allow_plain=True)
         close_store()
     # Everyone hears from everyone, twice round the ring: conflicts found on
     # the first round travel on the second.
@@ -93,7 +93,7 @@ def test_replicas_converge(tmp_path_factory, ops):
         bundle.export(out, None)
         close_store()
         open_database(paths[dst])
-        merge.merge(out, None, commit=True)
+        merge.merge(out, None, commit=True, allow_plain=True)
         close_store()
     states = []
     for n in NAMES:
@@ -106,7 +106,7 @@ def test_replicas_converge(tmp_path_factory, ops):
     # Importing the last bundle again (even forgetting it was applied) changes nothing.
     open_database(paths["b"])
     database.execute_sql("DELETE FROM applied")
-    merge.merge(out, None, commit=True)
+    merge.merge(out, None, commit=True, allow_plain=True)
     assert state() == states[1]
     close_store()
     shutil.rmtree(tmp, ignore_errors=True)

@@ -67,14 +67,14 @@ async def test_settle_a_conflict_in_the_app(app, tmp_path):
     close_store()
     other = tmp_path / "other.db"
     open_database(other)
-    merge.merge(base, None, commit=True)
+    merge.merge(base, None, commit=True, allow_plain=True)
     joins.edit_note(nid, "their wording")
     theirs = tmp_path / "theirs.ctb"
     bundle.export(theirs, None)
     close_store()
     open_database(here)
     joins.edit_note(nid, "our wording")
-    merge.merge(theirs, None, commit=True)
+    merge.merge(theirs, None, commit=True, allow_plain=True)
     assert len(conflicts.open_conflicts()) == 1
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -54,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
+    p.add_argument("--allow-plain", action="store_true",
+                   help="apply plain (unencrypted) bundles too: nothing proves who wrote them")
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_import)
 
@@ -61,6 +63,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("folder")
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_sync)
+
+
+def _say(text: str) -> None:
+    """Print a line that may hold data (device and file names, reasons): escaped,
+    so no control character from a bundle or a shared folder reaches the terminal."""
+    from coachtui.sync.cleaning import shown
+
+    print(shown(text))
 
 
 def _open(args):
@@ -75,7 +85,7 @@ def _export(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
     kind = "plain" if secret is None else "encrypted"
-    print(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
+    _say(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
     return 0
 
 
@@ -85,14 +95,14 @@ def _import(args) -> int:
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        preview = merge.merge(path, secret, commit=False)
-        print(preview.headline())
+        preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
+        _say(preview.headline())
         for line in preview.lines():
-            print(f"  {line}")
+            _say(f"  {line}")
         if preview.already_applied or args.dry_run:
             continue
-        done = merge.merge(path, secret, commit=True, backups=paths.backups)
-        print(done.headline())
+        done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
+        _say(done.headline())
     return 0
 
 
@@ -103,8 +113,8 @@ def _sync(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
     for s in report.imported:
-        print(s.headline())
+        _say(s.headline())
     for name, why in report.skipped:
-        print(f"skipped {name}: {why}")
-    print(f"wrote {report.written}")
+        _say(f"skipped {name}: {why}")
+    _say(f"wrote {report.written}")
     return 0

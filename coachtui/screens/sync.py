@@ -17,6 +17,7 @@ from coachtui.base.errors import UserError
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
+from coachtui.sync.cleaning import shown
 from coachtui.widgets.table import Column, RowTable
 
 CONFLICT_COLUMNS = [Column("where", "Record", 14), Column("field", "Field", 10),
@@ -31,6 +32,7 @@ Sync with other laptops
 Bundles are files you carry on a USB stick or leave in a shared folder.
 They are encrypted with the trust's passphrase (set it in config.toml as
 passphrase = "...", or type it here). Private notes never leave this laptop.
+Only encrypted bundles are applied: a plain one is refused, with why.
 
   Ctrl+E   export: write this laptop's data to the file in "Path"
   Ctrl+O   import: preview the bundle in "Path" (nothing changes yet)
@@ -82,8 +84,9 @@ the newer version is in place everywhere, the other is kept here for you.
         self.table.set_rows(conflicts.open_conflicts(), keep=lambda c: c.id)
 
     def _status(self, text: str, error: bool = False) -> None:
+        """Show `text` (its lines escaped: file and device names come from outside)."""
         s = self.query_one("#sync-status", Static)
-        s.update(Text(text))
+        s.update(Text("\n".join(shown(line) for line in text.split("\n"))))
         s.set_class(error, "error")
 
     def _inputs(self) -> tuple[str, str | None]:
@@ -143,7 +146,7 @@ the newer version is in place everywhere, the other is kept here for you.
                 text = "✓ " + s.headline()
             else:
                 r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
-                lines = [s.headline() for s in r.imported] + [f"skipped {n}: {why}" for n, why in r.skipped]
+                lines = [s.headline() for s in r.imported] + [f"skipped {shown(n)}: {why}" for n, why in r.skipped]
                 text = "✓ Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
         except UserError as exc:
             self.app.call_from_thread(self._status, f"✗ {exc}", True)

@@ -18,6 +18,7 @@ from coachtui.base.errors import UserError
 from coachtui.store import hlc, schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
+from coachtui.sync.cleaning import TextError, clean_text, is_id, shown
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
@@ -30,7 +31,11 @@ STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", 
 
 
 class BundleError(UserError):
-    """A bundle that cannot be used; nothing was changed."""
+    """A bundle that cannot be used; nothing was changed. The message is made
+    safe for a terminal (it may name a file or quote the bundle)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message))
 
 
 @dataclass
@@ -135,8 +140,10 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
     return counts
 
 
-def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
-    """The body's lines, decrypted if needed, streamed."""
+def _lines(path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[bytes]:
+    """The body's lines, decrypted, streamed. A plain body only with
+    `allow_plain`: AES-GCM under the trust's key is what proves a bundle came
+    from the trust, and a plain file proves nothing."""
     if path.is_dir():
         raise BundleError(f"{path} is a folder, not a bundle")
     try:
@@ -154,6 +161,11 @@ def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
             if not passphrase:
                 raise BundleError(f"{path.name} is encrypted: a passphrase is needed")
             chunks = decrypt_stream(f, passphrase)
+        elif not allow_plain:
+            if not head.startswith(b"{"):
+                raise BundleError(f"{path.name} is not a coachtui bundle")
+            raise BundleError(f"{path.name} is not encrypted, so nothing proves it came from the trust: not applied "
+                              f"(only `coachtui import --allow-plain` applies a plain bundle, on purpose)")
         else:
             chunks = iter(lambda: f.read(1 << 20), b"")
         pending = b""
@@ -170,23 +182,24 @@ def _lines(path: Path, passphrase: str | None) -> Iterator[bytes]:
             yield pending
 
 
-def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
+def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Iterator[dict]:
     """Yield the manifest, then each row/tombstone dict, then the trailer,
     checking the digest and counts as it goes (the trailer is checked last:
-    callers must not commit anything before the iteration ends)."""
+    callers must not commit anything before the iteration ends). A plain
+    (unencrypted) bundle is refused unless `allow_plain`."""
     path = Path(path).expanduser()
     digest = hashlib.sha256()
     first = True
     rows = purged = 0
     saw_trailer = False
-    for raw in _lines(path, passphrase):
+    for raw in _lines(path, passphrase, allow_plain):
         if saw_trailer:
             if raw.strip():
                 raise BundleError(f"{path.name} is damaged (data after its trailer)")
             continue
         try:
             obj = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[... a line deep
             raise BundleError(f"{path.name} is not a coachtui bundle (or is damaged)") from None
         if not isinstance(obj, dict):
             raise BundleError(f"{path.name} is not a coachtui bundle")
@@ -194,14 +207,16 @@ def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
         if first:
             if kind != "manifest" or obj.get("format") != FORMAT:
                 raise BundleError(f"{path.name} is not a coachtui bundle")
-            if not isinstance(obj.get("bundle_id"), str) or not isinstance(obj.get("device"), str):
+            if not is_id(obj.get("bundle_id")) or not is_id(obj.get("device")) \
+                    or type(obj.get("schema")) is not int or type(obj.get("version")) is not int:
                 raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
-            if not isinstance(obj.get("schema"), int) or obj["schema"] > schema.SCHEMA_VERSION:
-                raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj.get('schema')}); "
+            if obj["schema"] > schema.SCHEMA_VERSION:
+                raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj['schema']}); "
                                   f"update this laptop first")
-            if obj.get("version") != FORMAT_VERSION:
-                raise BundleError(f"{path.name} uses bundle format {obj.get('version')}, this coachtui reads "
+            if obj["version"] != FORMAT_VERSION:
+                raise BundleError(f"{path.name} uses bundle format {obj['version']}, this coachtui reads "
                                   f"{FORMAT_VERSION}")
+            _clean_manifest(obj, path.name)
             first = False
         elif kind == "trailer":
             if obj.get("sha256") != digest.hexdigest() or obj.get("rows") != rows or obj.get("purged") != purged:
@@ -223,14 +238,30 @@ def read(path: str | Path, passphrase: str | None) -> Iterator[dict]:
         raise BundleError(f"{path.name} is cut short (no trailer: incomplete copy?)")
 
 
-def manifest_of(path: str | Path, passphrase: str | None) -> Manifest:
-    for obj in read(path, passphrase):
-        return Manifest(obj["bundle_id"], obj.get("device", ""), obj.get("device_name", ""), obj.get("site"),
-                        obj["schema"], obj.get("created_at", ""), obj.get("scope", "all"))
+def _clean_manifest(obj: dict, name: str) -> None:
+    """The manifest's text (device name, site, ...) cleaned like typed text, in place."""
+    for key in ("device_name", "site", "created_at", "scope"):
+        value = obj.get(key)
+        if value is None:
+            continue
+        if type(value) is not str:
+            raise BundleError(f"{name} is damaged (its manifest is malformed)")
+        try:
+            obj[key] = clean_text(value, f"its {key.replace('_', ' ')}")
+        except TextError as exc:
+            raise BundleError(f"{name}: {exc}; not applied") from None
+
+
+def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
+    for obj in read(path, passphrase, allow_plain):
+        return Manifest(obj["bundle_id"], obj["device"], obj.get("device_name") or "", obj.get("site"),
+                        obj["schema"], obj.get("created_at") or "", obj.get("scope") or "all")
     raise BundleError("empty bundle")
 
 
-STAMP_RE = re.compile(r"\d{13}-\d{5}-[^-]+")
+# Wall ms, counter, device id: the device id is printable ASCII without '-' or
+# spaces (stamps are stored and compared as they are: no ESC hides in one).
+STAMP_RE = re.compile(r"[0-9]{13}-[0-9]{5}-[\x21-\x2c\x2e-\x7e]{1,64}")
 
 
 def newest_stamp(clocks: dict, name: str) -> str:
@@ -247,8 +278,28 @@ def newest_stamp(clocks: dict, name: str) -> str:
     return newest
 
 
+def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:
+    """Check a row's `_base` stamps (for each free-text field, the version an
+    edit was made on top of: a stamp, or "" when there was none) are well
+    formed and name known fields; return the newest ("" if none)."""
+    bases = clocks.get("_base")
+    if bases is None:
+        return ""
+    if not isinstance(bases, dict) or not fields.issuperset(bases):
+        raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+    newest = ""
+    for stamp in bases.values():
+        if stamp == "":
+            continue
+        if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
+            raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+        if stamp > newest:
+            newest = stamp
+    return newest
+
+
 def check_stamp(stamp: object, name: str) -> str:
-    if not isinstance(stamp, str) or not hlc.is_stamp(stamp):
+    if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
         raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
     if hlc.parse(stamp).wall > hlc.now_ms() + FUTURE_SLACK_MS:
         raise BundleError(f"{name} carries clocks far in the future (a laptop with a wrong date?); not imported")

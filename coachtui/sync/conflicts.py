@@ -5,6 +5,7 @@ from __future__ import annotations
 from coachtui.base.errors import UserError
 from coachtui.store import write as w
 from coachtui.store.models import Conflict, model_for_table
+from coachtui.sync.cleaning import BLOCK_FIELDS, TextError, clean_text
 
 
 def open_conflicts() -> list[Conflict]:
@@ -25,7 +26,22 @@ def resolve(conflict_id: str, value: str | None) -> None:
     if c is None:
         raise UserError("that conflict is gone")
     model = model_for_table(c.table_name)
+    if value is not None:
+        value = _cleaned(c.table_name, c.field_name, value)
     with w.action("resolve conflict"):
         if value is not None and model is not None and model.get_or_none(model.id == c.record_id):
             w.write(model, c.record_id, **{c.field_name: value})
         w.write(Conflict, c.id, resolved=True)
+
+
+def _cleaned(table: str, field: str, value: str) -> str:
+    """The settled text cleaned as a bundle's will be on every other laptop
+    (else this laptop would keep a value the others never hold). A one-line
+    field offered as "current + other" on two lines becomes one line."""
+    block = field in BLOCK_FIELDS.get(table, frozenset())
+    if not block:
+        value = " ".join(part.strip() for part in value.splitlines() if part.strip())
+    try:
+        return clean_text(value, field.replace("_", " "), block=block)
+    except TextError as exc:
+        raise UserError(str(exc)) from None

@@ -32,6 +32,11 @@ def candidates(folder: Path) -> list[Path]:
 
 
 def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "") -> FolderReport:
+    """Import every other laptop's encrypted bundle in `folder`, then write ours
+    there (encrypted). A plain bundle is never applied here: it is skipped, with
+    why; anyone can drop a file into a shared folder."""
+    if not passphrase:
+        raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
     folder = Path(folder).expanduser()
     if not folder.is_dir():
         raise BundleError(f"{folder} is not a folder")

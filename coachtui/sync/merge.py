@@ -20,7 +20,8 @@ from coachtui.store import write
 from coachtui.store.apply import ApplyError, Counts, Tombstones, apply_rows
 from coachtui.store.models import Applied, Staff, model_for_table, purge_key
 from coachtui.sync import after_merge
-from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_stamp, read
+from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_base, newest_stamp, read
+from coachtui.sync.cleaning import TextError, clean_values, is_id, shown
 
 BATCH = 1000
 
@@ -48,11 +49,13 @@ class Summary:
         return out
 
     def headline(self) -> str:
+        """One line, safe for a terminal."""
         verb = "applied" if self.applied else "would apply"
-        who = f" from {self.manifest.device_name or self.manifest.device}" if self.manifest else ""
+        who = f" from {shown(self.manifest.device_name or self.manifest.device)}" if self.manifest else ""
+        name = shown(Path(self.path).name)
         if self.already_applied:
-            return f"{Path(self.path).name}{who}: already imported here; nothing to do"
-        return (f"{Path(self.path).name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
+            return f"{name}{who}: already imported here; nothing to do"
+        return (f"{name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
                 f"{self.total('unchanged')} unchanged, {self.total('deleted')} deleted, "
                 f"{self.total('conflicts')} conflicts")
 
@@ -64,13 +67,14 @@ class _Checker:
     def __init__(self, name: str) -> None:
         self.name = name
         self.newest = ""
+        self.newest_base = ""  # bases are older versions: checked, but not the row's newest stamp
         self.allowed: dict = {}
 
     def row(self, obj: dict):
         model = model_for_table(obj.get("table", ""))
         if model is None:
-            raise BundleError(f"{self.name} has rows for an unknown table {obj.get('table')!r}")
-        if not isinstance(obj.get("id"), str) or not isinstance(obj.get("values"), dict) \
+            raise BundleError(f"{self.name} has rows for an unknown table {str(obj.get('table'))[:40]!r}")
+        if not is_id(obj.get("id")) or not isinstance(obj.get("values"), dict) \
                 or not isinstance(obj.get("clocks"), dict):
             raise BundleError(f"{self.name} is damaged (a row is malformed)")
         allowed = self.allowed.get(model)
@@ -78,9 +82,20 @@ class _Checker:
             allowed = self.allowed[model] = frozenset(model.content_fields())
         if not allowed.issuperset(obj["values"]):
             raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
+        if obj["values"].get("private") is True:
+            # Writers never send a private row (private notes and feedback stay on their laptop).
+            raise BundleError(f"{self.name} carries a private {obj['table']} record, which coachtui never sends; "
+                              f"not applied")
         row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
             self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
+        base = newest_base(obj["clocks"], allowed, self.name)
+        if base > self.newest_base:
+            self.newest_base = check_stamp(base, self.name)
+        try:
+            clean_values(model, obj["values"])  # like typed text: no ESC, BEL, NUL... reaches the store
+        except TextError as exc:
+            raise BundleError(f"{self.name}: {exc}; not applied") from None
         return model
 
     def stamp(self, stamp) -> None:
@@ -93,17 +108,20 @@ def _tombstone_key(obj: dict, name: str) -> str:
     key = obj.get("key")
     if isinstance(key, str) and len(key) == 64 and all(c in "0123456789abcdef" for c in key):
         return key
-    if "key" not in obj and isinstance(obj.get("id"), str) and obj["id"]:
+    if "key" not in obj and is_id(obj.get("id")):
         return purge_key(obj["id"])
     raise BundleError(f"{name} is damaged (a tombstone is malformed)")
 
 
-def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None) -> Summary:
+def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None,
+          allow_plain: bool = False) -> Summary:
     """Merge the bundle in one transaction, checking every line as it goes
     (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
-    or commit=False (a preview), rolls it all back: nothing changes."""
+    or commit=False (a preview), rolls it all back: nothing changes.
+    A plain (unencrypted, so unauthenticated) bundle is refused unless
+    `allow_plain` (`coachtui import --allow-plain`, asked for on purpose)."""
     summary = Summary(str(path))
-    manifest = manifest_of(path, passphrase)
+    manifest = manifest_of(path, passphrase, allow_plain)
     summary.manifest = manifest
     if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
         summary.already_applied = True
@@ -119,7 +137,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     try:
         with write.unrecorded(), store_db.transaction() as txn:
             pending: dict = defaultdict(list)
-            for obj in read(path, passphrase):
+            for obj in read(path, passphrase, allow_plain):
                 kind = obj["type"]
                 if kind == "row":
                     model = check.row(obj)
@@ -131,6 +149,9 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     key = _tombstone_key(obj, check.name)
                     table = obj.get("table", "")
                     model = model_for_table(table)
+                    if model is None:
+                        raise BundleError(f"{check.name} erases records of an unknown table "
+                                          f"{str(table)[:40]!r}")
                     if model in pending:
                         apply_rows(model, pending.pop(model), purged, summary.tables[table])
                     # A person is erased with everything about them, by the roster's step below.

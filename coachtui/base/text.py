@@ -3,6 +3,8 @@ one place that decides which characters a field may hold and how long it is."""
 
 from __future__ import annotations
 
+import re
+
 from coachtui.base.errors import ValidationError
 
 MAX_NAME = 200
@@ -23,9 +25,25 @@ def strip_bidi(text: str) -> str:
 
 
 def _keep(ch: str, allowed: str) -> bool:
-    # Control characters would garble a terminal (or drive it: ESC, BEL);
+    # Control characters would garble a terminal (or drive it: ESC, BEL, and
+    # the C1 controls U+0080-U+009F, which some terminals obey as CSI and OSC);
     # bidi controls would make a name read as something else.
-    return ch in allowed or (ord(ch) >= 32 and ord(ch) != 127 and ch not in BIDI_CONTROLS)
+    code = ord(ch)
+    return ch in allowed or (code >= 32 and not 127 <= code <= 159 and ch not in BIDI_CONTROLS)
+
+
+# What must not reach a terminal as it is: C0 and C1 controls, DEL, bidi controls.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: object, lines: bool = False) -> str:
+    """`text` safe to print: control characters (line breaks too, unless `lines`)
+    become visible escapes such as \\x1b, so a name, a file name or a bundle
+    cannot drive the terminal."""
+    def escape(m: re.Match) -> str:
+        return m.group() if lines and m.group() == "\n" else ascii(m.group())[1:-1]
+
+    return _UNSAFE.sub(escape, str(text))
 
 
 def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:

@@ -8,6 +8,7 @@ import sys
 
 from coachtui import __version__
 from coachtui.base.errors import UserError
+from coachtui.base.text import for_terminal
 from coachtui.cli import demo, feedback, framework, passphrase, report, roster, staff, sync
 
 # Each module adds its subcommands: register(subparsers) sets `func(args) -> int`.
@@ -44,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
             return args.func(args) or 0
         return _run_app(args)
     except UserError as exc:
-        print(f"coachtui: {exc}", file=sys.stderr)
+        print(f"coachtui: {for_terminal(exc, lines=True)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

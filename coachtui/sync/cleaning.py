@@ -9,10 +9,8 @@ would store a value no laptop wrote, under the writer's clock stamp.
 
 from __future__ import annotations
 
-import re
-
 from coachtui.base.errors import ValidationError
-from coachtui.base.text import clean, clean_block
+from coachtui.base.text import clean, clean_block, for_terminal
 
 # Limits for text arriving in bundles: generous (several times what the forms
 # allow) because a value may have grown where no form checks it, e.g. a
@@ -48,22 +46,12 @@ ONE_LINE_FREE_TEXT: dict[str, frozenset[str]] = {
     "planned_join": frozenset({"note"}),
 }
 
-# C1 controls (U+0080-U+009F): base.text keeps them, but some terminals obey
-# U+009B as CSI and U+009D as OSC. Dropped before the base cleaning.
-_C1 = re.compile("[\x80-\x9f]")
-# What must not reach a terminal: C0 and C1 controls, DEL, and the bidi
-# controls that reorder what is shown.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 class TextError(ValueError):
     """A value that cannot be cleaned (too long); str() says which field."""
 
 
-def shown(text: object) -> str:
-    """`text` safe for a terminal: control characters (line breaks too) become
-    visible escapes such as \\x1b, so a name or a file name cannot drive it."""
-    return _UNSAFE.sub(lambda m: ascii(m.group())[1:-1], str(text))
+# Text from a bundle reaches the terminal through base.text.for_terminal.
+shown = for_terminal
 
 
 def is_id(value: object, limit: int = ID_LIMIT) -> bool:
@@ -79,7 +67,6 @@ def clean_text(value: str, what: str, *, block: bool = False) -> str:
         return value
     if len(value) > limit:  # checked before cleaning too: a megabyte of ESC is no better
         raise TextError(f"{what} is too long ({len(value)} characters, at most {limit})")
-    value = _C1.sub("", value)
     try:
         return clean_block(value, what, limit) if block else clean(value, what, limit)
     except ValidationError as exc:

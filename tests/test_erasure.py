@@ -129,7 +129,10 @@ def test_two_laptops_keep_no_byte_of_them_in_any_file(tmp_path):
     close_store()
 
     open_database(b_dir / "coachtui.db")
+    joins.add_note(joins.get(ids["otto_join"]), "typed on B just before the erasure arrived")
+    assert write.undo_label() is not None
     merge.merge(tmp_path / "a2.ctb", SECRET, commit=True, backups=b_dir / "backups")
+    assert write.undo_label() is None  # undo labels and old values may name her
     assert Staff.get_or_none(Staff.id == lena) is None
     assert not Join.select().where(Join.staff_id == lena).exists()  # B's own join with her went too
     assert not Note.select().where(Note.text.contains("think-pair")).exists()
@@ -204,6 +207,9 @@ async def test_erasing_from_the_roster_needs_the_name_typed(app, until):
                     and app.screen.table.current_row.id == ids["lena"], what="Lena selected")
         await pilot.press("E")
         await until(pilot, lambda: type(app.screen).__name__ == "EraseForm", what="the erase form")
+        shown = str(app.screen.query_one("#erase-what").render())
+        assert "join: 1" in shown and "note: 2" in shown  # what goes is listed, not cut to one line
+        assert app.screen.query_one("#erase-what").size.height > 5
         await pilot.press(*"Lena", "enter")  # not her whole name: refused, nothing erased
         await pilot.pause()
         assert type(app.screen).__name__ == "EraseForm" and staff.get(ids["lena"]) is not None
@@ -217,3 +223,41 @@ async def test_erasing_from_the_roster_needs_the_name_typed(app, until):
 @pytest.fixture
 def seed(ctx):
     """The UI test builds its own trust."""
+
+
+def test_an_older_bundle_brings_back_nothing_under_rows_dropped_on_arrival(tmp_path):
+    """B's feedback on her (never seen by A) arrives after the erasure: the
+    feedback is dropped for its staff_id, and its items with it."""
+    a, b = tmp_path / "a" / "coachtui.db", tmp_path / "b" / "coachtui.db"
+    open_database(a)
+    lena = staff.save(name=NAME, email=EMAIL)
+    bundle.export(tmp_path / "a1.ctb", SECRET)
+    close_store()
+    open_database(b)
+    merge.merge(tmp_path / "a1.ctb", SECRET, commit=True)
+    j = joins.get(joins.start(lena, focus_item_id=None, focus_text="B only"))
+    joins.end(j)
+    feedback.save(j, {"action_step": ("YASNEXT magpie", False), "practice": ("rehearse", False)})
+    bundle.export(tmp_path / "b-stale.ctb", SECRET)
+    close_store()
+    open_database(a)
+    erase.erase(lena)
+    done = merge.merge(tmp_path / "b-stale.ctb", SECRET, commit=True)
+    assert done.total("new") == 0, done.lines()
+    from coachtui.store.models import FeedbackItem
+    assert not FeedbackItem.select().where(FeedbackItem.text.contains("magpie")).exists()
+    bundle.export(tmp_path / "a2.ctb", SECRET)
+    close_store()
+    assert "magpie" not in "".join(str(o) for o in bundle.read(tmp_path / "a2.ctb", SECRET))
+
+
+def test_other_forms_of_the_name_are_wiped(store):
+    lena = staff.save(name="Yasmin Clarke", email="yasmin.clarke2@st.example")
+    otto = staff.save(name="Otto Other")
+    j = joins.get(joins.start(otto, focus_item_id=None, focus_text="Routines"))
+    joins.add_note(j, "Spoke with Yasmin Clarke, yasmin clarke, Clarke Yasmin, Clarke, Yasmin and Ms Clarke; "
+                      "Tom Clarkson stays")
+    erase.erase(lena)
+    (note,) = joins.notes(j.id)
+    assert "Yasmin" not in note.text and "Ms Clarke" not in note.text and "Clarke Yasmin" not in note.text
+    assert "Tom Clarkson stays" in note.text

@@ -176,3 +176,35 @@ def test_conflicts_about_a_note_made_private_are_wiped_too(store):
     joins.set_private(nid, True)
     assert [c.value for c in Conflict.select().where(Conflict.live())] == []
     assert not Conflict.select().where(Conflict.value.contains("SECRET")).exists()
+
+
+def test_a_concurrent_edit_of_a_field_made_private_leaves_no_conflict_behind(tmp_path):
+    """B edits a shared field while A makes it private: A's retirement of the
+    shared row wins, and B must not keep (and send on) a conflict holding the words."""
+    from coachtui.launch import open_database
+    from coachtui.store.db import close_store
+    from coachtui.store.models import Conflict
+    from coachtui.sync import merge
+
+    a, b = tmp_path / "a" / "c.db", tmp_path / "b" / "c.db"
+    open_database(a)
+    jane = staff.save(name="Jane Smith")
+    j = joins.get(joins.start(jane, focus_item_id=None, focus_text="Routines"))
+    joins.end(j)
+    feedback.save(j, {"reflection": ("REFL-SECRET okapi", False)})
+    bundle.export(tmp_path / "1.ctb", SECRET)
+    close_store()
+    open_database(b)
+    merge.merge(tmp_path / "1.ctb", SECRET, commit=True)
+    feedback.save(joins.get(j.id), {"reflection": ("REFL-SECRET okapi plus B edit", False)})
+    close_store()
+    open_database(a)
+    feedback.save(j, {"reflection": ("REFL-SECRET okapi", True)})
+    bundle.export(tmp_path / "2.ctb", SECRET)
+    close_store()
+    open_database(b)
+    merge.merge(tmp_path / "2.ctb", SECRET, commit=True)
+    assert not Conflict.select().where(Conflict.value.contains("okapi") & Conflict.live()).exists()
+    bundle.export(tmp_path / "b2.ctb", SECRET)
+    close_store()
+    assert "okapi" not in "".join(str(o) for o in bundle.read(tmp_path / "b2.ctb", SECRET))

@@ -20,3 +20,11 @@ def test_an_error_line_never_drives_the_terminal(tmp_path, capsys):
     assert main(["report", "--out", hostile, "--data-dir", str(tmp_path / "d")]) == 1
     err = capsys.readouterr().err
     assert "PWNED" in err and "\x1b" not in err and "\x07" not in err and "\\x1b" in err
+
+
+def test_the_fast_cleaners_drop_exactly_what_keep_says():
+    from coachtui.base import text
+
+    every = "".join(chr(c) for c in range(0x3000)) + "\u202e\u2066"
+    assert clean(every, "x", 10**6) == "".join(ch for ch in every if text._keep(ch, "\t")).strip()
+    assert clean_block(every, "x", 10**6) == "".join(ch for ch in every if text._keep(ch, "\n\t")).strip()

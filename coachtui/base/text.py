@@ -46,16 +46,22 @@ def for_terminal(text: object, lines: bool = False) -> str:
     return _UNSAFE.sub(escape, str(text))
 
 
+# What `clean` and `clean_block` drop, as `_keep` says (at C speed: a bundle
+# of a million rows is cleaned through these).
+_DROP_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_DROP_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:
     """One line of text: trimmed, control characters (line breaks too) and bidi controls dropped.
     Too long: ValidationError naming `what`."""
-    return _checked("".join(ch for ch in (value or "") if _keep(ch, "\t")).strip(), what, limit)
+    return _checked(_DROP_LINE.sub("", value or "").strip(), what, limit)
 
 
 def clean_block(text: str | None, what: str, limit: int) -> str:
     """Text of several lines: keeps line breaks and tabs, drops other control characters and bidi controls."""
     text = (text or "").replace("\r\n", "\n")
-    return _checked("".join(ch for ch in text if _keep(ch, "\n\t")).strip(), what, limit)
+    return _checked(_DROP_BLOCK.sub("", text).strip(), what, limit)
 
 
 def _checked(text: str, what: str, limit: int) -> str:

@@ -229,7 +229,8 @@ def set_private(note_id: str, private: bool) -> str:
     with w.action("make note private" if private else "share note"):
         new_id = w.write(Note, join_id=note.join_id, staff_id=note.staff_id, at=note.at, elapsed=note.elapsed,
                          kind=note.kind, text=note.text, private=private)
-        w.write(Note, note_id, text="", deleted=True)
+        # The retired row travels: it keeps nothing of the note (kind, times).
+        w.write(Note, note_id, text="", kind="observation", at=0, elapsed=0, deleted=True)
         wipe_conflicts(note_id)
     return new_id
 

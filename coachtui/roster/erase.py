@@ -115,10 +115,22 @@ def _pointers(staff_id: str, gone: dict[type, set[str]]) -> list[tuple[type, str
     return out
 
 
+TITLES = ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Madam")
+
+
 def _terms(person: Staff) -> list[str]:
-    """What identifies them in free text: name, email, MIS id (too short to be
-    safe to wipe: left)."""
-    return [t for t in (person.name.strip(), person.email.strip(), (person.external_id or "").strip()) if len(t) >= 4]
+    """The forms that identify them in free text: their name as written,
+    surname first ("Clarke Yasmin", "Clarke, Yasmin"), a title and surname
+    ("Ms Clarke"), email, MIS id. Shorter than 4 characters: not safe to wipe.
+    (A surname or first name alone would wipe other people's names too.)"""
+    name = " ".join(person.name.split())
+    forms = [name, person.email.strip(), (person.external_id or "").strip()]
+    parts = name.split(" ")
+    if len(parts) >= 2:
+        first, last = parts[0], parts[-1]
+        forms += [f"{last} {first}", f"{last}, {first}"] + [f"{t} {last}" for t in TITLES] \
+            + [f"{t}. {last}" for t in TITLES]
+    return [f for f in dict.fromkeys(forms) if len(f) >= 4]
 
 
 def _text_columns(model) -> list[str]:
@@ -130,14 +142,19 @@ def _wipe_texts(terms: list[str]) -> int:
     """Replace the terms in every text of every table (a write, so it travels)."""
     if not terms:
         return 0
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+    # Longest forms first, whole words only: "Ms Clarke" but not "Tom Clarkson".
+    alternatives = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in sorted(terms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # What a row must contain to be looked at (LIKE is case-blind for ASCII):
+    # every form holds the name's last word, the email or the MIS id.
+    probes = {t.split(" ")[-1] if " " in t else t for t in terms}
     changed = 0
     for model in REPLICATED_MODELS + [m for m in LOCAL_MODELS if m is not Purged]:
         for column in _text_columns(model):
             col = getattr(model, column)
             cond = None
-            for t in terms:
-                c = col.contains(t)  # LIKE: case-insensitive for ASCII; the regex decides
+            for t in probes:
+                c = col.contains(t)
                 cond = c if cond is None else cond | c
             pk = model._meta.primary_key
             for row in model.select(pk, col).where(cond):
@@ -226,3 +243,4 @@ def erase_arrived(staff_ids: list[str]) -> None:
         person = Staff.get_or_none(Staff.id == sid)
         if person is not None:
             _erase_rows(person)
+    w.clear_history()  # its labels and old values may name them

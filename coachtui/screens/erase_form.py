@@ -45,7 +45,7 @@ Type their name exactly and press Enter (or Ctrl+S) to erase. Esc cancels.
     def compose_fields(self) -> ComposeResult:
         lines = self.what.lines() + ["every backup in the data folder (replaced by one without them)"]
         yield Static(Text("This removes, on every laptop that syncs:\n" + "\n".join(f"  {x}" for x in lines)),
-                     classes="hint")
+                     id="erase-what")
         yield Label("Type their name to erase them (there is no undo)")
         yield Input("", id="erase-name", compact=True, placeholder=self.person_name, max_length=300)
 

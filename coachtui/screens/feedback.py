@@ -151,7 +151,8 @@ laptop in a sync bundle.
         teacher = staff.record(self.join.staff_id)
         name = re.sub(r"[^A-Za-z0-9]+", "-", teacher.name if teacher else "teacher").strip("-") or "teacher"
         folder = self.app.ctx.paths.data_dir / "exports"
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.chmod(0o700)  # summaries name a teacher: the folder is yours only, as the data folder is
         day = dt.date.fromtimestamp(self.join.started_at / 1000).isoformat()
         path = feedback.export(self.join_id, folder / f"feedback-{name}-{day}.md")
         self.notify(f"Teacher's summary written to {path}", timeout=8, markup=False)

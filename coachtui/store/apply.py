@@ -114,6 +114,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     kind_of = {f: kind for f, kind, _ in kinds}
     bool_fields = {f for f, kind, _ in kinds if kind == "b"}
     parents = [f for f in fields if f in PARENT_COLUMNS]
+    dropped: list[dict] = []
     refs = [f for f in fields if f in REFERENCE_COLUMNS]
     keys: dict[str, str] = {}
 
@@ -128,7 +129,14 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     for r in rows:
         rid = r["id"]
         inc_vals, inc_clocks = r["values"], r["clocks"]
-        if erased(rid) or any(erased(inc_vals.get(f)) for f in parents):
+        if erased(rid):
+            counts.skipped += 1
+            continue
+        if any(erased(inc_vals.get(f)) for f in parents):
+            # About someone (or something) erased: dropped, and remembered as
+            # erased, so that rows under it (a feedback's items) go too.
+            dropped.append({"id": purge_key(rid), "table": table, "stamp": r["_newest"]})
+            purged.add(dropped[-1]["id"])
             counts.skipped += 1
             continue
         for f in refs:
@@ -150,6 +158,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
             continue
         changed = False
         was_deleted = bool(loc_vals.get("deleted"))
+        losers: list[tuple] = []
         for f in fields:
             si = inc_clocks.get(f)
             if si is None or f not in inc_vals:
@@ -161,8 +170,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
                 vl = int(bool(vl))
             if si > sl:
                 if f in model.FREE_TEXT and vi != vl and sl and not _descends(inc_clocks, sl, f, si):
-                    _conflict(table, rid, f, vl, sl, si)
-                    counts.conflicts += 1
+                    losers.append((table, rid, f, vl, sl, si))
                 loc_vals[f] = vi
                 loc_clocks[f] = si
                 if f in model.FREE_TEXT:
@@ -173,8 +181,13 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
                         loc_clocks.get("_base", {}).pop(f, None)
                 changed = True
             elif si < sl and f in model.FREE_TEXT and vi != vl and not _descends(loc_clocks, si, f, sl):
-                _conflict(table, rid, f, vi, si, sl)
-                counts.conflicts += 1
+                losers.append((table, rid, f, vi, si, sl))
+        # A row its writer retired (deleted: e.g. its words made private) keeps
+        # no losing versions: a conflict would carry the words on.
+        if not loc_vals.get("deleted"):
+            for loser in losers:
+                _conflict(*loser)
+            counts.conflicts += len(losers)
         if changed:
             stamps = [s for k, s in loc_clocks.items() if k != "_base"]
             updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps)]
@@ -185,6 +198,8 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
                 counts.updated += 1
         else:
             counts.unchanged += 1
+    if dropped:
+        Purged.insert_many(dropped).on_conflict_ignore().execute()
     conn = database.connection()
     if inserts:
         conn.executemany('INSERT INTO "{}" (id, clocks, hlc, {}) VALUES ({})'.format(

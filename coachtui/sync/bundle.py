@@ -264,18 +264,20 @@ def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = Fa
 STAMP_RE = re.compile(r"[0-9]{13}-[0-9]{5}-[\x21-\x2c\x2e-\x7e]{1,64}")
 
 
+_STAMPS_RE = re.compile(rf"(?:{STAMP_RE.pattern}\n)*{STAMP_RE.pattern}")
+
+
 def newest_stamp(clocks: dict, name: str) -> str:
     """Check every stamp of a row's clocks is well formed; return the newest.
-    (A regex per stamp, not a parse: this runs a million times on a big bundle.)"""
-    newest = ""
-    for k, stamp in clocks.items():
-        if k == "_base":
-            continue
-        if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp):
-            raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
-        if stamp > newest:
-            newest = stamp
-    return newest
+    (One regex over the row's stamps, not a parse each: this runs a million
+    times on a big bundle.)"""
+    stamps = [stamp for k, stamp in clocks.items() if k != "_base"]
+    try:
+        if stamps and _STAMPS_RE.fullmatch("\n".join(stamps)):
+            return max(stamps)
+    except TypeError:  # a stamp that is not a string
+        pass
+    raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
 
 
 def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:

@@ -16,11 +16,20 @@ from pathlib import Path
 
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
-from coachtui.store import write
+from coachtui.store import hlc, write
 from coachtui.store.apply import ApplyError, Counts, Tombstones, apply_rows
 from coachtui.store.models import Applied, Staff, model_for_table, purge_key
 from coachtui.sync import after_merge
-from coachtui.sync.bundle import BundleError, Manifest, check_stamp, manifest_of, newest_base, newest_stamp, read
+from coachtui.sync.bundle import (
+    FUTURE_SLACK_MS,
+    BundleError,
+    Manifest,
+    check_stamp,
+    manifest_of,
+    newest_base,
+    newest_stamp,
+    read,
+)
 from coachtui.sync.cleaning import TextError, clean_values, is_id, shown
 
 BATCH = 1000
@@ -68,6 +77,7 @@ class _Checker:
         self.name = name
         self.newest = ""
         self.newest_base = ""  # bases are older versions: checked, but not the row's newest stamp
+        self.future = "%013d" % (hlc.now_ms() + FUTURE_SLACK_MS)
         self.allowed: dict = {}
 
     def row(self, obj: dict):
@@ -88,7 +98,10 @@ class _Checker:
                               f"not applied")
         row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
         if row_newest > self.newest:
-            self.newest = check_stamp(row_newest, self.name)  # only a new maximum can be too far ahead
+            # Only a new maximum can be too far ahead; its 13 wall digits say how far.
+            if row_newest[:13] > self.future:
+                check_stamp(row_newest, self.name)  # raises, with the reason
+            self.newest = row_newest
         base = newest_base(obj["clocks"], allowed, self.name)
         if base > self.newest_base:
             self.newest_base = check_stamp(base, self.name)

@@ -115,6 +115,10 @@ def test_feedback_waits_for_the_join_to_end(seed):
 # --- the app -------------------------------------------------------------------------
 
 
+def in_note_box(app):
+    return app.screen.__class__.__name__ == "JoinScreen" and getattr(app.focused, "id", None) == "join-note"
+
+
 def notes_shown(app):
     return [n.message for n in app._notifications]
 
@@ -169,13 +173,36 @@ async def test_undoing_an_end_goes_back_into_the_join(app, until):
         await pilot.press("ctrl+z")
         await until(pilot, lambda: app.screen.__class__.__name__ == "JoinScreen", what="the join again")
         assert joins.running_join().id == jid
+        await pilot.press("ctrl+r")  # redo: ended again, and on to its feedback
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FeedbackScreen", what="the feedback again")
+        assert joins.running_join() is None
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: in_note_box(app), what="the join once more")
         await pilot.press(*"second", "enter")
         await pilot.pause()
         assert [n.text for n in joins.notes(jid)] == ["first", "second"]
-        await pilot.press("ctrl+r")  # redo: ended again, and its feedback
+        await pilot.press("escape", "e")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FeedbackScreen", what="the feedback at last")
+        assert [s.__class__.__name__ for s in app.screen_stack] == ["RosterScreen", "FeedbackScreen"]
+
+
+async def test_undoing_an_end_with_feedback_typed_keeps_it_under_the_join(app, until):
+    async with app.run_test(size=(80, 24)) as pilot:
+        jid = await start_join_in_app(app, pilot)
+        await pilot.press("escape", "e")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FeedbackScreen", what="the feedback")
+        app.screen.query_one("#fb-practice").text = "Rehearse the entry routine"
+        await pilot.press("ctrl+z")
+        await until(pilot, lambda: in_note_box(app), what="the join again")
+        names = [s.__class__.__name__ for s in app.screen_stack]
+        assert names == ["RosterScreen", "FeedbackScreen", "JoinScreen"]
+        await pilot.press("escape", "e")  # ended again: back to what was typed
         await until(pilot, lambda: app.screen.__class__.__name__ == "FeedbackScreen", what="the feedback again")
-        assert joins.running_join() is None
-        assert [s.__class__.__name__ for s in app.screen_stack].count("FeedbackScreen") == 1
+        assert app.screen.query_one("#fb-practice").text == "Rehearse the entry routine"
+        assert [s.__class__.__name__ for s in app.screen_stack] == ["RosterScreen", "FeedbackScreen"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert feedback.items(feedback.get(jid).id)["practice"].text == "Rehearse the entry routine"
 
 
 async def test_after_undoing_an_end_a_restart_goes_back_into_the_join(app, ctx, until):
@@ -184,7 +211,7 @@ async def test_after_undoing_an_end_a_restart_goes_back_into_the_join(app, ctx, 
     write.undo()
     write.clear_history()  # a restart forgets the undo history
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.__class__.__name__ == "JoinScreen", what="the join resumed")
+        await until(pilot, lambda: in_note_box(app), what="the join resumed")
         assert app.screen.join_id == jid
         await pilot.press(*"after the restart", "enter")
         await pilot.pause()
@@ -194,7 +221,7 @@ async def test_after_undoing_an_end_a_restart_goes_back_into_the_join(app, ctx, 
 async def test_history_enter_on_the_running_join_goes_back_into_it(app, until):
     jid = joins.start(person("Jane Smith"), focus_item_id=None, focus_text="Routines")
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.__class__.__name__ == "JoinScreen", what="the join resumed")
+        await until(pilot, lambda: in_note_box(app), what="the join resumed")
         app.pop_screen()  # left some other way (another place, say)
         await pilot.pause()
         from coachtui.screens.history import HistoryScreen

@@ -98,8 +98,13 @@ laptop in a sync bundle.
 
     def on_mount(self) -> None:
         self.sub_title = "Feedback"
+        self.opened_values = (self._values(), self._step())
         self.saved_values = self._values() if feedback.get(self.join_id) else None
         self.query_one("#fb-step", Select).focus()
+
+    def edited(self) -> bool:
+        """Anything changed since the screen opened (typed, ticked or chosen)."""
+        return (self._values(), self._step()) != self.opened_values
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         # Say it in words too: the box's colour alone is easy to miss.
@@ -132,6 +137,8 @@ laptop in a sync bundle.
     def action_save(self) -> bool:
         error = self.query_one("#form-error", Static)
         try:
+            if self.join is None:
+                raise UserError("that join was erased: this feedback cannot be saved")
             feedback.save(self.join, self._values(), action_item_id=self._step())
         except UserError as exc:
             error.update(Text(f"✗ {exc}"))
@@ -181,7 +188,19 @@ laptop in a sync bundle.
             self.dismiss()
 
     def refresh_data(self) -> None:
-        pass
+        """After an undo, a redo or a sync: say so when the join can no longer
+        take its feedback (what is typed here stays on screen)."""
+        j = self.join
+        if j is None or j.deleted:
+            why = "This join was undone: its feedback cannot be saved (Ctrl+R redoes it)."
+        elif not j.ended_at:
+            why = "This join is running again: its feedback is saved once it has ended (Ctrl+R redoes the end)."
+        else:
+            why = ""
+        error = self.query_one("#form-error", Static)
+        if why or error.has_class("-join-state"):
+            error.update(Text(f"✗ {why}" if why else ""))
+            error.set_class(bool(why), "error", "-join-state")
 
 
 class UnsavedScreen(ModalScreen[str | None]):

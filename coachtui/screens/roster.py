@@ -99,7 +99,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
         Binding("escape", "clear_filter", "Clear", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -383,9 +382,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
             self.filters = filters
             self._search_cache.clear()
             self.apply_filter()
-
-    def action_reload(self) -> None:
-        self.reload()
 
     def refresh_data(self) -> None:
         """Called by the app after an undo or an import."""

@@ -95,6 +95,24 @@ class CoachApp(App):
             return False  # the screen uses this F-key itself (the join's note kinds): let it have it
         return True
 
+    async def action_quit(self) -> None:
+        """Quit; first ask when a screen of any place holds unsaved text."""
+        from coachtui.screens.leaving import QuitModal, unsaved
+
+        if isinstance(self.screen, QuitModal):
+            return
+        left = unsaved(self)
+        if not left:
+            self.exit()
+            return
+        mode = left[0][0]
+        self.push_screen(QuitModal([label for _, _, label in left]),
+                         lambda quit_anyway: self.exit() if quit_anyway else self._back_to(mode))
+
+    def _back_to(self, mode: str) -> None:
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+
     def action_help(self) -> None:
         from coachtui.screens.help import HelpScreen
 

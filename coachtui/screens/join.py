@@ -329,6 +329,22 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def on_screen_resume(self) -> None:
         self.leave_if_gone()
 
+    # --- before the app quits --------------------------------------------------------
+
+    def keep_draft(self) -> None:
+        """What is typed goes to disk now, not at the next half-second."""
+        self._save_draft()
+
+    def has_unsaved(self) -> bool:
+        """A correction being typed is not a draft: quitting asks about it."""
+        if not self.editing:
+            return False
+        note = next((n for n in self.notes_table.rows if n.id == self.editing), None)
+        return note is None or self.query_one("#join-note", Input).value != note.text
+
+    def unsaved_label(self) -> str:
+        return "A correction to a note in the join"
+
     def _to_feedback(self, feedback_screen) -> None:
         """On to the join's feedback: the one under this screen if there is one
         (its end was undone while it was open: what was typed there stays)."""

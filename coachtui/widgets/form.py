@@ -119,6 +119,7 @@ class FormScreen(ModalScreen[Any]):
     def on_mount(self) -> None:
         for box in self.query(Input):
             box.select_on_focus = False
+            box.cursor_position = len(box.value)  # nothing selected, even if focused already
         self._opened = typed_values(self)
         if self.FIRST_FIELD:
             self.query_one(self.FIRST_FIELD).focus()

@@ -169,3 +169,16 @@ async def test_quitting_from_a_join_keeps_the_note_being_typed_at_once(app, unti
         await pilot.press("ctrl+q")
         await until(pilot, lambda: not app.is_running, what="the app quitting")
     assert joins.draft(jid)[0] == "pupils settle in under a minute"
+
+
+async def test_quitting_during_a_note_correction_asks(app, until):
+    jid = joins.start(jane(), focus_item_id=None, focus_text="Routines")
+    joins.add_note(Join.get_by_id(jid), "teh pupils")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: getattr(app.focused, "id", None) == "join-note", what="the join")
+        await pilot.press("escape", "enter")  # correct the note: not a draft
+        await pilot.pause()
+        app.screen.query_one("#join-note", Input).value = "the pupils"
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: screen_name(app) == "QuitModal", what="the question")
+        assert "correction" in str(app.screen.query_one("#quit-what").render())

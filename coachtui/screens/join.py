@@ -317,12 +317,13 @@ Time-up is shown in colour only: no sound. You may carry on past it.
             self.notify("The join has ended: here is its feedback.", timeout=4)
             self._to_feedback(FeedbackScreen)
             return True
-        if j is not None:
+        if j is None:
+            self.notify("That join was erased: nothing more is written to it.", severity="warning", timeout=6)
+        else:
             self._save_draft()
-        teacher = staff.record(j.staff_id) if j is not None else None
-        self.notify(f"The join with {teacher.name if teacher else 'this teacher'} was undone "
-                    f"{'(Ctrl+R brings it back)' if j is not None else ''}: nothing more is written to it.",
-                    severity="warning", timeout=6, markup=False)
+            teacher = staff.record(j.staff_id)
+            self.notify(f"The join with {teacher.name if teacher else '?'} was undone (Ctrl+R brings it back): "
+                        "nothing more is written to it.", severity="warning", timeout=6, markup=False)
         self.dismiss()
         return True
 

@@ -28,6 +28,8 @@ class CoachApp(App):
     BINDINGS = [
         Binding("f1", "help", "Help", id="help", priority=True),
         Binding("ctrl+z", "undo", "Undo", id="undo", priority=True),
+        # Ctrl+R: sent by every terminal (Ctrl+Shift+Z is not), and Ctrl+Y copies on the feedback screen.
+        Binding("ctrl+r", "redo", "Redo", show=False, id="redo", priority=True),
         Binding("ctrl+t", "toggle_theme", "Light/dark", show=False, id="theme", priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
         Binding("f9", "settings", "Settings", show=False, id="settings", priority=True),
@@ -93,6 +95,24 @@ class CoachApp(App):
             return False  # the screen uses this F-key itself (the join's note kinds): let it have it
         return True
 
+    async def action_quit(self) -> None:
+        """Quit; first ask when a screen of any place holds unsaved text."""
+        from coachtui.screens.leaving import QuitModal, unsaved
+
+        if isinstance(self.screen, QuitModal):
+            return
+        left = unsaved(self)
+        if not left:
+            self.exit()
+            return
+        mode = left[0][0]
+        self.push_screen(QuitModal([label for _, _, label in left]),
+                         lambda quit_anyway: self.exit() if quit_anyway else self._back_to(mode))
+
+    def _back_to(self, mode: str) -> None:
+        if mode != self.current_mode:
+            self.switch_mode(mode)
+
     def action_help(self) -> None:
         from coachtui.screens.help import HelpScreen
 
@@ -108,8 +128,65 @@ class CoachApp(App):
         if label is None:
             self.notify("Nothing to undo.", timeout=2)
             return
-        self.notify(f"Undone: {label}", timeout=3, markup=False)
+        self.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
         self.refresh_screens()
+        self._show_running_join()
+
+    @guarded
+    def action_redo(self) -> None:
+        from coachtui.store import write
+
+        if isinstance(self.focused, TextArea):
+            self.focused.action_redo()  # in a text area, as Ctrl+Z there: its own typing
+            return
+        label = write.redo()
+        if label is None:
+            self.notify("Nothing to redo.", timeout=2)
+            return
+        self.notify(f"Redone: {label}", timeout=3, markup=False)
+        self.refresh_screens()
+        self._show_running_join()
+
+    def _show_running_join(self) -> None:
+        """After an undo or a redo the running join is on screen: a join whose
+        end was undone is running again, so the app goes back into it (over a
+        feedback with typed text, which it returns to when the join ends)."""
+        from coachtui.lessons import joins
+        from coachtui.roster import staff
+        from coachtui.screens.feedback import FeedbackScreen
+
+        running = joins.running_join()
+        if running is None or self.join_screen_mode(running.id) is not None:
+            return
+        teacher = staff.record(running.staff_id)
+        self.notify(f"The join with {teacher.name if teacher else '?'} is running again.", timeout=4,
+                    markup=False)
+        current = self.screen
+        if isinstance(current, FeedbackScreen) and current.join_id == running.id and not current.edited():
+            from coachtui.screens.join import JoinScreen
+
+            self.switch_screen(JoinScreen(running.id))
+        else:
+            self.show_join(running.id)
+
+    def join_screen_mode(self, join_id: str) -> str | None:
+        """The place whose screens include the join's screen, if one does."""
+        from coachtui.screens.join import JoinScreen
+
+        for mode, stack in self._screen_stacks.items():
+            if any(isinstance(s, JoinScreen) and s.join_id == join_id and not s.leaving for s in stack):
+                return mode
+        return None
+
+    def show_join(self, join_id: str) -> None:
+        """Go to the join's screen: where it is already open, else a new one here."""
+        from coachtui.screens.join import JoinScreen
+
+        mode = self.join_screen_mode(join_id)
+        if mode is None:
+            self.push_screen(JoinScreen(join_id))
+        elif mode != self.current_mode:
+            self.switch_mode(mode)
 
     def refresh_screens(self) -> None:
         """Ask every screen in every place that shows data to re-read it."""
@@ -195,6 +272,7 @@ class CoachApp(App):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
+        yield SystemCommand("Redo", "Take back the last undo (Ctrl+R)", self.action_redo)
         yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:

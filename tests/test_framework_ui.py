@@ -41,10 +41,11 @@ async def test_add_reword_reorder_and_retire_with_keys(app):
                                                           item_id("BR.1"))
         assert current_code(app) == "BR.1.3"
         assert "Seat plan [b]ready[/b]" in rendered(app)  # user text drawn literally
-        # r: reword (the title is selected on focus: typing replaces it).
+        # r: reword. Nothing is selected on focus (a stray key never replaces the
+        # title): the cursor is at the end; Ctrl+U clears to the start.
         await pilot.press("r")
         await pilot.pause()
-        await pilot.press(*"Seating plan ready", "ctrl+s")
+        await pilot.press("ctrl+u", *"Seating plan ready", "ctrl+s")
         await pilot.pause()
         assert FrameworkItem.get_by_id(item_id("BR.1.3")).title == "Seating plan ready"
         # [ and shift+up move it up among its siblings.
@@ -79,7 +80,7 @@ async def test_form_errors_stay_in_the_form_and_change_nothing(app):
         await pilot.pause()
         assert isinstance(app.screen, ItemForm)
         assert "already used" in str(app.screen.query_one("#form-error").render())
-        await pilot.press("escape")
+        await pilot.press("escape", "d")  # typed text: Esc asks first, d discards it
         await pilot.pause()
         assert isinstance(app.screen, FrameworkScreen)
         assert FrameworkItem.select().count() == count

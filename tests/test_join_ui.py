@@ -70,7 +70,7 @@ async def test_join_from_roster_to_feedback(app, tmp_path):
         assert app.screen.__class__.__name__ == "RosterScreen"
         row = next(r for r in app.screen.table.rows if r.name == "Jane [Smith]")
         assert row.last_joined and row.next_due == fb.next_join
-        await pilot.press("h")
+        await pilot.press("down", "h")  # back on the roster the find box has the keys
         await pilot.pause()
         whats = [e.what for e in app.screen.table.rows]
         assert "join" in whats and "action step" in whats and "target" in whats

@@ -111,6 +111,11 @@ def _check_date(part: str, text: str) -> str:
 
 def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | None = None) -> str:
     """Write the feedback: {field: (text, private)}. Returns the feedback id."""
+    now = Join.get_or_none(Join.id == join.id)
+    if now is None or now.deleted:
+        raise UserError("that join was undone: its feedback cannot be saved (Ctrl+R redoes it)")
+    if not now.ended_at:
+        raise UserError("that join is running again: end it (e in the join) before saving its feedback")
     clean: dict[str, tuple[str, bool]] = {}
     for part, (text, private) in values.items():
         if part not in FEEDBACK_FIELDS:

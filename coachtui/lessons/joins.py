@@ -16,7 +16,7 @@ from coachtui.base.text import clean, clean_block
 from coachtui.roster import focus_areas
 from coachtui.store import db as store_db
 from coachtui.store import write as w
-from coachtui.store.db import get_meta, set_meta
+from coachtui.store.db import get_meta
 from coachtui.store.models import (
     NOTE_KINDS,
     ActionStep,
@@ -165,7 +165,7 @@ def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", gro
                       focus_text=focus_text, group=clean(group, "class or group", 100),
                       room=clean(room, "room", 100), planned_minutes=int(minutes), started_at=now_ms(),
                       tally_labels=json.dumps(labels))
-        set_meta("running_join", jid)
+        w.set_local("running_join", jid)  # undo and redo carry it with the join
         from coachtui.coaching.cycles import on_join
 
         on_join(Join.get_by_id(jid))  # the teacher's open cycle moves on
@@ -183,11 +183,24 @@ def running_join() -> Join | None:
     return join
 
 
+def check_open(join: Join) -> Join:
+    """The join as stored now, if notes, tallies and pauses may still be
+    written under it: refused with one line once it was undone or ended (a
+    screen may hold it from before an undo, a redo or a sync)."""
+    now = Join.get_or_none(Join.id == join.id)
+    if now is None or now.deleted:
+        raise UserError("that join was undone: nothing more can be written to it (Ctrl+R redoes it)")
+    if now.ended_at:
+        raise UserError("that join has ended: nothing more can be written to it")
+    return now
+
+
 def is_stale(join: Join, at: int | None = None) -> bool:
     return (at or now_ms()) - join.started_at > STALE_HOURS * 3600 * 1000
 
 
 def add_note(join: Join, text: str, kind: str = "observation", private: bool = False) -> str | None:
+    check_open(join)
     text = clean_block(text, "note", MAX_NOTE)
     if not text:
         return None
@@ -248,12 +261,14 @@ def notes(join_id: str) -> list[Note]:
 
 
 def tally(join: Join, label: str) -> str:
+    check_open(join)
     with w.action(f"tally {label}"):
         return w.write(Tally, join_id=join.id, label=label, at=now_ms(), elapsed=timing(join).elapsed)
 
 
 def untally(join: Join) -> str | None:
     """Take back the last tally press."""
+    check_open(join)
     last = (Tally.select().where((Tally.join_id == join.id) & Tally.live())
             .order_by(Tally.at.desc(), Tally.hlc.desc()).first())
     if last is None:
@@ -273,6 +288,7 @@ def tallies(join: Join) -> dict[str, list[int]]:
 
 
 def pause(join: Join) -> None:
+    check_open(join)
     if timing(join).paused:
         return
     with w.action("pause join"):
@@ -280,6 +296,7 @@ def pause(join: Join) -> None:
 
 
 def resume(join: Join) -> None:
+    check_open(join)
     if not timing(join).paused:
         return
     with w.action("resume join"):
@@ -288,13 +305,14 @@ def resume(join: Join) -> None:
 
 def end(join: Join, at: int | None = None) -> None:
     """End the join. `at` lets a join left running overnight end at the planned time."""
+    check_open(join)
     at = at or now_ms()
     with w.action("end join"):
         if timing(join, at).paused:
             w.write(JoinEvent, join_id=join.id, kind="resume", at=at)
         w.write(Join, join.id, ended_at=max(at, join.started_at))
         if get_meta("running_join") == join.id:
-            set_meta("running_join", "")
+            w.set_local("running_join", "")
         Draft.delete().where(Draft.join_id == join.id).execute()
 
 

@@ -29,6 +29,7 @@ folder are replaced by one without them. There is no undo.
 To archive someone instead (hidden, kept), press Esc, then x.
 Type their name exactly and press Enter (or Ctrl+S) to erase. Esc cancels.
 """
+    ASK_BEFORE_LEAVING = False  # a typed confirmation is no one's work
     BUTTONS = (("save", "Erase for good (Ctrl+S)", "error"), ("cancel", "Cancel (Esc)", "default"))
     FIRST_FIELD = "#erase-name"
 

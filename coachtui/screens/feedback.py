@@ -20,6 +20,7 @@ from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
 from coachtui.screens.common import guarded
 from coachtui.teaching import framework
+from coachtui.widgets.form import UnsavedModal
 
 MULTILINE = ("strengths", "criteria", "practice", "reflection")
 
@@ -39,7 +40,7 @@ laptop in a sync bundle.
   Ctrl+S   save           Ctrl+G  GROW / STRIDE prompts and sentence starters
   Ctrl+E   export the teacher's summary (Markdown file)
   Ctrl+Y   copy the teacher's summary as plain text
-  Esc      back to the roster (unsaved changes are asked about)
+  Esc      back to the roster (unsaved changes are asked about, as on Ctrl+Q)
 """
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -98,8 +99,13 @@ laptop in a sync bundle.
 
     def on_mount(self) -> None:
         self.sub_title = "Feedback"
+        self.opened_values = (self._values(), self._step())
         self.saved_values = self._values() if feedback.get(self.join_id) else None
         self.query_one("#fb-step", Select).focus()
+
+    def edited(self) -> bool:
+        """Anything changed since the screen opened (typed, ticked or chosen)."""
+        return (self._values(), self._step()) != self.opened_values
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         # Say it in words too: the box's colour alone is easy to miss.
@@ -132,6 +138,8 @@ laptop in a sync bundle.
     def action_save(self) -> bool:
         error = self.query_one("#form-error", Static)
         try:
+            if self.join is None:
+                raise UserError("that join was erased: this feedback cannot be saved")
             feedback.save(self.join, self._values(), action_item_id=self._step())
         except UserError as exc:
             error.update(Text(f"✗ {exc}"))
@@ -168,9 +176,17 @@ laptop in a sync bundle.
     def action_prompts(self) -> None:
         self.app.push_screen(PromptsScreen())
 
+    def has_unsaved(self) -> bool:
+        """Not saved as it stands (asked about on Esc and by the app's Ctrl+Q)."""
+        return self.is_mounted and self.saved_values != self._values()
+
+    def unsaved_label(self) -> str:
+        teacher = staff.record(self.join.staff_id) if self.join else None
+        return f"Feedback for {teacher.name if teacher else '?'}"
+
     def action_close(self) -> None:
-        if self.saved_values != self._values():
-            self.app.push_screen(UnsavedScreen(), self._after_unsaved)
+        if self.has_unsaved():
+            self.app.push_screen(UnsavedModal("This feedback has unsaved changes."), self._after_unsaved)
         else:
             self.dismiss()
 
@@ -182,19 +198,19 @@ laptop in a sync bundle.
             self.dismiss()
 
     def refresh_data(self) -> None:
-        pass
-
-
-class UnsavedScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("s", "choose('save')", "Save"), Binding("d", "choose('discard')", "Discard"),
-                Binding("escape", "choose('')", "Keep editing")]
-
-    def compose(self) -> ComposeResult:
-        yield Static("This feedback has unsaved changes.\n\n  s  save and close\n  d  discard them\n  Esc  keep editing",
-                     id="picker")
-
-    def action_choose(self, choice: str) -> None:
-        self.dismiss(choice or None)
+        """After an undo, a redo or a sync: say so when the join can no longer
+        take its feedback (what is typed here stays on screen)."""
+        j = self.join
+        if j is None or j.deleted:
+            why = "This join was undone: its feedback cannot be saved (Ctrl+R redoes it)."
+        elif not j.ended_at:
+            why = "This join is running again: its feedback is saved once it has ended (Ctrl+R redoes the end)."
+        else:
+            why = ""
+        error = self.query_one("#form-error", Static)
+        if why or error.has_class("-join-state"):
+            error.update(Text(f"✗ {why}" if why else ""))
+            error.set_class(bool(why), "error", "-join-state")
 
 
 class PromptsScreen(ModalScreen):

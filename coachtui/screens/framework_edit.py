@@ -222,7 +222,8 @@ class ItemForm(FormScreen):
     HELP = """\
 Add or reword a framework item
 
-Tab / Shift+Tab move between fields. Ctrl+S saves, Esc cancels.
+Tab / Shift+Tab move between fields. Ctrl+S saves, Esc cancels (asking
+first when something was changed).
 Adding: choose what to add and where (next to the selected item, or inside
 it). Leave Code empty for the next free one (BR.2 -> BR.2.3); a code is
 permanent once saved. Success criteria: one per line.

@@ -48,7 +48,7 @@ class HelpScreen(ModalScreen):
         from coachtui.screens.places import PLACES
 
         places = " · ".join(f"{key.upper()} {title.lower()}" for _, key, title, _ in PLACES)
-        everywhere = (f"F1 help · {places} · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+T light/dark · "
+        everywhere = (f"F1 help · {places} · F9 settings · Ctrl+P commands · Ctrl+Z undo · Ctrl+R redo · Ctrl+T light/dark · "
                       "Ctrl+Q quit")
         body = f"{text.rstrip()}\n\nKeys here:\n{keys}\n\nEverywhere: {everywhere}\n\nEsc closes this help."
         with VerticalScroll(id="help"):

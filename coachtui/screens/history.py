@@ -59,8 +59,12 @@ and SMART targets.
 
         if event.row.join_id:
             j = joins.get(event.row.join_id)
+            running = joins.running_join()
+            if running is not None and j is not None and running.id == j.id:
+                self.app.show_join(j.id)  # back into it
+                return
             if j is not None and not j.ended_at:
-                self.notify("That join is still running.", severity="warning")
+                self.notify("That join has not ended: it is not the one running on this laptop.", severity="warning")
                 return
             self.app.push_screen(FeedbackScreen(event.row.join_id))
 

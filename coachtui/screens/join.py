@@ -148,6 +148,8 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def tick(self) -> None:
         """Redraw the timer from stored times (never a counter)."""
         j = self.join
+        if j is None:  # erased meanwhile: refresh_data closes the screen
+            return
         t = self._timing_now(j)
         self.query_one("#join-clock", Digits).update(joins.fmt(t.elapsed))
         left = f"of {joins.fmt(t.planned)} · " + (f"{joins.fmt(t.remaining)} left" if not t.over
@@ -169,6 +171,8 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         else the selection stays on the note it was on."""
         self._join = None
         self._events = None
+        if self.leave_if_gone():
+            return
         j = self.join
         self.notes_table.set_rows(joins.notes(j.id), keep=lambda n: n.id)
         if follow:
@@ -290,7 +294,67 @@ Time-up is shown in colour only: no sound. You may carry on past it.
             joins.add_note(j, box.value, self.kind)  # a half-typed note is kept, not dropped
         at = joins.planned_end(j) if joins.is_stale(j) else None
         joins.end(j, at=at)
-        self.app.switch_screen(FeedbackScreen(self.join_id))
+        self._to_feedback(FeedbackScreen)
+
+    # --- when the join itself changes under the screen (undo, redo, sync) ----------
+
+    leaving = False
+
+    def leave_if_gone(self) -> bool:
+        """The join was undone (or erased): close, keeping the half-typed note
+        as its draft (a redo brings both back). It was ended (a redo of its
+        end): go on to its feedback, as `e` does. True when the screen leaves.
+        A screen not shown now leaves when it is shown again."""
+        j = joins.get(self.join_id)
+        if j is not None and not j.deleted and not j.ended_at:
+            return False
+        if self.leaving or not self.is_active:
+            return True
+        self.leaving = True
+        if j is not None and j.ended_at:
+            from coachtui.screens.feedback import FeedbackScreen
+
+            self.notify("The join has ended: here is its feedback.", timeout=4)
+            self._to_feedback(FeedbackScreen)
+            return True
+        if j is None:
+            self.notify("That join was erased: nothing more is written to it.", severity="warning", timeout=6)
+        else:
+            self._save_draft()
+            teacher = staff.record(j.staff_id)
+            self.notify(f"The join with {teacher.name if teacher else '?'} was undone (Ctrl+R brings it back): "
+                        "nothing more is written to it.", severity="warning", timeout=6, markup=False)
+        self.dismiss()
+        return True
+
+    def on_screen_resume(self) -> None:
+        self.leave_if_gone()
+
+    # --- before the app quits --------------------------------------------------------
+
+    def keep_draft(self) -> None:
+        """What is typed goes to disk now, not at the next half-second."""
+        self._save_draft()
+
+    def has_unsaved(self) -> bool:
+        """A correction being typed is not a draft: quitting asks about it."""
+        if not self.editing:
+            return False
+        note = next((n for n in self.notes_table.rows if n.id == self.editing), None)
+        return note is None or self.query_one("#join-note", Input).value != note.text
+
+    def unsaved_label(self) -> str:
+        return "A correction to a note in the join"
+
+    def _to_feedback(self, feedback_screen) -> None:
+        """On to the join's feedback: the one under this screen if there is one
+        (its end was undone while it was open: what was typed there stays)."""
+        stack = self.app.screen_stack
+        below = stack[-2] if len(stack) > 1 and stack[-1] is self else None
+        if isinstance(below, feedback_screen) and below.join_id == self.join_id:
+            self.dismiss()
+        else:
+            self.app.switch_screen(feedback_screen(self.join_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Single-letter keys act only when the note box is not being typed in.

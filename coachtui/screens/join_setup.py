@@ -15,6 +15,7 @@ from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.lessons import joins
 from coachtui.roster import staff
 from coachtui.teaching import framework
+from coachtui.widgets.form import UnsavedModal, typed_values
 
 
 class JoinSetup(ModalScreen[str | None]):
@@ -28,7 +29,8 @@ first development area. Type to find another step of the framework (Up/Down
 to choose), or type your own focus. Class, room and length are optional;
 the length comes from the settings (20 minutes unless changed). Tallies are
 what you will count, separated by commas (up to 9; keys 1-9 in the join).
-Ctrl+S or Enter in the last box starts the join. Esc cancels.
+Ctrl+S or Enter in the last box starts the join. Esc cancels (what you
+typed here is asked about first).
 """
     BINDINGS = [Binding("ctrl+s", "start", "Start join", priority=True), Binding("escape", "cancel", "Cancel")]
 
@@ -61,7 +63,15 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
 
     def on_mount(self) -> None:
         self._fill(initial=True)
+        self._opened = typed_values(self, "Input")
         self.query_one("#join-focus", Input).focus()
+
+    def has_unsaved(self) -> bool:
+        """Typed or chosen since it opened (asked about on Esc and on Ctrl+Q)."""
+        return self.is_mounted and typed_values(self, "Input") != self._opened
+
+    def unsaved_label(self) -> str:
+        return f"Join a lesson: {self.teacher.name}"
 
     def _fill(self, initial: bool = False) -> None:
         text = self.query_one("#join-focus", Input).value
@@ -146,4 +156,14 @@ Ctrl+S or Enter in the last box starts the join. Esc cancels.
         self.dismiss(jid)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.has_unsaved():
+            self.app.push_screen(UnsavedModal("This join is not started yet.", save="start it"),
+                                 self._after_unsaved)
+        else:
+            self.dismiss(None)
+
+    def _after_unsaved(self, choice: str | None) -> None:
+        if choice == "save":
+            self.action_start()
+        elif choice == "discard":
+            self.dismiss(None)

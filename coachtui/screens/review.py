@@ -101,7 +101,7 @@ support levels are never shown here, and private notes are never read.
 
   e       export a report (Markdown, HTML or CSV by the file's extension;
           aggregate unless you tick "names")
-  Ctrl+R  read the figures again
+  r       read the figures again
 """
 
     BINDINGS = [
@@ -109,7 +109,7 @@ support levels are never shown here, and private notes are never read.
         Binding("c", "coach", "Coach"),
         Binding("j", "join", "Plan join"),
         Binding("e", "export", "Export"),
-        Binding("ctrl+r", "reload", "Reload", show=False),
+        Binding("r", "reload", "Reload", show=False),
     ] + [Binding(str(i + 1), f"tab('{t}')", f"Section {i + 1}", show=False) for i, t in enumerate(TABS)]
 
     def __init__(self) -> None:

@@ -56,10 +56,15 @@ class RosterScreen(Screen):
     HELP = """\
 Staff roster
 
-Type in the filter box to find people by name, team, site, coach or email
-(fuzzy: "jsm" finds "Jane Smith"). Down or Enter moves into the table.
+Type in the find box to find people by name, team, site, coach or email
+(fuzzy: "jsm" finds "Jane Smith"). Enter or Down moves into the list, and
+single letters are commands only there. A letter that is no command starts
+a new search, and the letters after it go on into the find box. Coming back
+to the roster (from another screen, a form, help or another place) you are
+in the find box, your search kept and selected (typing replaces it) and the
+same person chosen: Enter or Down takes you back to them.
 
-In the table:
+In the list:
   j           join a lesson with the selected teacher (focus pre-filled)
   h           their history: joins, notes, action steps, targets
   y           their coaching cycle: stages, initial meeting, support level
@@ -72,7 +77,7 @@ In the table:
   i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
   o / O       sort by the next column / reverse the sort
-  /           back to the filter box         Esc clear the filter
+  /           back to the find box           Esc clear the search
   any other character starts a new search
   Ctrl+Z      undo the last change
 
@@ -99,7 +104,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
         Binding("escape", "clear_filter", "Clear", show=False),
-        Binding("ctrl+r", "reload", "Reload", show=False),
     ]
 
     def __init__(self) -> None:
@@ -109,6 +113,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.filters = staff.Filters()
         self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
         self.table.sort_key = "name"
+        self.table.type_ahead = self._search_from_list
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -206,16 +211,23 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _filter_changed(self) -> None:
         self.apply_filter()
 
-    def on_key(self, event) -> None:
-        # In the list, a character that is not a command starts a new search.
-        if (self.focused is self.table and event.is_printable and event.character
-                and event.key not in self.active_bindings):
-            box = self.query_one("#roster-filter", Input)
-            box.value = event.character
-            box.cursor_position = len(box.value)
+    def _search_from_list(self, character: str) -> bool:
+        """In the list, a character that is not a command starts a new search."""
+        box = self.query_one("#roster-filter", Input)
+        box.value = character
+        box.cursor_position = len(box.value)
+        self.set_focus(box)
+        return True
+
+    def on_screen_resume(self) -> None:
+        # Coming back to the roster, typing finds a name: the find box has the
+        # keys, the search kept and selected (typing replaces it), the same
+        # person chosen; Enter or Down goes back to them for the commands.
+        box = self.query_one("#roster-filter", Input)
+        if self.focused is not box:
             self.set_focus(box)
-            event.stop()
-            event.prevent_default()
+        if box.value:
+            box.select_all()
 
     @on(RowTable.Selected, "#roster-table")
     def _open_row(self) -> None:
@@ -383,9 +395,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
             self.filters = filters
             self._search_cache.clear()
             self.apply_filter()
-
-    def action_reload(self) -> None:
-        self.reload()
 
     def refresh_data(self) -> None:
         """Called by the app after an undo or an import."""

@@ -25,6 +25,7 @@ leavers (select one and press x to restore). Ctrl+S applies, Esc cancels,
 Ctrl+L clears every filter. Formal support is never a filter: in lists it
 counts as structured support, and shows only on the teacher's own pages.
 """
+    ASK_BEFORE_LEAVING = False  # choices, not anyone's text
     BINDINGS = [
         Binding("ctrl+s", "save", "Apply", priority=True),
         Binding("ctrl+l", "clear", "Clear all"),

@@ -32,7 +32,8 @@ The bundle passphrase is not edited here: the line under the fields says
 where it is kept. `coachtui passphrase set` keeps it in the OS keyring (or,
 where there is none, in config.toml, readable by you only).
 Saved to config.toml in the config folder: only what you change here is
-written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels.
+written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
+(asking first when something was changed).
 """
 
     def __init__(self, config: Config, path: str) -> None:

@@ -19,7 +19,8 @@ class StaffForm(FormScreen):
     HELP = """\
 Add or edit a member of staff
 
-Tab / Shift+Tab move between fields. Ctrl+S saves, Esc cancels.
+Tab / Shift+Tab move between fields. Ctrl+S saves, Esc cancels (asking
+first when something was changed).
 Name is required. Email may be empty, but must look like an email.
 Site: type a site's name; a new name creates the site.
 Coach: only staff with the coach role can be chosen.

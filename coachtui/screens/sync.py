@@ -18,6 +18,7 @@ from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
 from coachtui.sync.cleaning import shown
+from coachtui.widgets.form import UnsavedModal
 from coachtui.widgets.table import Column, RowTable
 
 CONFLICT_COLUMNS = [Column("where", "Record", 14), Column("field", "Field", 10),
@@ -205,5 +206,24 @@ want (it starts as the current one, with the other below it), then Ctrl+S.
         conflicts.resolve(self.conflict.id, self.conflict.value)
         self.dismiss(True)
 
+    def on_mount(self) -> None:
+        self._opened = self.query_one("#resolve-text", TextArea).text
+
+    def has_unsaved(self) -> bool:
+        """The box edited and not saved (asked about on Esc and on Ctrl+Q)."""
+        return self.is_mounted and self.query_one("#resolve-text", TextArea).text != self._opened
+
+    def unsaved_label(self) -> str:
+        return f"Conflict in {self.conflict.table_name} · {self.conflict.field_name}"
+
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.has_unsaved():
+            self.app.push_screen(UnsavedModal("This text is not saved."), self._after_unsaved)
+        else:
+            self.dismiss(False)
+
+    def _after_unsaved(self, choice: str | None) -> None:
+        if choice == "save":
+            self.action_save()
+        elif choice == "discard":
+            self.dismiss(False)

@@ -4,7 +4,10 @@
 clocks let two laptops' edits to different fields both survive a merge).
 `purge` erases irreversibly. Writes made inside `action(label)` are grouped
 so that `undo()` can take back a mistaken keypress by writing the old values
-back: undo is itself a write, so it syncs like any other.
+back: undo is itself a write, so it syncs like any other. `redo()` takes
+back the last undo the same way; any new change forgets what could be redone.
+Local facts that follow a row's state (the join running on this laptop) are
+set with `set_local` inside the action, so undo and redo carry them too.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ class WriteError(UserError):
 
 @dataclass
 class _Change:
-    model: type[Replicated]
+    model: type[Replicated] | None  # None: a local fact (Meta key `row_id`, before {"value": ...})
     row_id: str
     before: dict[str, Any] | None  # None: the row was created
 
@@ -37,6 +40,7 @@ class _Action:
 
 
 _undo_stack: list[_Action] = []
+_redo_stack: list[_Action] = []
 _open_action: list[_Action] = []
 UNDO_DEPTH = 100
 
@@ -56,8 +60,14 @@ def action(label: str) -> Iterator[None]:
     finally:
         _open_action.pop()
     if act.changes:
-        _undo_stack.append(act)
-        del _undo_stack[:-UNDO_DEPTH]
+        _push_new(act)
+
+
+def _push_new(act: _Action) -> None:
+    """A new change: undoable, and what was undone before can no longer be redone."""
+    _undo_stack.append(act)
+    del _undo_stack[:-UNDO_DEPTH]
+    _redo_stack.clear()
 
 
 @contextmanager
@@ -138,6 +148,18 @@ def _note_bases(model: type[Replicated], clocks: dict, changed: dict, device: st
         bases[k] = old
 
 
+def set_local(key: str, value: str) -> None:
+    """Set a local fact of this laptop (a Meta key, never synced) as part of
+    the open action: undo and redo put it back with the rows it follows."""
+    with store_db.transaction():
+        before = store_db.get_meta(key)
+        if before == value:
+            return
+        store_db.set_meta(key, value)
+        if _open_action:
+            _open_action[-1].changes.append(_Change(None, key, {"value": before}))
+
+
 def delete(model: type[Replicated], row_id: str) -> str:
     return write(model, row_id, deleted=True)
 
@@ -161,20 +183,42 @@ def purge_many(model: type[Replicated], row_ids: list[str]) -> None:
                             for rid in row_ids]).on_conflict_ignore().execute()
     # An erased row cannot be undone; forget any history that points at it.
     gone = set(row_ids)
-    for act in _undo_stack:
-        act.changes = [c for c in act.changes if c.row_id not in gone]
+    for act in _undo_stack + _redo_stack:
+        act.changes = [c for c in act.changes if c.model is None or c.row_id not in gone]
 
 
 def _record(model: type[Replicated], row_id: str, before: dict[str, Any] | None) -> None:
     if _open_action:
         _open_action[-1].changes.append(_Change(model, row_id, before))
     else:
-        _undo_stack.append(_Action(f"edit {model.__name__.lower()}", [_Change(model, row_id, before)]))
-        del _undo_stack[:-UNDO_DEPTH]
+        _push_new(_Action(f"edit {model.__name__.lower()}", [_Change(model, row_id, before)]))
 
 
 def undo_label() -> str | None:
     return _undo_stack[-1].label if _undo_stack else None
+
+
+def redo_label() -> str | None:
+    return _redo_stack[-1].label if _redo_stack else None
+
+
+def _put_back(act: _Action) -> _Action:
+    """Write back the `before` values of an action's changes, newest first, in
+    one transaction. Returns the action that takes this back again (what each
+    write overwrote): an undo's redo, a redo's undo."""
+    inverse = _Action(act.label)
+    _open_action.append(inverse)
+    try:
+        with store_db.transaction():
+            for change in reversed(act.changes):
+                if change.model is None:
+                    set_local(change.row_id, (change.before or {}).get("value") or "")
+                else:
+                    write(change.model, change.row_id,
+                          **({"deleted": True} if change.before is None else change.before))
+    finally:
+        _open_action.pop()
+    return inverse
 
 
 def undo() -> str | None:
@@ -182,16 +226,30 @@ def undo() -> str | None:
     if not _undo_stack:
         return None
     act = _undo_stack[-1]
-    # An undo is not itself undoable (no redo yet).
-    with unrecorded(), store_db.transaction():
-        for change in reversed(act.changes):
-            write(change.model, change.row_id, **({"deleted": True} if change.before is None else change.before))
+    inverse = _put_back(act)
     _undo_stack.pop()  # only once the undo has landed: a failed one can be tried again
+    if inverse.changes:
+        _redo_stack.append(inverse)
+        del _redo_stack[:-UNDO_DEPTH]
+    return act.label
+
+
+def redo() -> str | None:
+    """Take back the last undo (until a new change is made). Returns its label."""
+    if not _redo_stack:
+        return None
+    act = _redo_stack[-1]
+    inverse = _put_back(act)
+    _redo_stack.pop()
+    if inverse.changes:
+        _undo_stack.append(inverse)  # undoable again; the rest of the redo history stays
+        del _undo_stack[:-UNDO_DEPTH]
     return act.label
 
 
 def clear_history() -> None:
     _undo_stack.clear()
+    _redo_stack.clear()
 
 
 def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]:

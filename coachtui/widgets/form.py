@@ -45,11 +45,43 @@ class FormSpec:
     help: str = ""
 
 
+FIELDS = "Input, TextArea, Select, Checkbox"
+
+
+def typed_values(screen: Any, selector: str = FIELDS) -> tuple:
+    """What the fields of a screen hold now, to compare with what they held."""
+    return tuple((w.id, w.text if isinstance(w, TextArea) else w.value) for w in screen.query(selector))
+
+
+class UnsavedModal(ModalScreen[str | None]):
+    """Asked on the way out of a screen with unsaved text: dismisses with
+    "save", "discard", or None to keep editing."""
+
+    BINDINGS = [Binding("s", "choose('save')", "Save"), Binding("d", "choose('discard')", "Discard"),
+                Binding("escape", "choose('')", "Keep editing")]
+
+    def __init__(self, what: str = "This form has unsaved changes.", save: str = "save and close") -> None:
+        super().__init__()
+        self.what = what
+        self.save = save
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(f"{self.what}\n\n  s    {self.save}\n  d    discard them\n  Esc  keep editing"),
+                     id="picker")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice or None)
+
+
 class FormScreen(ModalScreen[Any]):
     """What every form shares: a title, the fields a subclass composes, one
     error line and the buttons. Ctrl+S saves, Esc cancels, Enter in a one-line
     box saves. `submit()` returns what the form dismisses with, or raises
-    UserError: the form stays open with that one line, and nothing changed."""
+    UserError: the form stays open with that one line, and nothing changed.
+
+    Leaving a form with changed fields (Esc, Cancel, and the app's Ctrl+Q
+    through `has_unsaved`) asks first. Fields never select their text on
+    focus: a key typed into a field adds to what is there."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -60,6 +92,8 @@ class FormScreen(ModalScreen[Any]):
     HINT = ""  # a line under the buttons
     FORM_CLASSES = ""
     FIRST_FIELD = ""  # selector of the field focused on opening (default: the first field)
+    ASK_BEFORE_LEAVING = True  # False where the fields hold no one's work (filters, a typed confirmation)
+    _opened: tuple | None = None
 
     def form_title(self) -> str:
         return ""
@@ -83,12 +117,23 @@ class FormScreen(ModalScreen[Any]):
                 yield Static(self.HINT, classes="hint", markup=False)
 
     def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.select_on_focus = False
+            box.cursor_position = len(box.value)  # nothing selected, even if focused already
+        self._opened = typed_values(self)
         if self.FIRST_FIELD:
             self.query_one(self.FIRST_FIELD).focus()
             return
         fields = self.query("#form Input, #form Select, #form TextArea, #form Checkbox")
         if fields:
             fields.first().focus()
+
+    def has_unsaved(self) -> bool:
+        """Fields changed since the form opened (asked about on the way out)."""
+        return self.ASK_BEFORE_LEAVING and self._opened is not None and typed_values(self) != self._opened
+
+    def unsaved_label(self) -> str:
+        return self.form_title() or "a form"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -112,7 +157,16 @@ class FormScreen(ModalScreen[Any]):
         self.dismiss(result)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.has_unsaved():
+            self.app.push_screen(UnsavedModal(), self._after_unsaved)
+        else:
+            self.dismiss(None)
+
+    def _after_unsaved(self, choice: str | None) -> None:
+        if choice == "save":
+            self.action_save()
+        elif choice == "discard":
+            self.dismiss(None)
 
 
 class FormModal(FormScreen):
@@ -123,7 +177,8 @@ class FormModal(FormScreen):
 A form
 
 Tab / Shift+Tab move between fields; Ctrl+S saves; Esc cancels and changes
-nothing. Where a field suggests text (a name, a framework step), Right
+nothing (when something was typed it asks first: s save, d discard, Esc keep
+editing; so does Ctrl+Q, from any place). Where a field suggests text (a name, a framework step), Right
 accepts the suggestion. Dates are written YYYY-MM-DD.
 """
 

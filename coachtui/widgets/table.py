@@ -92,6 +92,10 @@ class RowTable(ScrollView, can_focus=True):
         self.sort_key: str | None = None
         self.sort_reverse = False
         self._widths: list[tuple[int, int]] = []  # (column index, width) of shown columns
+        # Called with a typed character that is no key of the screen; True when
+        # it took it (the roster starts a search with it). Here, in the table's
+        # own key handler, so the keys queued behind it follow it in order.
+        self.type_ahead: Callable[[str], bool] | None = None
         self._line_cache: dict[int, list[str]] = {}
 
     # --- data -----------------------------------------------------------------
@@ -202,6 +206,24 @@ class RowTable(ScrollView, can_focus=True):
         if used < width:
             segments.append(Segment(" " * (width - used), head))
         return Strip(segments, width).crop(0, width)
+
+    # --- keys ---------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Keys typed fast are queued here while focus moves on (a letter that
+        # started a search in the find box, a key that opened a form): send
+        # them back through the app, to whatever has focus now, in order.
+        if self.app.screen is not self.screen or self.screen.focused is not self:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if (self.type_ahead is not None and event.is_printable and event.character
+                and event.key not in self.screen.active_bindings and self.type_ahead(event.character)):
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
 
     # --- cursor ---------------------------------------------------------------
 

@@ -5,19 +5,43 @@ half of one: NAME.partial (mode 0600), fsync, then rename over NAME."""
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import kind_of
 
 
-def target(path: str | os.PathLike) -> Path:
-    """The file to write: `~` expanded; a folder is refused with one line."""
+def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
+    """The file to write: `~` expanded; a folder is refused with one line, and
+    so is anything else that is not a regular file (a device such as
+    /dev/stdout, a named pipe): NAME.partial renamed over it would replace the
+    device or pipe itself, not write into it."""
     p = Path(path).expanduser()
     if p.is_dir():
-        raise UserError(f"{p} is a folder: give a file name")
+        raise error(f"{p} is a folder: give a file name")
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return p  # not there yet (or not reachable: writing will say why)
+    if not stat.S_ISREG(mode):
+        raise error(f"{p} is {kind_of(mode)}, not a regular file: give a file name")
     return p
+
+
+def _create(tmp: Path) -> int:
+    """A new NAME.partial, ours alone. One left by a crash is removed first;
+    O_EXCL (with O_NOFOLLOW) means a named pipe or a symlink put there by
+    someone else (a shared folder) is never opened: it could hang the write,
+    or send it into another file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(tmp, flags, 0o600)
+    except FileExistsError:
+        tmp.unlink()
+        return os.open(tmp, flags, 0o600)
 
 
 @contextmanager
@@ -27,7 +51,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     the disk): `path` is as it was."""
     tmp = path.with_name(path.name + ".partial")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = _create(tmp)
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             yield f
             f.flush()
@@ -43,7 +67,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
 
 def write_text(path: str | os.PathLike, text: str, error: type[UserError] = UserError) -> Path:
     """Write `text` to `path` atomically; a disk error becomes one line (`error`)."""
-    p = target(path)
+    p = target(path, error)
     try:
         with atomic(p) as f:
             f.write(text)

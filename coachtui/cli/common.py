@@ -7,6 +7,9 @@ import argparse
 from coachtui.base.config import Paths
 from coachtui.launch import open_data
 
+# A passphrase file holds one line; anything much bigger is the wrong file.
+PASSPHRASE_FILE_LIMIT = 10_000
+
 
 def open_paths(args: argparse.Namespace) -> Paths:
     """Open the data folder's database for a subcommand (UserError if it cannot)."""

@@ -7,12 +7,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
 
 from coachtui.base import passphrase as kept
 from coachtui.base.config import Paths, load_config, prepare_config, resolve_paths, update_config
 from coachtui.base.errors import UserError
 from coachtui.base.text import clean
+from coachtui.base.user_files import read_text
+from coachtui.cli.common import PASSPHRASE_FILE_LIMIT
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,10 +39,7 @@ def _paths(args) -> Paths:
 
 def _read_secret(args) -> str:
     if args.from_file:
-        try:
-            text = Path(args.from_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read {args.from_file}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_text(args.from_file, what="a passphrase file", limit=PASSPHRASE_FILE_LIMIT)
     elif sys.stdin.isatty():
         text = getpass.getpass("Trust passphrase: ")
         if text and getpass.getpass("Again: ") != text:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import read_bytes
 from coachtui.roster import staff
 from coachtui.store import write as w
 from coachtui.store.models import Staff
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20_000_000
 MAX_ROWS = 50_000
 
 # Canonical field -> header spellings (compared with case, spaces and punctuation removed).
@@ -76,19 +77,7 @@ def _norm(header: str) -> str:
 def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Decode and parse; returns (canonical columns found, [(line number, {field: value})])."""
     p = Path(path)
-    if p.is_dir():
-        raise CsvError(f"{p} is a folder, not a CSV file")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise CsvError(f"{p.name} is too big for a staff list ({size // 1_000_000} MB; at most 20 MB)")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise CsvError(f"no such file: {p}") from None
-    except PermissionError:
-        raise CsvError(f"cannot read {p}: permission denied") from None
-    except OSError as exc:
-        raise CsvError(f"cannot read {p}: {exc.strerror or exc}") from None
+    raw = read_bytes(p, what="a staff list (CSV)", limit=MAX_BYTES, error=CsvError)
     if not raw.strip():
         raise CsvError(f"{p.name} is empty")
     if b"\x00" in raw[:4096]:

@@ -5,6 +5,7 @@ not change is kept as written)."""
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -14,6 +15,7 @@ import platformdirs
 
 from coachtui.base.atomic_write import atomic
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import kind_of
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"
@@ -59,16 +61,33 @@ def resolve_paths(data_dir: str | os.PathLike | None = None) -> Paths:
     An explicit data dir holds the config too, so a USB stick or a test
     directory is self-contained.
     """
+    if data_dir is not None and not str(data_dir).strip():
+        # An empty --data-dir '' (an unset shell variable, often) is not "the usual folder".
+        raise UserError("--data-dir is empty: give a folder, or leave --data-dir out for the usual one")
     chosen = data_dir or os.environ.get("COACHTUI_DATA_DIR")
     if chosen:
-        d = Path(chosen).expanduser().resolve()
+        try:
+            d = Path(chosen).expanduser().resolve()
+            mode = d.stat().st_mode if d.exists() else None
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+            raise UserError(f"cannot use {chosen} as the data folder: {getattr(exc, 'strerror', None) or exc}") \
+                from None
+        if mode is not None and not stat.S_ISDIR(mode):
+            what = "a file" if stat.S_ISREG(mode) else kind_of(mode)
+            raise UserError(f"{d} is {what}, not a folder: give a folder for the data (--data-dir)")
         return Paths(d, d)
     return Paths(Path(platformdirs.user_data_dir(APP)), Path(platformdirs.user_config_dir(APP)))
 
 
 def ensure_dir(path: Path) -> None:
+    """Make the folder (0700). An existing one is made private too, unless it
+    is shared: a sticky folder such as /tmp, or one that is not ours, keeps
+    its mode (the files coachtui puts in it are private themselves)."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
+        st = os.stat(path)
+        if st.st_mode & stat.S_ISVTX or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+            return
         os.chmod(path, 0o700)
     except OSError:
         pass

@@ -9,11 +9,11 @@ import getpass
 import sys
 
 from coachtui.base import passphrase as kept
-from coachtui.base.config import Paths, load_config, prepare_config, resolve_paths, update_config
+from coachtui.base.config import Paths, load_config, prepare_config, update_config
 from coachtui.base.errors import UserError
 from coachtui.base.text import clean
 from coachtui.base.user_files import read_text
-from coachtui.cli.common import PASSPHRASE_FILE_LIMIT
+from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, paths_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _paths(args) -> Paths:
-    paths = resolve_paths(args.data_dir)
+    paths = paths_for(args)
     prepare_config(paths)
     return paths
 

@@ -9,8 +9,7 @@ import sys
 
 from coachtui.base.errors import UserError
 from coachtui.base.user_files import read_text
-from coachtui.cli.common import PASSPHRASE_FILE_LIMIT
-from coachtui.launch import open_data
+from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, open_for
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
@@ -72,7 +71,7 @@ def _say(text: str) -> None:
 
 
 def _open(args):
-    ctx = open_data(args.data_dir)
+    ctx = open_for(args)
     return ctx.paths, ctx.config
 
 

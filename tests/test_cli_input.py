@@ -253,3 +253,16 @@ def test_a_fifo_left_as_the_partial_file_does_not_hang_the_write(data, tmp_path)
     done = run("--data-dir", data, "report", "--out", out, timeout=20)
     assert done.returncode == 0, done.stderr
     assert "Coaching review" in out.read_text()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "endless"])
+def test_a_config_that_is_not_a_regular_file_is_one_line(kind, data, tmp_path):
+    config = data / "config.toml"
+    config.unlink()
+    if kind == "fifo":
+        os.mkfifo(config)
+    else:
+        config.symlink_to("/dev/zero")
+    err = one_line_exit_1(run("--data-dir", data, "report", "--out", tmp_path / "r.md", timeout=20))
+    assert "config.toml" in err
+    assert not (tmp_path / "r.md").exists()

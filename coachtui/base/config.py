@@ -15,12 +15,13 @@ import platformdirs
 
 from coachtui.base.atomic_write import atomic
 from coachtui.base.errors import UserError
-from coachtui.base.user_files import kind_of
+from coachtui.base.user_files import kind_of, read_bytes
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"
 CONFIG_NAME = "config.toml"
 THEMES = ("textual-dark", "textual-light")
+CONFIG_LIMIT = 1_000_000  # a settings file is a few hundred bytes
 
 
 @dataclass
@@ -139,12 +140,9 @@ def prepare_config(paths: Paths) -> None:
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
-    try:
-        raw = paths.config.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(paths.config):
         return cfg
-    except OSError as exc:
-        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
+    raw = read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -187,13 +185,11 @@ def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
         raise ValueError(f"not settings: {sorted(unknown)}")
     ensure_dir(paths.config_dir)
     try:
-        text = paths.config.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        text = ""
+        raw = (read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)
+               if os.path.lexists(paths.config) else b"")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{paths.config} is not valid TOML (not UTF-8): settings not saved") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
     try:
         doc = tomlkit.parse(text)
     except ParseError as exc:

@@ -178,8 +178,8 @@ def _check_backup(path: Path, name: str) -> None:
     try:
         problems = con.execute("PRAGMA integrity_check(3)").fetchall()
         if problems != [("ok",)]:
-            first = str(problems[0][0]).splitlines()[0][:200]
-            raise StoreError(f"{name} is damaged ({first}): not restored; choose another backup")
+            raise StoreError(f"{name} is damaged ({store_db.first_problem(problems)}): not restored; choose "
+                             f"another backup")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if "meta" not in tables or not con.execute("SELECT 1 FROM meta WHERE key = 'device_id'").fetchone():
@@ -189,7 +189,8 @@ def _check_backup(path: Path, name: str) -> None:
                              f"{schema.SCHEMA_VERSION}): not restored")
         con.execute("PRAGMA journal_mode = DELETE")
     except sqlite3.DatabaseError as exc:
-        why = "damaged" if store_db.is_damage(exc) else "not a coachtui database"
+        not_sqlite = getattr(exc, "sqlite_errorcode", 0) & 0xFF == 26  # SQLITE_NOTADB
+        why = "damaged" if store_db.is_damage(exc) and not not_sqlite else "not a coachtui database"
         raise StoreError(f"{name} is {why} ({exc}): not restored") from None
     finally:
         con.close()

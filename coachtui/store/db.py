@@ -87,8 +87,8 @@ def damaged(path: Path | None = None, reason: str = "") -> DamagedDatabase:
     except OSError:
         count = 0
     if count:
-        how = (f"`coachtui backups` lists the {count} copies taken before imports, `coachtui restore NAME` "
-               f"puts one back")
+        copies = "the copy" if count == 1 else f"the {count} copies"
+        how = f"`coachtui backups` lists {copies} taken before imports, `coachtui restore NAME` puts one back"
     else:
         how = (f"there is no backup in {backups} (`coachtui backups`); keep the file, it may still be mended "
                f"(sqlite3 .recover)")
@@ -222,7 +222,13 @@ def check(path: Path | None = None) -> None:
             raise damaged(path, _reason(exc)) from exc
         raise
     if rows != [("ok",)]:
-        raise damaged(path, str(rows[0][0]).splitlines()[0][:200])
+        raise damaged(path, first_problem(rows))
+
+
+def first_problem(rows: list[tuple]) -> str:
+    """The first thing an integrity or quick check names (not its "*** in database main ***" heading)."""
+    lines = [line for row in rows for line in str(row[0]).splitlines() if line and not line.startswith("***")]
+    return (lines[0] if lines else "the check failed")[:200]
 
 
 def lock_path(db: Path) -> Path:

@@ -392,3 +392,14 @@ async def test_the_app_leaves_with_one_line_when_sqlite_meets_a_damaged_page(app
                 break
     assert app.return_code == 1
     assert "is damaged" in str(app.fatal) and "coachtui backups" in str(app.fatal)
+
+
+def test_a_restore_cut_short_leaves_no_copy_behind_at_the_next_open(tmp_path):
+    """Its copy would otherwise outlive an erasure in the data folder."""
+    from coachtui.launch import open_data
+
+    data = make_data(tmp_path)
+    stray = data / "coachtui.db.restoring"
+    stray.write_bytes((data / "coachtui.db").read_bytes())
+    open_data(str(data))
+    assert not stray.exists()

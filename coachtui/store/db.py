@@ -158,6 +158,10 @@ def open_store(path: Path) -> None:
     try:
         ensure_dir(path.parent)
         _lock_shared(path)
+        # A restore cut short (the laptop died) left its copy: no restore runs
+        # now (we hold the lock), and no stray copy may outlive an erasure.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}.restoring{suffix}").unlink(missing_ok=True)
         if not path.exists():
             # Create the file 0600 ourselves; SQLite gives -wal/-shm the same mode.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)

@@ -266,3 +266,22 @@ def test_a_config_that_is_not_a_regular_file_is_one_line(kind, data, tmp_path):
     err = one_line_exit_1(run("--data-dir", data, "report", "--out", tmp_path / "r.md", timeout=20))
     assert "config.toml" in err
     assert not (tmp_path / "r.md").exists()
+
+
+def test_a_passphrase_piped_from_an_endless_stream_is_one_line(tmp_path):
+    """`coachtui passphrase set < /dev/zero`: one line is read, and a line has an end."""
+    with open("/dev/zero", "rb") as zero:
+        err = one_line_exit_1(run("--data-dir", tmp_path / "d", "passphrase", "set", "--config", stdin=zero))
+    assert "at most" in err
+    assert "passphrase =" not in (tmp_path / "d" / "config.toml").read_text().replace("# passphrase =", "")
+
+
+def test_a_csv_saved_as_unicode_text_by_excel_is_read(data, tmp_path, capsys):
+    """Excel's "Unicode Text" is UTF-16 with a BOM, tab separated: text, not binary."""
+    sheet = tmp_path / "staff.txt"
+    sheet.write_bytes("First name\tSurname\tEmail\nZoë\tÅberg\tzoe@school.example\n".encode("utf-16"))
+    assert main(["--data-dir", str(data), "roster", "import", str(sheet)]) == 0
+    assert "1 new" in capsys.readouterr().out
+    from coachtui.store.models import Staff
+
+    assert Staff.get(Staff.email == "zoe@school.example").name == "Zoë Åberg"

@@ -45,11 +45,26 @@ def _read_secret(args) -> str:
         if text and getpass.getpass("Again: ") != text:
             raise UserError("the two passphrases differ: nothing changed")
     else:
-        text = sys.stdin.readline()
+        text = _line_from_stdin()
     secret = clean(text, "passphrase", 1000)
     if not secret:
         raise UserError("the passphrase is empty: nothing changed")
     return secret
+
+
+def _line_from_stdin() -> str:
+    """One line from a pipe: at most PASSPHRASE_FILE_LIMIT bytes (`< /dev/zero` has no end), UTF-8."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.readline(PASSPHRASE_FILE_LIMIT + 1) if stream else sys.stdin.readline(PASSPHRASE_FILE_LIMIT + 1)
+    if len(raw) > PASSPHRASE_FILE_LIMIT:
+        raise UserError(f"the passphrase from stdin is too long (at most {PASSPHRASE_FILE_LIMIT // 1000} kB): "
+                        "nothing changed")
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError("the passphrase from stdin is not UTF-8 text: nothing changed") from None
 
 
 def _set(args) -> int:

@@ -9,6 +9,7 @@ The whole file goes in as one transaction and one undo step, or not at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -80,12 +81,21 @@ def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, st
     raw = read_bytes(p, what="a staff list (CSV)", limit=MAX_BYTES, error=CsvError)
     if not raw.strip():
         raise CsvError(f"{p.name} is empty")
-    if b"\x00" in raw[:4096]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": UTF-16 with a BOM, tab separated.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvError(f"{p.name} is not a CSV file (it is not valid UTF-16 text)") from None
+        if "\x00" in text:
+            raise CsvError(f"{p.name} is not a CSV file (it looks binary; save the sheet as CSV first)")
+    elif b"\x00" in raw[:4096]:
         raise CsvError(f"{p.name} is not a CSV file (it looks binary; save the sheet as CSV first)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -289,6 +289,9 @@ def exclusive(db: Path) -> Iterator[None]:
         except BlockingIOError:
             raise StoreError(f"{db} is open in another copy of coachtui (the app, or a command still running): "
                              f"close it, then try again") from None
+        except OSError as exc:  # a file system without locks: no way to tell who has it open
+            raise StoreError(f"cannot lock {lock_path(db)} ({exc.strerror or exc}), so cannot tell whether "
+                             f"coachtui has the database open: nothing was changed") from None
         yield
     finally:
         os.close(fd)

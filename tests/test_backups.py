@@ -403,3 +403,15 @@ def test_a_restore_cut_short_leaves_no_copy_behind_at_the_next_open(tmp_path):
     stray.write_bytes((data / "coachtui.db").read_bytes())
     open_data(str(data))
     assert not stray.exists()
+
+
+def test_another_laptops_database_is_not_restored_over_this_ones(tmp_path, capsys):
+    """Two laptops with one device id would stamp the same clocks and skip each
+    other's bundles: data from another laptop comes by a sync bundle."""
+    data = make_data(tmp_path)
+    other = make_data(tmp_path / "other")
+    (theirs,) = take_backups(other, 1)
+    before = files(data)
+    assert main(["--data-dir", str(data), "restore", str(theirs)]) == 1
+    assert "another laptop" in one_line(capsys)
+    assert files(data) == before

@@ -137,7 +137,13 @@ def restore(db: Path, source: Path, folder: Path) -> Restored:
         _remove(candidate)  # left by a restore that was cut short
         try:
             _copy_in(source, candidate)
-            _check_backup(candidate, source.name)
+            theirs = _check_backup(candidate, source.name)
+            ours = _device_of(db) if db.exists() and db.stat().st_size else None
+            if ours and theirs != ours:
+                # Two laptops with one device id would stamp the same clocks and
+                # skip each other's bundles as "written by this laptop".
+                raise StoreError(f"{source.name} is another laptop's database (device {theirs}, this one is "
+                                 f"{ours}): not restored. Bring its data here with a sync bundle instead")
             kept = _keep(db, folder) if db.exists() and db.stat().st_size else None
             # Its WAL (in the copy just kept) must not be replayed onto the restored file.
             for suffix in COMPANIONS:
@@ -167,10 +173,24 @@ def _copy_in(source: Path, candidate: Path) -> None:
                 os.fsync(f_out.fileno())
 
 
-def _check_backup(path: Path, name: str) -> None:
+def _device_of(db: Path) -> str | None:
+    """The device id a database holds (None if it cannot be read: damaged, say)."""
+    try:
+        con = sqlite3.connect(db)
+        try:
+            row = con.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+def _check_backup(path: Path, name: str) -> str:
     """PRAGMA integrity_check (the full one: every page, every index against
     its table), then: a coachtui database, of a schema this version opens.
-    Leaves it one self-contained file (journal_mode=DELETE folds any WAL in)."""
+    Leaves it one self-contained file (journal_mode=DELETE folds any WAL in).
+    Returns its device id."""
     try:
         con = sqlite3.connect(path, isolation_level=None)
     except sqlite3.Error as exc:
@@ -182,12 +202,15 @@ def _check_backup(path: Path, name: str) -> None:
                              f"another backup")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "meta" not in tables or not con.execute("SELECT 1 FROM meta WHERE key = 'device_id'").fetchone():
+        device = (con.execute("SELECT value FROM meta WHERE key = 'device_id'").fetchone()
+                  if "meta" in tables else None)
+        if not device:
             raise StoreError(f"{name} is not a coachtui database: not restored")
         if version > schema.SCHEMA_VERSION:
             raise StoreError(f"{name} comes from a newer coachtui (schema {version}, this one reads "
                              f"{schema.SCHEMA_VERSION}): not restored")
         con.execute("PRAGMA journal_mode = DELETE")
+        return str(device[0])
     except sqlite3.DatabaseError as exc:
         not_sqlite = getattr(exc, "sqlite_errorcode", 0) & 0xFF == 26  # SQLITE_NOTADB
         why = "damaged" if store_db.is_damage(exc) and not not_sqlite else "not a coachtui database"

@@ -14,13 +14,13 @@ from peewee import DatabaseError as PeeweeDatabaseError
 from coachtui.base.config import ensure_dir
 from coachtui.base.errors import UserError
 from coachtui.base.user_files import open_regular
+from coachtui.store import hlc, schema
+from coachtui.store.models import Meta, database, new_id
 
 try:
     import fcntl
 except ImportError:  # Windows: an open database file cannot be replaced there anyway
     fcntl = None
-from coachtui.store import hlc, schema
-from coachtui.store.models import Meta, database, new_id
 
 PRAGMAS = {
     "journal_mode": "wal",

@@ -285,3 +285,33 @@ def test_a_csv_saved_as_unicode_text_by_excel_is_read(data, tmp_path, capsys):
     from coachtui.store.models import Staff
 
     assert Staff.get(Staff.email == "zoe@school.example").name == "Zoë Åberg"
+
+
+def test_an_out_link_into_proc_is_refused_not_replaced(data, tmp_path, capsys):
+    """`--out /dev/stdout` (a link to /proc/self/fd/1): as root, NAME.partial
+    renamed over it replaced /dev/stdout itself. A link of our own stands in."""
+    sink = open(tmp_path / "sink", "w")
+    link = tmp_path / "stdout"
+    link.symlink_to(f"/proc/self/fd/{sink.fileno()}")
+    try:
+        assert main(["--data-dir", str(data), "framework", "export", "--out", str(link)]) == 1
+    finally:
+        sink.close()
+    assert "not a regular file" in one_line_err(capsys)
+    assert link.is_symlink()
+
+
+def test_an_out_link_to_a_file_writes_the_file_and_keeps_the_link(data, tmp_path, capsys):
+    real = tmp_path / "reports" / "2026-11.md"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.md"
+    link.symlink_to(real)
+    assert main(["--data-dir", str(data), "report", "--out", str(link)]) == 0
+    assert link.is_symlink() and "Coaching review" in real.read_text()
+
+
+def one_line_err(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("coachtui: ") and err.count("\n") == 1, err
+    return err

@@ -15,13 +15,18 @@ from coachtui.base.user_files import kind_of
 
 
 def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
-    """The file to write: `~` expanded; a folder is refused with one line, and
-    so is anything else that is not a regular file (a device such as
-    /dev/stdout, a named pipe): NAME.partial renamed over it would replace the
-    device or pipe itself, not write into it."""
+    """The file to write: `~` expanded, links followed (the file a link names
+    is written, the link stays). Refused with one line: a folder, anything
+    that is not a regular file (a device, a named pipe), and a name that leads
+    into /proc (/dev/stdout, /dev/fd/1): NAME.partial renamed over any of
+    those would replace the device, pipe or link itself, not write into it."""
     p = Path(path).expanduser()
     if p.is_dir():
         raise error(f"{p} is a folder: give a file name")
+    if _leads_into_proc(p):
+        raise error(f"{p} is not a regular file (it leads to /proc): give a file name")
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
     try:
         mode = p.stat().st_mode
     except OSError:
@@ -29,6 +34,26 @@ def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
     if not stat.S_ISREG(mode):
         raise error(f"{p} is {kind_of(mode)}, not a regular file: give a file name")
     return p
+
+
+def _leads_into_proc(p: Path) -> bool:
+    """Does the name, or a link on the way to its file, lead into /proc?"""
+    try:
+        if _in_proc(p.parent.resolve()):
+            return True
+        hops = 0
+        while p.is_symlink() and hops < 40:
+            p = p.parent / os.readlink(p)
+            if _in_proc(Path(os.path.normpath(p))):
+                return True
+            hops += 1
+    except (OSError, RuntimeError):
+        return False
+    return False
+
+
+def _in_proc(p: Path) -> bool:
+    return p.is_absolute() and p.parts[:2] == (p.anchor, "proc")
 
 
 def _create(tmp: Path) -> int:

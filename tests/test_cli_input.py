@@ -315,3 +315,19 @@ def one_line_err(capsys) -> str:
     err = capsys.readouterr().err
     assert err.startswith("coachtui: ") and err.count("\n") == 1, err
     return err
+
+
+def test_a_config_that_is_a_link_stays_a_link(tmp_path, capsys):
+    """Dotfiles kept in a repository are linked into place: a save writes the
+    file the link names, and the link stays."""
+    data = tmp_path / "d"
+    data.mkdir()
+    real = tmp_path / "dotfiles" / "coachtui.toml"
+    real.parent.mkdir()
+    real.write_text('device_name = "Maths laptop"\n')
+    (data / "config.toml").symlink_to(real)
+    secret = tmp_path / "secret"
+    secret.write_text("correct horse\n")
+    assert main(["--data-dir", str(data), "passphrase", "set", "--config", "--from-file", str(secret)]) == 0
+    assert (data / "config.toml").is_symlink()
+    assert 'passphrase = "correct horse"' in real.read_text() and "Maths laptop" in real.read_text()

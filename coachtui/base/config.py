@@ -13,7 +13,7 @@ from typing import Any
 
 import platformdirs
 
-from coachtui.base.atomic_write import atomic
+from coachtui.base.atomic_write import atomic, target
 from coachtui.base.errors import UserError
 from coachtui.base.user_files import kind_of, read_bytes
 
@@ -196,6 +196,6 @@ def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
         raise ConfigError(f"{paths.config} is not valid TOML ({exc}): fix or remove it") from None
     for name, value in changes.items():
         doc[name] = value
-    with atomic(paths.config, binary=True) as fh:
+    with atomic(target(paths.config, ConfigError), binary=True) as fh:
         fh.write(tomlkit.dumps(doc).encode("utf-8"))
     return load_config(paths)

@@ -257,13 +257,23 @@ def test_a_fifo_left_as_the_partial_file_does_not_hang_the_write(data, tmp_path)
 
 @pytest.mark.parametrize("kind", ["fifo", "endless"])
 def test_a_config_that_is_not_a_regular_file_is_one_line(kind, data, tmp_path):
+    """Neither read (a hang, a MemoryError) nor made private: as root, the
+    chmod that makes a config 0600 followed the link and made /dev/zero 0600."""
     config = data / "config.toml"
     config.unlink()
     if kind == "fifo":
-        os.mkfifo(config)
+        os.mkfifo(config, 0o644)
+        target = config
     else:
-        config.symlink_to("/dev/zero")
-    err = one_line_exit_1(run("--data-dir", data, "report", "--out", tmp_path / "r.md", timeout=20))
+        target = Path("/dev/zero")
+        config.symlink_to(target)
+    mode = stat.S_IMODE(target.stat().st_mode)
+    try:
+        err = one_line_exit_1(run("--data-dir", data, "report", "--out", tmp_path / "r.md", timeout=20))
+        assert stat.S_IMODE(target.stat().st_mode) == mode
+    finally:
+        if stat.S_IMODE(target.stat().st_mode) != mode:
+            target.chmod(mode)
     assert "config.toml" in err
     assert not (tmp_path / "r.md").exists()
 
@@ -331,3 +341,16 @@ def test_a_config_that_is_a_link_stays_a_link(tmp_path, capsys):
     assert main(["--data-dir", str(data), "passphrase", "set", "--config", "--from-file", str(secret)]) == 0
     assert (data / "config.toml").is_symlink()
     assert 'passphrase = "correct horse"' in real.read_text() and "Maths laptop" in real.read_text()
+
+
+def test_a_folder_of_other_things_given_as_data_dir_keeps_its_mode(tmp_path):
+    """`--data-dir ~` or, as root, `--data-dir /`: the database goes in it,
+    readable by you only, but the folder itself is not made 0700 under
+    everything else that lives there."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine\n")
+    home.chmod(0o755)
+    assert main(["--data-dir", str(home), "framework", "export", "--out", str(tmp_path / "fw.toml")]) == 0
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+    assert stat.S_IMODE((home / "coachtui.db").stat().st_mode) == 0o600

@@ -81,17 +81,28 @@ def resolve_paths(data_dir: str | os.PathLike | None = None) -> Paths:
 
 
 def ensure_dir(path: Path) -> None:
-    """Make the folder (0700). An existing one is made private too, unless it
-    is shared: a sticky folder such as /tmp, or one that is not ours, keeps
-    its mode (the files coachtui puts in it are private themselves)."""
+    """Make the folder (0700). An existing one is made private too when it is
+    coachtui's (holding nothing but coachtui's files); any other folder
+    keeps its mode: `--data-dir ~`, a sticky shared folder such as /tmp, one
+    that is not ours (the files coachtui puts there are private themselves)."""
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        st = os.stat(path)
-        if st.st_mode & stat.S_ISVTX or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+        if existed and not _coachtuis(path):
             return
         os.chmod(path, 0o700)
     except OSError:
         pass
+
+
+def _coachtuis(path: Path) -> bool:
+    st = os.stat(path)
+    if st.st_mode & stat.S_ISVTX or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+        return False
+    with os.scandir(path) as entries:
+        names = {e.name for e in entries}
+    # Nothing but coachtui's own: the database and its companions, the config, backups/, demo/.
+    return all(n.startswith((DB_NAME, CONFIG_NAME)) or n in ("backups", "demo") for n in names)
 
 
 class ConfigError(UserError):
@@ -128,7 +139,11 @@ def prepare_config(paths: Paths) -> None:
         try:
             fd = os.open(paths.config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            if os.stat(paths.config).st_mode & 0o077:
+            # Only a regular file of ours: a link to /dev/zero, or a pipe, is
+            # not a config (load_config says so), and root must not chmod it.
+            st = os.stat(paths.config)
+            ours = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+            if stat.S_ISREG(st.st_mode) and ours and st.st_mode & 0o077:
                 os.chmod(paths.config, 0o600)
             return
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -44,6 +44,9 @@ class CoachApp(App):
         super().__init__()
         self.ctx = ctx
         self.config = ctx.config
+        # Set when the app had to stop on an error the user can act on (a
+        # damaged database): the command line prints it as one line.
+        self.fatal: UserError | None = None
         if ctx.demo:
             self.sub_title = "demo data"
 
@@ -56,6 +59,19 @@ class CoachApp(App):
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
         self._take_kept_passphrase()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """SQLite met a damaged page outside a guarded write (a read while a
+        screen drew): leave with the line that names the file and how to put
+        a backup back, not a traceback. Anything else is Textual's to show."""
+        from coachtui.store.db import explain
+
+        line = explain(error)
+        if line is None:
+            super()._handle_exception(error)
+            return
+        self.fatal = line
+        self.exit(return_code=1)
 
     def _settle_heap(self) -> None:
         """Once the first screen is up, move what is alive (Textual, the

@@ -36,14 +36,21 @@ def open_database(path: Path) -> None:
     after_merge.on_erasure(erase.erase_arrived)
 
 
-def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
-    """Resolve the folder, open its database (filling a demo one if asked), read the settings.
-    Raises UserError (one line) when it cannot."""
+def data_paths(data_dir: str | None = None, *, demo: bool = False) -> Paths:
+    """Where the data and settings are (UserError if `data_dir` cannot be one),
+    without opening anything: the demo's own folder when `demo`."""
     paths = resolve_paths(data_dir)
     if demo:
         # The demo lives apart from real data: nothing of the user's is touched.
         demo_dir = paths.data_dir / "demo"
         paths = Paths(demo_dir, demo_dir)
+    return paths
+
+
+def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
+    """Resolve the folder, open its database (filling a demo one if asked), read the settings.
+    Raises UserError (one line) when it cannot."""
+    paths = data_paths(data_dir, demo=demo)
     open_database(paths.db)
     if demo:
         from coachtui.demo import school

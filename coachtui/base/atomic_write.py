@@ -5,19 +5,68 @@ half of one: NAME.partial (mode 0600), fsync, then rename over NAME."""
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import kind_of
 
 
-def target(path: str | os.PathLike) -> Path:
-    """The file to write: `~` expanded; a folder is refused with one line."""
+def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
+    """The file to write: `~` expanded, links followed (the file a link names
+    is written, the link stays). Refused with one line: a folder, anything
+    that is not a regular file (a device, a named pipe), and a name that leads
+    into /proc (/dev/stdout, /dev/fd/1): NAME.partial renamed over any of
+    those would replace the device, pipe or link itself, not write into it."""
     p = Path(path).expanduser()
     if p.is_dir():
-        raise UserError(f"{p} is a folder: give a file name")
+        raise error(f"{p} is a folder: give a file name")
+    if _leads_into_proc(p):
+        raise error(f"{p} is not a regular file (it leads to /proc): give a file name")
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return p  # not there yet (or not reachable: writing will say why)
+    if not stat.S_ISREG(mode):
+        raise error(f"{p} is {kind_of(mode)}, not a regular file: give a file name")
     return p
+
+
+def _leads_into_proc(p: Path) -> bool:
+    """Does the name, or a link on the way to its file, lead into /proc?"""
+    try:
+        if _in_proc(p.parent.resolve()):
+            return True
+        hops = 0
+        while p.is_symlink() and hops < 40:
+            p = p.parent / os.readlink(p)
+            if _in_proc(Path(os.path.normpath(p))):
+                return True
+            hops += 1
+    except (OSError, RuntimeError):
+        return False
+    return False
+
+
+def _in_proc(p: Path) -> bool:
+    return p.is_absolute() and p.parts[:2] == (p.anchor, "proc")
+
+
+def _create(tmp: Path) -> int:
+    """A new NAME.partial, ours alone. One left by a crash is removed first;
+    O_EXCL (with O_NOFOLLOW) means a named pipe or a symlink put there by
+    someone else (a shared folder) is never opened: it could hang the write,
+    or send it into another file."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(tmp, flags, 0o600)
+    except FileExistsError:
+        tmp.unlink()
+        return os.open(tmp, flags, 0o600)
 
 
 @contextmanager
@@ -27,7 +76,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     the disk): `path` is as it was."""
     tmp = path.with_name(path.name + ".partial")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = _create(tmp)
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as f:
             yield f
             f.flush()
@@ -43,7 +92,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
 
 def write_text(path: str | os.PathLike, text: str, error: type[UserError] = UserError) -> Path:
     """Write `text` to `path` atomically; a disk error becomes one line (`error`)."""
-    p = target(path)
+    p = target(path, error)
     try:
         with atomic(p) as f:
             f.write(text)

@@ -5,6 +5,7 @@ not change is kept as written)."""
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -12,13 +13,15 @@ from typing import Any
 
 import platformdirs
 
-from coachtui.base.atomic_write import atomic
+from coachtui.base.atomic_write import atomic, target
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import kind_of, read_bytes
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"
 CONFIG_NAME = "config.toml"
 THEMES = ("textual-dark", "textual-light")
+CONFIG_LIMIT = 1_000_000  # a settings file is a few hundred bytes
 
 
 @dataclass
@@ -59,19 +62,47 @@ def resolve_paths(data_dir: str | os.PathLike | None = None) -> Paths:
     An explicit data dir holds the config too, so a USB stick or a test
     directory is self-contained.
     """
+    if data_dir is not None and not str(data_dir).strip():
+        # An empty --data-dir '' (an unset shell variable, often) is not "the usual folder".
+        raise UserError("--data-dir is empty: give a folder, or leave --data-dir out for the usual one")
     chosen = data_dir or os.environ.get("COACHTUI_DATA_DIR")
     if chosen:
-        d = Path(chosen).expanduser().resolve()
+        try:
+            d = Path(chosen).expanduser().resolve()
+            mode = d.stat().st_mode if d.exists() else None
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop
+            raise UserError(f"cannot use {chosen} as the data folder: {getattr(exc, 'strerror', None) or exc}") \
+                from None
+        if mode is not None and not stat.S_ISDIR(mode):
+            what = "a file" if stat.S_ISREG(mode) else kind_of(mode)
+            raise UserError(f"{d} is {what}, not a folder: give a folder for the data (--data-dir)")
         return Paths(d, d)
     return Paths(Path(platformdirs.user_data_dir(APP)), Path(platformdirs.user_config_dir(APP)))
 
 
 def ensure_dir(path: Path) -> None:
+    """Make the folder (0700). An existing one is made private too when it is
+    coachtui's (holding nothing but coachtui's files); any other folder
+    keeps its mode: `--data-dir ~`, a sticky shared folder such as /tmp, one
+    that is not ours (the files coachtui puts there are private themselves)."""
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
+        if existed and not _coachtuis(path):
+            return
         os.chmod(path, 0o700)
     except OSError:
         pass
+
+
+def _coachtuis(path: Path) -> bool:
+    st = os.stat(path)
+    if st.st_mode & stat.S_ISVTX or (hasattr(os, "geteuid") and st.st_uid != os.geteuid()):
+        return False
+    with os.scandir(path) as entries:
+        names = {e.name for e in entries}
+    # Nothing but coachtui's own: the database and its companions, the config, backups/, demo/.
+    return all(n.startswith((DB_NAME, CONFIG_NAME)) or n in ("backups", "demo") for n in names)
 
 
 class ConfigError(UserError):
@@ -108,7 +139,11 @@ def prepare_config(paths: Paths) -> None:
         try:
             fd = os.open(paths.config, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:
-            if os.stat(paths.config).st_mode & 0o077:
+            # Only a regular file of ours: a link to /dev/zero, or a pipe, is
+            # not a config (load_config says so), and root must not chmod it.
+            st = os.stat(paths.config)
+            ours = not hasattr(os, "geteuid") or st.st_uid == os.geteuid()
+            if stat.S_ISREG(st.st_mode) and ours and st.st_mode & 0o077:
                 os.chmod(paths.config, 0o600)
             return
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -120,12 +155,9 @@ def prepare_config(paths: Paths) -> None:
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
-    try:
-        raw = paths.config.read_bytes()
-    except FileNotFoundError:
+    if not os.path.lexists(paths.config):
         return cfg
-    except OSError as exc:
-        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
+    raw = read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -168,19 +200,17 @@ def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
         raise ValueError(f"not settings: {sorted(unknown)}")
     ensure_dir(paths.config_dir)
     try:
-        text = paths.config.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        text = ""
+        raw = (read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)
+               if os.path.lexists(paths.config) else b"")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise ConfigError(f"{paths.config} is not valid TOML (not UTF-8): settings not saved") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {paths.config}: {exc.strerror}") from exc
     try:
         doc = tomlkit.parse(text)
     except ParseError as exc:
         raise ConfigError(f"{paths.config} is not valid TOML ({exc}): fix or remove it") from None
     for name, value in changes.items():
         doc[name] = value
-    with atomic(paths.config, binary=True) as fh:
+    with atomic(target(paths.config, ConfigError), binary=True) as fh:
         fh.write(tomlkit.dumps(doc).encode("utf-8"))
     return load_config(paths)

@@ -29,6 +29,6 @@ def _export(args) -> int:
 
 
 def _import(args) -> int:
-    from coachtui.teaching.framework_toml import import_file
+    from coachtui.teaching.framework_toml import import_file, read
 
-    return run_import(args, import_file)
+    return run_import(args, import_file, read)

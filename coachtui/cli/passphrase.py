@@ -7,12 +7,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from pathlib import Path
 
 from coachtui.base import passphrase as kept
-from coachtui.base.config import Paths, load_config, prepare_config, resolve_paths, update_config
+from coachtui.base.config import Paths, load_config, prepare_config, update_config
 from coachtui.base.errors import UserError
 from coachtui.base.text import clean
+from coachtui.base.user_files import read_text
+from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, paths_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,27 +32,39 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _paths(args) -> Paths:
-    paths = resolve_paths(args.data_dir)
+    paths = paths_for(args)
     prepare_config(paths)
     return paths
 
 
 def _read_secret(args) -> str:
     if args.from_file:
-        try:
-            text = Path(args.from_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UserError(f"cannot read {args.from_file}: {getattr(exc, 'strerror', None) or exc}") from None
+        text = read_text(args.from_file, what="a passphrase file", limit=PASSPHRASE_FILE_LIMIT)
     elif sys.stdin.isatty():
         text = getpass.getpass("Trust passphrase: ")
         if text and getpass.getpass("Again: ") != text:
             raise UserError("the two passphrases differ: nothing changed")
     else:
-        text = sys.stdin.readline()
+        text = _line_from_stdin()
     secret = clean(text, "passphrase", 1000)
     if not secret:
         raise UserError("the passphrase is empty: nothing changed")
     return secret
+
+
+def _line_from_stdin() -> str:
+    """One line from a pipe: at most PASSPHRASE_FILE_LIMIT bytes (`< /dev/zero` has no end), UTF-8."""
+    stream = getattr(sys.stdin, "buffer", None)
+    raw = stream.readline(PASSPHRASE_FILE_LIMIT + 1) if stream else sys.stdin.readline(PASSPHRASE_FILE_LIMIT + 1)
+    if len(raw) > PASSPHRASE_FILE_LIMIT:
+        raise UserError(f"the passphrase from stdin is too long (at most {PASSPHRASE_FILE_LIMIT // 1000} kB): "
+                        "nothing changed")
+    if isinstance(raw, str):
+        return raw
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UserError("the passphrase from stdin is not UTF-8 text: nothing changed") from None
 
 
 def _set(args) -> int:

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 
 from coachtui.base.errors import UserError
-from coachtui.launch import open_data
+from coachtui.cli.common import open_for
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +26,6 @@ def _report(args) -> int:
     except ValueError:
         raise UserError(f"--on {args.on!r}: give a date as YYYY-MM-DD") from None
     report.format_for(args.out)  # before opening the store: a typo costs nothing
-    config = open_data(args.data_dir).config
+    config = open_for(args).config
     print(f"wrote {report.write_report(args.out, named=args.named, on=on, below=config.suppress_below)}")
     return 0

@@ -17,6 +17,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _import(args) -> int:
-    from coachtui.roster.csv_import import import_file
+    from coachtui.roster.csv_import import import_file, read_rows
 
-    return run_import(args, import_file)
+    return run_import(args, import_file, read_rows)

@@ -6,10 +6,10 @@ import argparse
 import getpass
 import os
 import sys
-from pathlib import Path
 
 from coachtui.base.errors import UserError
-from coachtui.launch import open_data
+from coachtui.base.user_files import read_text
+from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, open_for
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
@@ -17,10 +17,7 @@ def passphrase(args, cfg, *, needed: bool) -> str | None:
     if getattr(args, "no_encrypt", False):
         return None
     if getattr(args, "passphrase_file", None):
-        try:
-            text = Path(args.passphrase_file).read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise UserError(f"cannot read passphrase file: {exc.strerror or exc}") from None
+        text = read_text(args.passphrase_file, what="a passphrase file", limit=PASSPHRASE_FILE_LIMIT).strip()
         if not text:
             raise UserError("the passphrase file is empty")
         return text
@@ -74,7 +71,7 @@ def _say(text: str) -> None:
 
 
 def _open(args):
-    ctx = open_data(args.data_dir)
+    ctx = open_for(args)
     return ctx.paths, ctx.config
 
 

@@ -9,6 +9,7 @@ The whole file goes in as one transaction and one undo step, or not at all.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -16,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import read_bytes
 from coachtui.roster import staff
 from coachtui.store import write as w
 from coachtui.store.models import Staff
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = 20_000_000
 MAX_ROWS = 50_000
 
 # Canonical field -> header spellings (compared with case, spaces and punctuation removed).
@@ -76,27 +78,24 @@ def _norm(header: str) -> str:
 def read_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """Decode and parse; returns (canonical columns found, [(line number, {field: value})])."""
     p = Path(path)
-    if p.is_dir():
-        raise CsvError(f"{p} is a folder, not a CSV file")
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise CsvError(f"{p.name} is too big for a staff list ({size // 1_000_000} MB; at most 20 MB)")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise CsvError(f"no such file: {p}") from None
-    except PermissionError:
-        raise CsvError(f"cannot read {p}: permission denied") from None
-    except OSError as exc:
-        raise CsvError(f"cannot read {p}: {exc.strerror or exc}") from None
+    raw = read_bytes(p, what="a staff list (CSV)", limit=MAX_BYTES, error=CsvError)
     if not raw.strip():
         raise CsvError(f"{p.name} is empty")
-    if b"\x00" in raw[:4096]:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": UTF-16 with a BOM, tab separated.
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise CsvError(f"{p.name} is not a CSV file (it is not valid UTF-16 text)") from None
+        if "\x00" in text:
+            raise CsvError(f"{p.name} is not a CSV file (it looks binary; save the sheet as CSV first)")
+    elif b"\x00" in raw[:4096]:
         raise CsvError(f"{p.name} is not a CSV file (it looks binary; save the sheet as CSV first)")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")  # Excel's "CSV" on Windows
     first_line = text.splitlines()[0] if text.splitlines() else ""
     delimiter = max([",", ";", "\t"], key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

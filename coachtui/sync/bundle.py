@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from coachtui.base.atomic_write import atomic
+from coachtui.base.atomic_write import atomic, target
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import open_regular
 from coachtui.store import hlc, schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
@@ -27,6 +28,10 @@ SUFFIX = ".ctb"
 # Clocks further ahead than this are refused: one laptop's wrong date would
 # otherwise win every merge for years.
 FUTURE_SLACK_MS = 24 * 3600 * 1000
+# What a bundle may be: a whole trust's data is a few GB; one line is one row,
+# whose texts are at most 100,000 characters each (escaped, a few MB at worst).
+MAX_BYTES = 10 * 10 ** 9
+MAX_LINE = 16 * 10 ** 6
 STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", "partner_id")
 
 
@@ -124,9 +129,7 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
 
 def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "") -> dict:
     """Write a bundle to `path` safely: NAME.partial, fsync, rename."""
-    path = Path(path).expanduser()
-    if path.is_dir():
-        raise BundleError(f"{path} is a folder: give a file name")
+    path = target(path, BundleError)
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:
@@ -144,42 +147,41 @@ def _lines(path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[by
     """The body's lines, decrypted, streamed. A plain body only with
     `allow_plain`: AES-GCM under the trust's key is what proves a bundle came
     from the trust, and a plain file proves nothing."""
-    if path.is_dir():
-        raise BundleError(f"{path} is a folder, not a bundle")
+    with open_regular(path, what="a bundle (.ctb)", limit=MAX_BYTES, error=BundleError) as f:
+        yield from _split(f, path, passphrase, allow_plain)
+
+
+def _split(f, path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[bytes]:
+    head = f.read(len(b"CTBNDL01"))
+    if not head:
+        raise BundleError(f"{path.name} is empty")
+    f.seek(0)
+    if is_encrypted(head):
+        if not passphrase:
+            raise BundleError(f"{path.name} is encrypted: a passphrase is needed")
+        chunks = decrypt_stream(f, passphrase)
+    elif not allow_plain:
+        if not head.startswith(b"{"):
+            raise BundleError(f"{path.name} is not a coachtui bundle")
+        raise BundleError(f"{path.name} is not encrypted, so nothing proves it came from the trust: not applied "
+                          f"(only `coachtui import --allow-plain` applies a plain bundle, on purpose)")
+    else:
+        chunks = iter(lambda: f.read(1 << 20), b"")
+    pending = b""
     try:
-        f = open(path, "rb")
-    except FileNotFoundError:
-        raise BundleError(f"no such file: {path}") from None
+        for chunk in chunks:
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            yield from lines
+            if len(pending) > MAX_LINE:
+                raise BundleError(f"{path.name} is not a coachtui bundle (or is damaged): a line of more than "
+                                  f"{MAX_LINE // 10 ** 6} MB")
+    except EnvelopeError as exc:
+        raise BundleError(f"{path.name}: {exc}") from None
     except OSError as exc:
         raise BundleError(f"cannot read {path}: {exc.strerror or exc}") from None
-    with f:
-        head = f.read(len(b"CTBNDL01"))
-        if not head:
-            raise BundleError(f"{path.name} is empty")
-        f.seek(0)
-        if is_encrypted(head):
-            if not passphrase:
-                raise BundleError(f"{path.name} is encrypted: a passphrase is needed")
-            chunks = decrypt_stream(f, passphrase)
-        elif not allow_plain:
-            if not head.startswith(b"{"):
-                raise BundleError(f"{path.name} is not a coachtui bundle")
-            raise BundleError(f"{path.name} is not encrypted, so nothing proves it came from the trust: not applied "
-                              f"(only `coachtui import --allow-plain` applies a plain bundle, on purpose)")
-        else:
-            chunks = iter(lambda: f.read(1 << 20), b"")
-        pending = b""
-        try:
-            for chunk in chunks:
-                pending += chunk
-                *lines, pending = pending.split(b"\n")
-                yield from lines
-        except EnvelopeError as exc:
-            raise BundleError(f"{path.name}: {exc}") from None
-        except OSError as exc:
-            raise BundleError(f"cannot read {path}: {exc.strerror or exc}") from None
-        if pending:
-            yield pending
+    if pending:
+        yield pending
 
 
 def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Iterator[dict]:

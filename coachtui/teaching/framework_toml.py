@@ -18,12 +18,13 @@ import tomli_w
 
 from coachtui.base.atomic_write import write_text
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import read_bytes
 from coachtui.store import db as store_db
 from coachtui.store import write as w
 from coachtui.store.models import FrameworkItem
 from coachtui.teaching import framework
 
-MAX_BYTES = 2 * 1024 * 1024
+MAX_BYTES = 2_000_000
 MAX_ITEMS = 5000
 # Which child table each kind holds in the file.
 CHILD_KEY = {"domain": "strand", "strand": "step", "step": None}
@@ -134,18 +135,7 @@ def read(path: str | Path) -> list[Node]:
     """Parse and check a framework file; every problem is one line."""
     p = Path(path).expanduser()
     name = p.name
-    try:
-        if p.is_dir():
-            raise FrameworkFileError(f"{p} is a folder, not a framework file")
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise FrameworkFileError(f"{name} is too big for a framework ({size // 1000} kB; at most "
-                                     f"{MAX_BYTES // 1_000_000} MB)")
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise FrameworkFileError(f"no such file: {p}") from None
-    except OSError as exc:
-        raise FrameworkFileError(f"cannot read {p}: {exc.strerror or exc}") from None
+    raw = read_bytes(p, what="a framework file (TOML)", limit=MAX_BYTES, error=FrameworkFileError)
     try:
         doc = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:

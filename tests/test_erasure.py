@@ -129,7 +129,7 @@ def test_two_laptops_keep_no_byte_of_them_in_any_file(tmp_path):
     close_store()
 
     open_database(b_dir / "coachtui.db")
-    joins.add_note(joins.get(ids["otto_join"]), "typed on B just before the erasure arrived")
+    staff.save(name="Added on B just before the erasure arrived")
     assert write.undo_label() is not None
     merge.merge(tmp_path / "a2.ctb", SECRET, commit=True, backups=b_dir / "backups")
     assert write.undo_label() is None  # undo labels and old values may name her

@@ -375,3 +375,26 @@ async def test_kill_9_while_notes_wait_for_the_database_loses_nothing(app, until
         await pilot.pause(1.0)
         assert live_notes(jid) == [("observation", "first"), ("observation", "second"), ("strength", "third")]
         assert app.screen.query_one("#join-note", Input).value == "half"
+
+
+async def test_an_import_worker_that_cannot_read_does_not_crash(app, until, monkeypatch, tmp_path):
+    from peewee import OperationalError
+
+    from coachtui.roster import csv_import
+
+    def broken(*args, **kwargs):
+        raise OperationalError("disk I/O error")
+
+    joins.end(joins.running_join())
+    monkeypatch.setattr(csv_import, "import_file", broken)
+    csv = tmp_path / "staff.csv"
+    csv.write_text("Name\nNew Person\n")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "i")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RosterImport")
+        app.screen.query_one("#csv-path", Input).value = str(csv)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+        assert "disk I/O error" in str(app.screen.query_one("#csv-summary").render())

@@ -398,3 +398,26 @@ async def test_an_import_worker_that_cannot_read_does_not_crash(app, until, monk
         await pilot.pause()
         assert app.is_running
         assert "disk I/O error" in str(app.screen.query_one("#csv-summary").render())
+
+
+def test_a_kept_note_found_in_the_database_is_not_written_twice(ctx, seed):
+    """A crash after a kept note's commit but before the spool forgot it: the
+    next landing finds its id and writes nothing."""
+    from coachtui.lessons import waiting
+    from coachtui.store import spool
+
+    j = joins.running_join()
+    holder = Holder(ctx.paths.db, 60)
+    try:
+        database.execute_sql("PRAGMA busy_timeout = 0")
+        assert waiting.note(j, "+only once", "observation") == "waiting"
+    finally:
+        holder.stop()
+    kept = spool.waiting(j.id)
+    assert waiting.land(j.id).landed == 1
+    joins.edit_note(kept[0].id, "only once, corrected")
+    e = kept[0]
+    spool.add(e.id, e.join_id, e.what, e.text, e.kind, e.at, e.elapsed)  # as if a crash had kept it
+    assert waiting.land(j.id).landed == 1
+    assert live_notes(j.id) == [("observation", "only once, corrected")]  # not written again, not reverted
+    assert spool.waiting(j.id) == []

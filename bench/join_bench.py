@@ -107,7 +107,7 @@ def fill_history(n: int) -> str:
         for k in range(3):
             joins.add_note(j, f"note {k} of join {i}", "strength" if k == 0 else "next")
         joins.end(j, at=base + i * 7 * 86400_000 + 20 * 60_000)
-        feedback.save(Join.get_by_id(jid), {k: (v, False) for k, v in feedback.prefill(Join.get_by_id(jid)).items()})
+        feedback.save(Join.get_by_id(jid), feedback.prefill(Join.get_by_id(jid)))
     joins.now_ms = lambda: time.time_ns() // 1_000_000
     return t
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from typing import Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -15,7 +15,7 @@ from coachtui.base.config import Config, update_config
 from coachtui.base.errors import UserError
 from coachtui.base.resources import resource
 from coachtui.launch import AppContext
-from coachtui.screens.common import guarded
+from coachtui.screens.common import guarded, polled
 from coachtui.screens.places import PLACE_KEYS, PLACES
 
 
@@ -47,6 +47,8 @@ class CoachApp(App):
         # Set when the app had to stop on an error the user can act on (a
         # damaged database): the command line prints it as one line.
         self.fatal: UserError | None = None
+        self._held_keys: list[events.Key] | None = None
+        self._releasing = False
         if ctx.demo:
             self.sub_title = "demo data"
 
@@ -93,6 +95,7 @@ class CoachApp(App):
             self.push_screen(JoinScreen(running.id))
             self.notify("Back in the join that was running: every note and tally is here.", timeout=5)
 
+    @polled
     def _watch_other_writers(self) -> None:
         """Another copy of coachtui (or a sync) wrote: show the new data."""
         from coachtui.sync.changes import data_version
@@ -105,8 +108,8 @@ class CoachApp(App):
     # --- app-wide actions -------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "undo" and isinstance(self.focused, TextArea):
-            return False  # a text area's own Ctrl+Z undoes typing
+        if action == "undo" and (isinstance(self.focused, TextArea) or getattr(self.focused, "UNDOES_TYPING", False)):
+            return False  # a text box's own Ctrl+Z undoes typing
         if action == "place" and parameters and self.screen._bindings.key_to_bindings.get(PLACE_KEYS[parameters[0]]):
             return False  # the screen uses this F-key itself (the join's note kinds): let it have it
         return True
@@ -205,11 +208,19 @@ class CoachApp(App):
             self.switch_mode(mode)
 
     def refresh_screens(self) -> None:
-        """Ask every screen in every place that shows data to re-read it."""
+        """Ask every screen in every place that shows data to re-read it. A
+        database that cannot be read shows one line, not a crash."""
+        from coachtui.sync.changes import reading
+
         for screen in (s for stack in self._screen_stacks.values() for s in stack):
             refresh = getattr(screen, "refresh_data", None)
             if refresh:
-                refresh()
+                try:
+                    with reading():
+                        refresh()
+                except UserError as exc:
+                    self.notify(str(exc), severity="error", timeout=8, markup=False)
+                    return
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
@@ -305,3 +316,33 @@ class CoachApp(App):
             seen.add(b.action)
             yield SystemCommand(b.description, f"key {b.key_display or b.key.split(',')[0]}",
                                 lambda action=b.action: self.call_later(screen.run_action, action))
+
+    # --- keys typed while one screen gives way to another -------------------------
+
+    def hold_keys(self) -> None:
+        """Keys typed from now on wait until `release_keys()` (at most a second),
+        then go where the focus is: typing straight after Ctrl+S in the join
+        setup goes into the join's note box, not into the roster between them."""
+        if self._held_keys is None:
+            self._held_keys = []
+            self._hold_timer = self.set_timer(1.0, self.release_keys)
+
+    def release_keys(self) -> None:
+        if self._held_keys is not None and not self._releasing:
+            # Through the app's own queue: keys that reach the app before this
+            # are still held, those after it come after; all in the order typed.
+            self._releasing = True
+            self.call_later(self._replay_keys)
+
+    async def _replay_keys(self) -> None:
+        held, self._held_keys = self._held_keys or [], None
+        self._releasing = False
+        self._hold_timer.stop()
+        for event in held:
+            await super().on_event(event)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
+            self._held_keys.append(event)
+            return
+        await super().on_event(event)

@@ -39,3 +39,27 @@ class ReloadOnResume:
 
         if self.is_mounted and generation() != self._seen:
             self.refresh_data()
+
+
+def polled(method):
+    """For timers and polls, which no key press is waiting on: a database
+    failure (a read that fails, a write refused) becomes one notification,
+    shown once while the same trouble lasts, never a crash."""
+
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        from coachtui.sync.changes import reading
+
+        troubles = self.__dict__.setdefault("_polled_troubles", {})
+        try:
+            with reading():
+                result = method(self, *args, **kwargs)
+        except UserError as exc:
+            if troubles.get(method.__name__) != str(exc):
+                troubles[method.__name__] = str(exc)
+                self.notify(str(exc), severity="error", timeout=8, markup=False)
+            return None
+        troubles.pop(method.__name__, None)
+        return result
+
+    return wrapper

@@ -43,8 +43,11 @@ class FileImport(ModalScreen[bool]):
 
     @work(thread=True, exclusive=True, group="file-import")
     def _run(self, path: str, dry_run: bool) -> None:
+        from coachtui.sync.changes import reading
+
         try:
-            report = self.read(path, dry_run)
+            with reading():  # a database that cannot be read is one line too, not a crash
+                report = self.read(path, dry_run)
         except (UserError, OSError) as exc:  # a write that fails is rolled back
             self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
             return

@@ -8,17 +8,18 @@ as a draft within a second, so a flat battery loses nothing.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
-from coachtui.lessons import joins
+from coachtui.base.errors import UserError
+from coachtui.lessons import joins, waiting
 from coachtui.lessons.joins import NOTE_LABELS
 from coachtui.roster import staff
-from coachtui.screens.common import guarded
+from coachtui.screens.common import guarded, polled
 from coachtui.widgets.inputs import FixedInput
 from coachtui.widgets.table import Column, RowTable
 
@@ -31,16 +32,127 @@ def note_cells(note) -> list[str]:
     # The mark leads the text column, the one never cut short, and is a word
     # as well as a sign: it must read at any width, in both themes and with NO_COLOR.
     text = f"🔒 PRIVATE · {note.text}" if note.private else note.text
+    if getattr(note, "waiting", False):  # typed while the database was busy: kept, landing soon
+        text = f"NOT SAVED YET · {note.text}" if note.problem else f"saving… · {note.text}"
     return [joins.fmt(note.elapsed), NOTE_LABELS.get(note.kind, note.kind), text]
 
 
 class NoteBox(FixedInput):
-    """The note being typed. Esc leaves it for the notes list (tally keys work there)."""
+    """The note being typed. Esc leaves it for the notes list (tally keys work there).
+
+    Its keys act in the order they were typed, even when they arrive faster
+    than the screen keeps up (a busy moment, a fast typist, a paste): Enter,
+    F5-F8, Ctrl+Z and the editing keys are handled here in the key handler.
+    As bindings they would run only once the key had bubbled up to the app,
+    after the keys typed behind them had already gone into the box (Enter
+    would then save the next note's text too, once per Enter).
+
+    Ctrl+Z here undoes typing in the box (a word at a time), never a saved note."""
 
     BINDINGS = [Binding("escape", "leave", "Tally/keys", show=True)]
+    UNDOES_TYPING = True  # the app's Ctrl+Z (undo the last change) leaves this box be
+    UNDO_DEPTH = 100
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._undo: list[tuple[str, int]] = []
+        self._last_edit = ""
 
     def action_leave(self) -> None:
         self.screen.leave_typing()
+
+    def set_text(self, text: str) -> None:
+        """Put text in the box from outside (a draft, a note to correct): a fresh start for Ctrl+Z."""
+        self.value = text
+        self.cursor_position = len(text)
+        self._undo.clear()
+        self._last_edit = ""
+
+    def _remember(self, edit: str) -> None:
+        """Keep what the box held before an edit, once per word typed or per run of deletes."""
+        starts_word = edit == "type" and self.value[self.cursor_position - 1:self.cursor_position] == " "
+        if edit != self._last_edit or starts_word or edit == "paste":
+            if not self._undo or self._undo[-1][0] != self.value:
+                self._undo.append((self.value, self.cursor_position))
+                del self._undo[:-self.UNDO_DEPTH]
+        self._last_edit = edit
+
+    def action_undo_typing(self) -> None:
+        if not self._undo:
+            self.notify("Nothing to undo in the note box. Esc, then Ctrl+Z, takes back the last saved change.",
+                        timeout=3)
+            return
+        value, cursor = self._undo.pop()
+        self.value = value
+        self.cursor_position = cursor
+        self._last_edit = ""
+
+    def submit_now(self) -> None:
+        """Enter: the text leaves the box at once and becomes one note; if it
+        cannot be saved or kept, it comes back, with the message saying why."""
+        text, cursor = self.value, self.cursor_position
+        self.set_text("")
+        if not self.screen.take_note(text):
+            self.value = text
+            self.cursor_position = cursor
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        if key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.submit_now()
+            return
+        if key in KIND_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.screen.action_kind(KIND_KEYS[key])
+            return
+        if key == "ctrl+z":
+            event.stop()
+            event.prevent_default()
+            self.action_undo_typing()
+            return
+        if event.is_printable:
+            self._remember("type")
+            await super()._on_key(event)
+            return
+        bindings = self._bindings.key_to_bindings.get(key)
+        if bindings and key != "escape":
+            action = bindings[0].action
+            if action.startswith("delete") or action == "cut":
+                self._remember("delete")
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        """A paste keeps every line: each line break acts as Enter (one note per
+        line); what follows the last one stays in the box. Correcting a note,
+        the lines are joined with spaces (a correction is one note)."""
+        event.stop()
+        event.prevent_default()  # Input's own handler would paste the first line again
+        if not event.text:
+            return
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        self._remember("paste")
+        if self.screen.editing:
+            lines = [" ".join(line.strip() for line in lines if line.strip())]
+        for n, line in enumerate(lines):
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *selection)
+            if n < len(lines) - 1:
+                before = self.value
+                self.submit_now()
+                if self.value == before and before.strip():  # not taken: keep the rest in the box too
+                    rest = " ".join(x for x in lines[n + 1:] if x.strip())
+                    self.insert_text_at_cursor((" " if rest else "") + rest)
+                    return
 
 
 class JoinScreen(Screen):
@@ -51,6 +163,13 @@ Typing: write a note and press Enter; it is stamped with the time into the
 join. Start it with + for a strength, > for a next step, ? for a question,
 or choose the kind with F5 observation, F6 strength, F7 next step,
 F8 question. Esc leaves the note box for the keys below.
+Pasting: each line break in the pasted text acts as Enter, so three pasted
+lines make three notes (a line may start with + > or ?); text after the last
+line break stays in the box. Ctrl+Z in the box undoes typing there.
+When another program (another coachtui, an import) is writing to the
+database, notes show "saving…" and are saved, in order, as soon as it is
+free; they are kept on disk meanwhile. Text that cannot be saved at all
+(a full disk) stays in the box and the message says why.
 
 Keys (after Esc):
   1-9     count a tally (the line above the notes shows them)
@@ -82,8 +201,12 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.editing: str | None = None
         self.notes_table = RowTable(NOTE_COLUMNS, note_cells, dim=lambda n: n.private,
                                     empty_text="No notes yet: type below and press Enter.", id="join-notes")
-        self._saved_draft: tuple[str, str] = ("", "observation")
+        self._saved_draft: tuple[str, str] | None = ("", "observation")
         self._join: joins.Join | None = None
+        self._has_waiting = False  # notes or tallies kept until the database takes them
+        self._ending = False  # e was pressed: end once what waits has landed
+        self._end_at: int | None = None
+        self._said: str | None = None
 
     @property
     def join(self) -> joins.Join:
@@ -129,22 +252,28 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         last = self.query_one("#join-last-step", Static)
         last.update(Text(f"Last action step: {step.text}") if step else Text(""))
         last.display = bool(step)
-        text, kind = joins.draft(j.id)
-        box = self.query_one("#join-note", Input)
-        box.value = text
+        text, kind = waiting.draft(j.id)
+        box = self.query_one("#join-note", NoteBox)
+        box.set_text(text)
         self.kind = kind
         self._saved_draft = (text, kind)
+        self._has_waiting = bool(waiting.waiting(j.id))
         self.refresh_data()
         self.tick()
         self.set_interval(1.0, self.tick)
-        self.set_interval(0.5, self._save_draft_if_changed)
-        box.focus()
+        self.set_interval(0.5, self._keep_typing_safe)
+        # At once, not box.focus() (later): keys typed as the screen opens go into the box.
+        self.set_focus(box)
+        release = getattr(self.app, "release_keys", None)
+        if release:
+            release()
         if joins.is_stale(j):
             self.notify("This join has been running for over 12 hours. Press e to end it at its planned time.",
                         severity="warning", timeout=10)
 
     # --- display --------------------------------------------------------------
 
+    @polled
     def tick(self) -> None:
         """Redraw the timer from stored times (never a counter)."""
         j = self.join
@@ -174,10 +303,10 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         if self.leave_if_gone():
             return
         j = self.join
-        self.notes_table.set_rows(joins.notes(j.id), keep=lambda n: n.id)
+        self.notes_table.set_rows(waiting.notes(j) if self._has_waiting else joins.notes(j.id), keep=lambda n: n.id)
         if follow:
             self.notes_table.move_to(len(self.notes_table.rows) - 1)
-        counts = joins.tallies(j)
+        counts = waiting.tallies(j) if self._has_waiting else joins.tallies(j)
         parts = [f"{n} {label}: {len(times)}" for n, (label, times) in enumerate(counts.items(), 1)]
         # One fixed line (no re-layout per press); long label lists are cut at the edge.
         self.query_one("#join-tallies", Static).update(Text("  ".join(parts) if parts else "No tallies set.",
@@ -193,7 +322,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def leave_typing(self) -> None:
         if self.editing:
             self.editing = None
-            self.query_one("#join-note", Input).value = ""
+            self.query_one("#join-note", NoteBox).set_text("")
             self._show_kind()
         self.set_focus(self.notes_table)
 
@@ -203,44 +332,89 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def action_kind(self, kind: str) -> None:
         self.kind = kind
         self._show_kind()
-        self._save_draft()
+        self._keep_typing_safe()
 
-    def _save_draft_if_changed(self) -> None:
-        # Every half second, so what is typed is on disk within a second, for
-        # a crash. Polled rather than per keystroke, which keeps typing cheap.
-        if (self.query_one("#join-note", Input).value, self.kind) != self._saved_draft:
-            self._save_draft()
+    def _say(self, text: str, severity: str = "warning") -> None:
+        """One notification per new message (the timer would repeat it every half second)."""
+        if text != self._said:
+            self._said = text
+            self.notify(text, severity=severity, timeout=8, markup=False)
 
-    def _save_draft(self) -> None:
-        if not self.editing:
-            value = self.query_one("#join-note", Input).value
-            joins.save_draft(self.join_id, value, self.kind)
+    @polled
+    def _keep_typing_safe(self) -> None:
+        """Every half second: land what waits for the database, and keep the
+        half-typed note on disk (within a second, for a crash). Polled rather
+        than per keystroke, which keeps typing cheap. Never waits more than a
+        moment for the database, never crashes on it."""
+        busy = False
+        if self._has_waiting:
+            landing = waiting.land(self.join_id)
+            busy = landing.busy
+            self._has_waiting = landing.left > 0
+            if landing.landed or landing.problem:
+                self.refresh_data(follow=False)
+            if landing.problem:
+                self._say(f"{landing.problem} Your notes are kept and shown; they are saved once it is fixed.",
+                          "error")
+            elif not self._has_waiting:
+                self._said = None
+        value = self.query_one("#join-note", Input).value
+        if not self.editing and (value, self.kind) != self._saved_draft:
+            waiting.save_draft(self.join_id, value, self.kind, busy=busy)
             self._saved_draft = (value, self.kind)
+        if self._ending:
+            # From the app's queue, as the e key runs: switched to from this
+            # screen's own timer, the feedback screen may mount while this
+            # one closes and miss part of itself.
+            self.app.call_later(self._try_end_guarded)
 
-    @on(Input.Submitted, "#join-note")
-    @guarded
-    def _submit(self, event: Input.Submitted) -> None:
-        text = event.value
-        kind = self.kind
+    @polled
+    def _try_end_guarded(self) -> None:
+        if self._ending:
+            self._try_end()
+
+    def take_note(self, raw: str) -> bool:
+        """Enter in the note box, whose text has just left it. True when the
+        note is saved or kept (it shows in the list); False puts the text
+        back (nothing to save, or it could not be kept: the message says why)."""
+        kind, text = self.kind, raw
         if text[:1] in PREFIXES:
             kind, text = PREFIXES[text[0]], text[1:]
-        if self.editing:
-            joins.edit_note(self.editing, text, kind if kind != self.kind or text != event.value else None)
-            self.editing = None
-        elif not joins.add_note(self.join, text, kind):
-            return
-        event.input.value = ""
+        try:
+            if self.editing:
+                with waiting.briefly():
+                    joins.edit_note(self.editing, text, kind if kind != self.kind or text != raw else None)
+                self.editing = None
+                self._saved_draft = None  # the box was holding the note, not a draft: store the empty one
+            else:
+                outcome = waiting.note(self.join, text, kind)
+                if outcome is None:
+                    return False
+                if outcome == "waiting":
+                    self._has_waiting = True
+                self._saved_draft = ("", "observation")  # the note's write emptied the stored draft
+        except UserError as exc:
+            self.notify(f"{exc} The text is still in the box.", severity="error", timeout=8, markup=False)
+            return False
         self.kind = "observation"
-        self._save_draft()
         self.refresh_data()
+        return True
 
     # --- keys in the list ---------------------------------------------------------
 
+    def _still_saving(self, note) -> bool:
+        if getattr(note, "waiting", False):
+            self.notify("That note is still being saved: try again in a moment.", timeout=3)
+            return True
+        return False
+
     @on(RowTable.Selected, "#join-notes")
     def _edit_note(self, event: RowTable.Selected) -> None:
+        if self._still_saving(event.row):
+            return
         self.editing = event.row.id
-        box = self.query_one("#join-note", Input)
-        box.value = event.row.text
+        box = self.query_one("#join-note", NoteBox)
+        box.set_text(event.row.text)
         self.kind = event.row.kind
         self._show_kind()
         self.set_focus(box)
@@ -251,49 +425,75 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         if n > len(labels):
             self.notify(f"No tally {n}: this join counts {len(labels)} things.", severity="warning")
             return
-        joins.tally(self.join, labels[n - 1])
+        if waiting.tally(self.join, labels[n - 1]) == "waiting":
+            self._has_waiting = True
         self.refresh_data()
 
     @guarded
     def action_untally(self) -> None:
-        label = joins.untally(self.join)
+        label = waiting.untally(self.join)
         self.notify(f"Took back one: {label}" if label else "No tally to take back.", markup=False, timeout=2)
         self.refresh_data()
 
     @guarded
     def action_pause(self) -> None:
         j = self.join
-        joins.resume(j) if joins.timing(j).paused else joins.pause(j)
+        with waiting.briefly():
+            joins.resume(j) if joins.timing(j).paused else joins.pause(j)
         self._events = None
         self.tick()
 
     @guarded
     def action_delete_note(self) -> None:
         note = self.notes_table.current_row
-        if note is not None:
-            joins.delete_note(note.id)
+        if note is not None and not self._still_saving(note):
+            with waiting.briefly():
+                joins.delete_note(note.id)
             self.notify("Note deleted (Ctrl+Z brings it back).", timeout=3)
             self.refresh_data()
 
     @guarded
     def action_private(self) -> None:
         note = self.notes_table.current_row
-        if note is not None:
-            new_id = joins.set_private(note.id, not note.private)
+        if note is not None and not self._still_saving(note):
+            with waiting.briefly():
+                new_id = joins.set_private(note.id, not note.private)
             self.refresh_data(follow=False)
             rows = self.notes_table.rows
             self.notes_table.move_to(next((i for i, n in enumerate(rows) if n.id == new_id), self.notes_table.cursor))
 
     @guarded
     def action_end(self) -> None:
+        box = self.query_one("#join-note", NoteBox)
+        if box.value.strip() and not self.editing:
+            box.submit_now()  # a half-typed note is kept, not dropped, its + > ? read as on Enter
+            if box.value:
+                return  # it could not be saved: the message says why, and the join goes on
+        self._ending = True
+        self._end_at = joins.now_ms()
+        self._try_end()
+
+    def _try_end(self) -> None:
+        """End the join, once every note typed in it is in the database (the
+        feedback starts from them). The timer calls again while it waits."""
         from coachtui.screens.feedback import FeedbackScreen
 
+        if self._has_waiting:
+            self._say("Saving the notes typed while the database was busy: the join ends once they are in.")
+            return
         j = self.join
-        box = self.query_one("#join-note", Input)
-        if box.value.strip() and not self.editing:
-            joins.add_note(j, box.value, self.kind)  # a half-typed note is kept, not dropped
-        at = joins.planned_end(j) if joins.is_stale(j) else None
-        joins.end(j, at=at)
+        at = joins.planned_end(j) if joins.is_stale(j) else self._end_at
+        try:
+            with waiting.briefly():
+                joins.end(j, at=at)
+        except waiting.Busy:
+            self._say("Another program is writing to the database: the join ends as soon as it is free.")
+            return
+        except UserError:
+            self._ending = False  # a full disk: say so (the caller does), and let the coach carry on
+            raise
+        self._ending = False
+        waiting.forget_draft(self.join_id)
         self._to_feedback(FeedbackScreen)
 
     # --- when the join itself changes under the screen (undo, redo, sync) ----------

@@ -105,7 +105,12 @@ def explain(exc: BaseException) -> StoreError | None:
     return StoreError(f"database error: {_reason(exc)}. Nothing was changed.")
 
 
-def _reason(exc: BaseException) -> str:
+class Busy(NotSaved):
+    """Another connection held the write lock for longer than we waited: the
+    same write may well land if tried again in a moment."""
+
+
+def _first(exc: BaseException) -> BaseException:
     """SQLite's first complaint. On a full disk SQLite rolls back by itself and
     peewee's own ROLLBACK then fails with "no transaction is active": the
     error worth showing is the one that error hides (its __context__)."""
@@ -115,14 +120,59 @@ def _reason(exc: BaseException) -> str:
         if isinstance(seen, (PeeweeDatabaseError, sqlite3.Error)):
             first = seen
         seen = seen.__context__
+    return first
+
+
+def _reason(exc: BaseException) -> str:
+    first = _first(exc)
     return str(first).splitlines()[0] if str(first) else type(first).__name__
+
+
+def _code(exc: BaseException) -> int | None:
+    """SQLite's primary result code of the first error (SQLITE_BUSY is 5)."""
+    first = _first(exc)
+    code = getattr(first, "sqlite_errorcode", None)
+    if code is None and isinstance(first.__context__, sqlite3.Error):
+        code = getattr(first.__context__, "sqlite_errorcode", None)
+    return code & 0xFF if code is not None else None
+
+
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL = 5, 6, 8, 10, 13
+
+# What SQLite's result codes mean to the person at the keyboard.
+PLAIN = {
+    SQLITE_BUSY: "another program (another coachtui, or an import) kept the database busy",
+    SQLITE_LOCKED: "another program (another coachtui, or an import) kept the database busy",
+    SQLITE_READONLY: "the database is read-only (check the data folder's permissions and the disk)",
+    SQLITE_IOERR: "the disk could not be written or read (disk I/O error)",
+    SQLITE_FULL: "the disk is full",
+}
+
+
+def plain_reason(exc: BaseException) -> str:
+    """Why a database call failed, in words for the user."""
+    return PLAIN.get(_code(exc) or 0) or _reason(exc)
+
+
+def is_busy(exc: BaseException) -> bool:
+    return _code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def not_saved(exc: BaseException) -> "NotSaved":
+    """The one line for a failed write (Busy when another program held the lock)."""
+    plain = PLAIN.get(_code(exc) or 0)
+    if plain is None:
+        return NotSaved(f"Not saved: {_reason(exc)}. Nothing was changed.")
+    line = f"{plain[0].upper()}{plain[1:]}: nothing was saved."
+    return Busy(line[:-1] + "; try again in a moment.") if is_busy(exc) else NotSaved(line)
 
 
 @contextmanager
 def transaction(lock: str = "IMMEDIATE") -> Iterator[Any]:
     """A write transaction (a savepoint when nested). The outermost one turns a
-    database failure into NotSaved, one line for the user; the transaction
-    has rolled back, so nothing was changed."""
+    database failure into NotSaved, one line for the user (Busy when another
+    program held the write lock too long); the transaction has rolled back, so
+    nothing was changed."""
     if database.in_transaction():
         with database.atomic() as txn:
             yield txn
@@ -133,7 +183,7 @@ def transaction(lock: str = "IMMEDIATE") -> Iterator[Any]:
     except (PeeweeDatabaseError, sqlite3.Error) as exc:
         if is_damage(exc):
             raise damaged(reason=_reason(exc)) from exc
-        raise NotSaved(f"Not saved: {_reason(exc)}. Nothing was changed.") from exc
+        raise not_saved(exc) from exc
 
 
 @contextmanager
@@ -144,7 +194,26 @@ def reading() -> Iterator[None]:
     except (PeeweeDatabaseError, sqlite3.Error) as exc:
         if is_damage(exc):
             raise damaged(reason=_reason(exc)) from exc
-        raise StoreError(f"Could not read the database: {_reason(exc)}") from exc
+        raise StoreError(f"Could not read the database: {plain_reason(exc)}") from exc
+
+
+# How long a write made for the screen waits for another program's write lock
+# before giving up (Busy): short enough not to be felt while typing.
+BRIEF_MS = 30
+
+
+@contextmanager
+def briefly(ms: int = BRIEF_MS) -> Iterator[None]:
+    """Writes inside wait at most `ms` for the write lock (else they raise Busy),
+    instead of the connection's busy_timeout of seconds, during which a screen
+    would be frozen. For the thread's own connection; nothing else changes."""
+    conn = database.connection()
+    before = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute(f"PRAGMA busy_timeout = {int(ms)}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(before)}")
 
 
 def open_store(path: Path) -> None:
@@ -190,7 +259,16 @@ def open_store(path: Path) -> None:
         close_store()
         if is_damage(exc):
             raise damaged(path, _reason(exc)) from exc
-        raise StoreError(f"cannot open {path}: {exc}") from exc
+        raise StoreError(f"cannot open {path}: {plain_reason(exc)}") from exc
+
+
+_on_close: list = []
+
+
+def on_close(hook) -> None:
+    """Run `hook()` whenever the store is closed (files kept beside it)."""
+    if hook not in _on_close:
+        _on_close.append(hook)
 
 
 def _check_header(path: Path) -> None:
@@ -298,6 +376,8 @@ def exclusive(db: Path) -> Iterator[None]:
 
 
 def close_store() -> None:
+    for hook in _on_close:
+        hook()
     if database.database is not None and not database.is_closed():
         database.close()
     _unlock()

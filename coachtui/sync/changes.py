@@ -19,3 +19,9 @@ def generation() -> str:
 def data_version() -> int:
     """Changes whenever another connection commits to the database file."""
     return store_db.data_version()
+
+
+def reading():
+    """Around reads done for a screen or a poll: a database failure becomes a
+    StoreError (a UserError), one line for the user instead of a crash."""
+    return store_db.reading()

@@ -66,9 +66,9 @@ class CoachApp(App):
         """SQLite met a damaged page outside a guarded write (a read while a
         screen drew): leave with the line that names the file and how to put
         a backup back, not a traceback. Anything else is Textual's to show."""
-        from coachtui.store.db import explain
+        from coachtui.store.db import DamagedDatabase, explain
 
-        line = explain(error)
+        line = error if isinstance(error, DamagedDatabase) else explain(error)
         if line is None:
             super()._handle_exception(error)
             return

@@ -48,13 +48,15 @@ def polled(method):
 
     @wraps(method)
     def wrapper(self, *args, **kwargs):
-        from coachtui.sync.changes import reading
+        from coachtui.sync.changes import is_damage, reading
 
         troubles = self.__dict__.setdefault("_polled_troubles", {})
         try:
             with reading():
                 result = method(self, *args, **kwargs)
         except UserError as exc:
+            if is_damage(exc):
+                raise  # a damaged file is not a passing trouble: the app leaves with the line that says so
             if troubles.get(method.__name__) != str(exc):
                 troubles[method.__name__] = str(exc)
                 self.notify(str(exc), severity="error", timeout=8, markup=False)

@@ -532,6 +532,14 @@ Time-up is shown in colour only: no sound. You may carry on past it.
 
     # --- before the app quits --------------------------------------------------------
 
+    def _save_draft(self) -> None:
+        """The half-typed note to disk now, whatever the half-second timer last
+        wrote (it comes back with the join)."""
+        value = self.query_one("#join-note", Input).value
+        if not self.editing:
+            waiting.save_draft(self.join_id, value, self.kind)
+            self._saved_draft = (value, self.kind)
+
     def keep_draft(self) -> None:
         """What is typed goes to disk now, not at the next half-second."""
         self._save_draft()

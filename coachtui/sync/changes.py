@@ -16,6 +16,11 @@ def generation() -> str:
     return store_db.generation()
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Is this the store's "the database file is damaged" (not a passing trouble)?"""
+    return isinstance(exc, store_db.DamagedDatabase)
+
+
 def data_version() -> int:
     """Changes whenever another connection commits to the database file."""
     return store_db.data_version()

@@ -438,7 +438,7 @@ def test_short_printable_ascii_is_what_the_base_cleaning_keeps(value):
 
 
 def test_shown_escapes_every_control_character():
-    from coachtui.sync.cleaning import shown
+    from coachtui.base.text import for_terminal as shown
 
     assert shown("Evil\x1b]0;PWNDEV\x07laptop\x1b[2J\x9b\u202e\n") == \
         "Evil\\x1b]0;PWNDEV\\x07laptop\\x1b[2J\\x9b\\u202e\\n"

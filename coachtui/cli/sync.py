@@ -65,9 +65,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _say(text: str) -> None:
     """Print a line that may hold data (device and file names, reasons): escaped,
     so no control character from a bundle or a shared folder reaches the terminal."""
-    from coachtui.sync.cleaning import shown
+    from coachtui.base.text import for_terminal
 
-    print(shown(text))
+    print(for_terminal(text))
 
 
 def _open(args):

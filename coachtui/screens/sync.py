@@ -14,10 +14,10 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
+from coachtui.base.text import for_terminal
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
-from coachtui.sync.cleaning import shown
 from coachtui.widgets.form import UnsavedModal
 from coachtui.widgets.table import Column, RowTable
 
@@ -87,7 +87,7 @@ the newer version is in place everywhere, the other is kept here for you.
     def _status(self, text: str, error: bool = False) -> None:
         """Show `text` (its lines escaped: file and device names come from outside)."""
         s = self.query_one("#sync-status", Static)
-        s.update(Text("\n".join(shown(line) for line in text.split("\n"))))
+        s.update(Text("\n".join(for_terminal(line) for line in text.split("\n"))))
         s.set_class(error, "error")
 
     def _inputs(self) -> tuple[str, str | None]:
@@ -147,7 +147,7 @@ the newer version is in place everywhere, the other is kept here for you.
                 text = "✓ " + s.headline()
             else:
                 r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
-                lines = [s.headline() for s in r.imported] + [f"skipped {shown(n)}: {why}" for n, why in r.skipped]
+                lines = [s.headline() for s in r.imported] + [f"skipped {for_terminal(n)}: {why}" for n, why in r.skipped]
                 text = "✓ Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
         except UserError as exc:
             self.app.call_from_thread(self._status, f"✗ {exc}", True)

@@ -15,11 +15,12 @@ from typing import Iterator
 
 from coachtui.base.atomic_write import atomic, target
 from coachtui.base.errors import UserError
+from coachtui.base.text import for_terminal
 from coachtui.base.user_files import open_regular
 from coachtui.store import hlc, schema
 from coachtui.store.db import device_id
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
-from coachtui.sync.cleaning import TextError, clean_text, is_id, shown
+from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
@@ -40,7 +41,7 @@ class BundleError(UserError):
     safe for a terminal (it may name a file or quote the bundle)."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(shown(message))
+        super().__init__(for_terminal(message))
 
 
 @dataclass

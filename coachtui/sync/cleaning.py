@@ -10,7 +10,7 @@ would store a value no laptop wrote, under the writer's clock stamp.
 from __future__ import annotations
 
 from coachtui.base.errors import ValidationError
-from coachtui.base.text import clean, clean_block, for_terminal
+from coachtui.base.text import clean, clean_block
 
 # Limits for text arriving in bundles: generous (several times what the forms
 # allow) because a value may have grown where no form checks it, e.g. a
@@ -48,10 +48,6 @@ ONE_LINE_FREE_TEXT: dict[str, frozenset[str]] = {
 
 class TextError(ValueError):
     """A value that cannot be cleaned (too long); str() says which field."""
-
-
-# Text from a bundle reaches the terminal through base.text.for_terminal.
-shown = for_terminal
 
 
 def is_id(value: object, limit: int = ID_LIMIT) -> bool:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from coachtui.base.text import for_terminal
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store import hlc, write
@@ -30,7 +31,7 @@ from coachtui.sync.bundle import (
     newest_stamp,
     read,
 )
-from coachtui.sync.cleaning import TextError, clean_values, is_id, shown
+from coachtui.sync.cleaning import TextError, clean_values, is_id
 
 BATCH = 1000
 
@@ -60,8 +61,8 @@ class Summary:
     def headline(self) -> str:
         """One line, safe for a terminal."""
         verb = "applied" if self.applied else "would apply"
-        who = f" from {shown(self.manifest.device_name or self.manifest.device)}" if self.manifest else ""
-        name = shown(Path(self.path).name)
+        who = f" from {for_terminal(self.manifest.device_name or self.manifest.device)}" if self.manifest else ""
+        name = for_terminal(Path(self.path).name)
         if self.already_applied:
             return f"{name}{who}: already imported here; nothing to do"
         return (f"{name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "

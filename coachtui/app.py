@@ -61,6 +61,8 @@ class CoachApp(App):
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
         self._take_kept_passphrase()
+        for line in self.ctx.warnings:  # a data folder on a stick: said once, at the start
+            self.notify(line[0].upper() + line[1:] + ".", severity="warning", timeout=15, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """SQLite met a damaged page outside a guarded write (a read while a

@@ -152,6 +152,17 @@ def prepare_config(paths: Paths) -> None:
         pass
 
 
+def refuse_passphrase_here(paths: Paths) -> None:
+    """ConfigError when config.toml is on removable media or shared storage:
+    a lost stick (FAT keeps no file modes) must not give away the passphrase
+    that opens every bundle of the trust."""
+    from coachtui.base import storage
+
+    line = storage.passphrase_refusal(storage.where(paths.config_dir, storage.facts_here()), paths.config)
+    if line:
+        raise ConfigError(line)
+
+
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
@@ -198,6 +209,8 @@ def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
     unknown = set(changes) - names
     if unknown:
         raise ValueError(f"not settings: {sorted(unknown)}")
+    if changes.get("passphrase"):
+        refuse_passphrase_here(paths)
     ensure_dir(paths.config_dir)
     try:
         raw = (read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)

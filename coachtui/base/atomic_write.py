@@ -1,11 +1,17 @@
 """Writing files the user keeps (reports, exports, bundles, the config) so that
 a crash, a full disk or a pulled USB stick leaves the old file or none, never
-half of one: NAME.partial (mode 0600), fsync, then rename over NAME."""
+half of one: NAME.partial (mode 0600), fsync, then rename over NAME.
+
+On Windows a file another program has open cannot be replaced: Excel holding
+the CSV report, OneDrive or Syncthing uploading the last bundle. Those let go
+within moments, so the rename is tried again for about two seconds; then one
+line says which program may be holding the file."""
 
 from __future__ import annotations
 
 import os
 import stat
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
@@ -69,6 +75,26 @@ def _create(tmp: Path) -> int:
         return os.open(tmp, flags, 0o600)
 
 
+ON_WINDOWS = os.name == "nt"
+RETRIES = 20
+RETRY_PAUSE = 0.1  # seconds between tries: about two seconds in all
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """os.replace, tried again while Windows says another program holds `path`."""
+    for _ in range(RETRIES if ON_WINDOWS else 1):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if not ON_WINDOWS:
+                raise
+            time.sleep(RETRY_PAUSE)
+    # One line through the callers' usual "cannot write NAME: <strerror>".
+    raise PermissionError(13, "another program has it open (Excel? or OneDrive, Syncthing or Dropbox syncing "
+                              "it?): close it or wait, then try again", str(path))
+
+
 @contextmanager
 def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     """Yield a file to write; on leaving, it replaces `path` whole. On any
@@ -81,7 +107,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         try:
             tmp.unlink(missing_ok=True)

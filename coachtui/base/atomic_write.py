@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import IO, Iterator
 
 from coachtui.base.errors import UserError
-from coachtui.base.user_files import kind_of
+from coachtui.base.user_files import documents_folder, kind_of
 
 
 def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
@@ -29,6 +29,8 @@ def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
     p = Path(path).expanduser()
     if p.is_dir():
         raise error(f"{p} is a folder: give a file name")
+    if p.parent == documents_folder() and not p.parent.exists():
+        _make_documents_folder(p.parent)
     if _leads_into_proc(p):
         raise error(f"{p} is not a regular file (it leads to /proc): give a file name")
     if p.is_symlink():
@@ -40,6 +42,15 @@ def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
     if not stat.S_ISREG(mode):
         raise error(f"{p} is {kind_of(mode)}, not a regular file: give a file name")
     return p
+
+
+def _make_documents_folder(folder: Path) -> None:
+    """Documents/coachtui, made when the first file is written there (not on
+    opening a dialog that offers it). Yours only: summaries name teachers."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        pass  # writing the file will say why
 
 
 def _leads_into_proc(p: Path) -> bool:

@@ -5,7 +5,6 @@ reflection and the next join. Each field can be private to the coach."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import export_path
 from coachtui.lessons import feedback, joins
 from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
@@ -157,12 +157,8 @@ laptop in a sync bundle.
         if not self.action_save():
             return
         teacher = staff.record(self.join.staff_id)
-        name = re.sub(r"[^A-Za-z0-9]+", "-", teacher.name if teacher else "teacher").strip("-") or "teacher"
-        folder = self.app.ctx.paths.data_dir / "exports"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.chmod(0o700)  # summaries name a teacher: the folder is yours only, as the data folder is
         day = dt.date.fromtimestamp(self.join.started_at / 1000).isoformat()
-        path = feedback.export(self.join_id, folder / f"feedback-{name}-{day}.md")
+        path = feedback.export(self.join_id, export_path(f"feedback {teacher.name if teacher else 'teacher'} {day}", ".md"))
         self.notify(f"Teacher's summary written to {path}", timeout=8, markup=False)
 
     @guarded

@@ -6,7 +6,6 @@ store changed. A subclass gives `ID` (the prefix of its widget ids) and
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import typed_path
 
 
 class FileImport(ModalScreen[bool]):
@@ -34,12 +34,12 @@ class FileImport(ModalScreen[bool]):
         raise NotImplementedError
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = typed_path(event.value)  # quoted by Explorer's "Copy as path", escaped by Finder
         if not path:
             return
         self.preview = None
         self._show("Reading…", "")
-        self._run(str(Path(path).expanduser()), dry_run=True)
+        self._run(path, dry_run=True)
 
     @work(thread=True, exclusive=True, group="file-import")
     def _run(self, path: str, dry_run: bool) -> None:

@@ -5,7 +5,6 @@ joins); acts through the same services and screens as the roster."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from types import SimpleNamespace
 
 from rich.text import Text
@@ -17,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
+from coachtui.base.user_files import export_path, typed_path
 from coachtui.leader import report, review
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -371,7 +371,7 @@ The file is written whole or not at all. Esc closes.
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        default = Path.cwd() / f"coaching-review-{dt.date.today().isoformat()}.md"
+        default = export_path(f"coaching-review-{dt.date.today().isoformat()}", ".md")
         with Vertical(id="form"):
             yield Static("Export the leader's review", classes="form-title", markup=False)
             yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
@@ -384,7 +384,7 @@ The file is written whole or not at all. Esc closes.
         self.query_one("#rv-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = typed_path(event.value)
         if not path:
             return
         self._say("Writing…")

@@ -3,8 +3,6 @@ through a shared folder, and settle conflicts. Work runs in a thread."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
 from coachtui.base.text import for_terminal
+from coachtui.base.user_files import typed_path
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
@@ -91,11 +90,11 @@ the newer version is in place everywhere, the other is kept here for you.
         s.set_class(error, "error")
 
     def _inputs(self) -> tuple[str, str | None]:
-        path = self.query_one("#sync-path", Input).value.strip()
+        path = typed_path(self.query_one("#sync-path", Input).value)  # "Copy as path" quotes, Finder's escapes
         secret = self.query_one("#sync-pass", Input).value or self.app.config.passphrase or None
         if not path:
             raise UserError("type a file or folder in Path first")
-        return str(Path(path).expanduser()), secret
+        return path, secret
 
     @guarded
     def action_export(self) -> None:

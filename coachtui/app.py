@@ -54,6 +54,7 @@ class CoachApp(App):
 
     def on_mount(self) -> None:
         self.theme = self.config.theme
+        self._apply_symbols()
         from coachtui.sync.changes import data_version
 
         self._data_version = data_version()
@@ -244,8 +245,15 @@ class CoachApp(App):
         self.config = self.ctx.config = fresh
         if self.theme != fresh.theme:
             self.theme = fresh.theme
+        self._apply_symbols()
         self._take_kept_passphrase()
         return True
+
+    def _apply_symbols(self) -> None:
+        """ASCII stand-ins for the symbols where the terminal cannot draw them (the `symbols` setting)."""
+        from coachtui.base import glyphs, terminal
+
+        glyphs.use_ascii(glyphs.wants_ascii(self.config.symbols, terminal.old_windows_console()))
 
     def _take_kept_passphrase(self) -> None:
         """When the config says the passphrase is kept in the OS keyring, read
@@ -302,7 +310,7 @@ class CoachApp(App):
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Redo", "Take back the last undo (Ctrl+R)", self.action_redo)
-        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F9)",
+        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
             yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",

@@ -19,7 +19,12 @@ def _isolate(tmp_path, monkeypatch):
     monkeypatch.setattr(platformdirs, "user_config_dir",
                         lambda app=None, *a, **k: str(tmp_path / "xdg-config" / (app or "")))
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda *a, **k: str(tmp_path / "Documents"))
+    # The same symbols and terminal answers on every OS (a Windows CI runs in the old console).
+    from coachtui.base import glyphs, terminal
+
+    monkeypatch.setattr(terminal, "PLATFORM", "linux")
     yield
+    glyphs.use_ascii(False)
     write.clear_history()
     close_store()
 

@@ -14,11 +14,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.base.user_files import export_path
 from coachtui.lessons import feedback, joins
 from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
-from coachtui.screens.common import guarded
+from coachtui.screens.common import copy_or_write, guarded
 from coachtui.teaching import framework
 from coachtui.widgets.form import UnsavedModal
 
@@ -142,7 +143,7 @@ laptop in a sync bundle.
                 raise UserError("that join was erased: this feedback cannot be saved")
             feedback.save(self.join, self._values(), action_item_id=self._step())
         except UserError as exc:
-            error.update(Text(f"✗ {exc}"))
+            error.update(Text(f"{glyph('error')} {exc}"))
             error.add_class("error")
             self.notify(str(exc), severity="error", markup=False)
             return False
@@ -166,8 +167,7 @@ laptop in a sync bundle.
         if not self.action_save():
             return
         text = feedback.teacher_summary(self.join_id).replace("# ", "").replace("#", "")
-        self.app.copy_to_clipboard(text)
-        self.notify("Teacher's summary copied as plain text.", timeout=3)
+        copy_or_write(self, text, "Teacher's summary", self.action_export)  # honest where a terminal cannot copy
 
     def action_prompts(self) -> None:
         self.app.push_screen(PromptsScreen())
@@ -205,7 +205,7 @@ laptop in a sync bundle.
             why = ""
         error = self.query_one("#form-error", Static)
         if why or error.has_class("-join-state"):
-            error.update(Text(f"✗ {why}" if why else ""))
+            error.update(Text(f"{glyph('error')} {why}" if why else ""))
             error.set_class(bool(why), "error", "-join-state")
 
 

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.base.user_files import typed_path
 
 
@@ -49,7 +50,7 @@ class FileImport(ModalScreen[bool]):
             with reading():  # a database that cannot be read is one line too, not a crash
                 report = self.read(path, dry_run)
         except (UserError, OSError) as exc:  # a write that fails is rolled back
-            self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
+            self.app.call_from_thread(self._show, f"{glyph('error')} {exc}", "Nothing was changed.", True)
             return
         self.app.call_from_thread(self._done, report)
 
@@ -59,7 +60,7 @@ class FileImport(ModalScreen[bool]):
         if report.applied:
             self.changed = True
             self.preview = None
-            self._show(f"✓ {report.summary()}", detail + "\n\nCtrl+Z undoes the whole import.")
+            self._show(f"{glyph('ok')} {report.summary()}", detail + "\n\nCtrl+Z undoes the whole import.")
             self.app.refresh_screens()
         else:
             self.preview = report

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.glyphs import glyph
 from coachtui.base.user_files import export_path, typed_path
 from coachtui.screens.common import guarded
 from coachtui.screens.file_import import FileImport
@@ -345,9 +346,9 @@ restores, and never deletes. A bad file changes nothing.
         try:
             n = framework_toml.export(path)
         except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
+            self.app.call_from_thread(self._show, f"{glyph('error')} {exc}", "Nothing was changed.", True)
             return
-        self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")
+        self.app.call_from_thread(self._show, f"{glyph('ok')} Wrote {path}: {n} items.", "")
 
     def read(self, path: str, dry_run: bool) -> framework_toml.Report:
         return framework_toml.import_file(path, dry_run=dry_run)

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.base.user_files import export_path, typed_path
 from coachtui.leader import report, review
 from coachtui.roster import staff
@@ -395,9 +396,9 @@ The file is written whole or not at all. Esc closes.
         try:
             done = report.write_report(path, named=named, below=self.app.config.suppress_below)
         except UserError as exc:
-            self.app.call_from_thread(self._say, f"✗ {exc}", True)
+            self.app.call_from_thread(self._say, f"{glyph('error')} {exc}", True)
             return
-        self.app.call_from_thread(self._say, f"✓ Wrote {done}" + (" (with names)" if named else " (aggregate)"))
+        self.app.call_from_thread(self._say, f"{glyph('ok')} Wrote {done}" + (" (with names)" if named else " (aggregate)"))
 
     def _say(self, text: str, error: bool = False) -> None:
         box = self.query_one("#form-error", Static)

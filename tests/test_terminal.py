@@ -55,8 +55,9 @@ def in_terminal(monkeypatch, platform, **env):
 
 
 async def test_ctrl_y_in_terminal_app_writes_the_file_and_says_so(app, tmp_path, monkeypatch):
-    from coachtui.screens.feedback import FeedbackScreen
     from test_exports_ui import seed_join
+
+    from coachtui.screens.feedback import FeedbackScreen
 
     jid = seed_join()
     in_terminal(monkeypatch, "darwin", TERM_PROGRAM="Apple_Terminal")

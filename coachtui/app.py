@@ -54,6 +54,7 @@ class CoachApp(App):
 
     def on_mount(self) -> None:
         self.theme = self.config.theme
+        self._apply_symbols()
         from coachtui.sync.changes import data_version
 
         self._data_version = data_version()
@@ -61,6 +62,8 @@ class CoachApp(App):
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
         self._take_kept_passphrase()
+        for line in self.ctx.warnings:  # a data folder on a stick: said once, at the start
+            self.notify(line[0].upper() + line[1:] + ".", severity="warning", timeout=15, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         """SQLite met a damaged page outside a guarded write (a read while a
@@ -242,8 +245,15 @@ class CoachApp(App):
         self.config = self.ctx.config = fresh
         if self.theme != fresh.theme:
             self.theme = fresh.theme
+        self._apply_symbols()
         self._take_kept_passphrase()
         return True
+
+    def _apply_symbols(self) -> None:
+        """ASCII stand-ins for the symbols where the terminal cannot draw them (the `symbols` setting)."""
+        from coachtui.base import glyphs, terminal
+
+        glyphs.use_ascii(glyphs.wants_ascii(self.config.symbols, terminal.old_windows_console()))
 
     def _take_kept_passphrase(self) -> None:
         """When the config says the passphrase is kept in the OS keyring, read
@@ -300,7 +310,7 @@ class CoachApp(App):
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Redo", "Take back the last undo (Ctrl+R)", self.action_redo)
-        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit (F9)",
+        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
             yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",

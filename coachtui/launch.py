@@ -7,10 +7,12 @@ demo fill a made-up trust. Nothing is opened at import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from coachtui.base.config import Config, Paths, load_config, prepare_config, resolve_paths
+from coachtui.base.errors import UserError
 
 
 @dataclass
@@ -18,6 +20,8 @@ class AppContext:
     paths: Paths
     config: Config
     demo: bool = False
+    # One line each, for the user before anything else (a data folder on a stick).
+    warnings: list[str] = field(default_factory=list)
 
 
 def open_database(path: Path) -> None:
@@ -36,25 +40,56 @@ def open_database(path: Path) -> None:
     after_merge.on_erasure(erase.erase_arrived)
 
 
-def data_paths(data_dir: str | None = None, *, demo: bool = False) -> Paths:
+def data_paths(data_dir: str | None = None, *, demo: bool = False,
+               warn: Callable[[str], None] | None = None) -> Paths:
     """Where the data and settings are (UserError if `data_dir` cannot be one),
-    without opening anything: the demo's own folder when `demo`."""
+    without opening anything: the demo's own folder when `demo`.
+
+    A data folder on a network share or in a synced folder (OneDrive, Dropbox,
+    Syncthing, iCloud) is refused: the database would be damaged there. One on
+    removable media is used, after one line to `warn`."""
     paths = resolve_paths(data_dir)
     if demo:
         # The demo lives apart from real data: nothing of the user's is touched.
         demo_dir = paths.data_dir / "demo"
         paths = Paths(demo_dir, demo_dir)
+    line = place_warning(paths)
+    if line and warn:
+        warn(line)
     return paths
+
+
+def place_warning(paths: Paths) -> str | None:
+    """UserError when the data folder is on a network share or in a synced
+    folder; the warning line when it is on removable media; else None."""
+    from coachtui.base import storage
+
+    place = storage.where(paths.data_dir, storage.facts_here())
+    refused = storage.refusal(place, paths.data_dir)
+    if refused:
+        raise UserError(refused)
+    line = storage.warning(place, paths.data_dir)
+    if line and _passphrase_in_config(paths):
+        line += f"; and {paths.config} holds the passphrase: move it to the keyring (coachtui passphrase set)"
+    return line
+
+
+def _passphrase_in_config(paths: Paths) -> bool:
+    try:
+        return bool(load_config(paths).passphrase)
+    except UserError:
+        return False  # a broken config is said when it is read
 
 
 def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
     """Resolve the folder, open its database (filling a demo one if asked), read the settings.
-    Raises UserError (one line) when it cannot."""
-    paths = data_paths(data_dir, demo=demo)
+    Raises UserError (one line) when it cannot; `warnings` holds lines to show first."""
+    warnings: list[str] = []
+    paths = data_paths(data_dir, demo=demo, warn=warnings.append)
     open_database(paths.db)
     if demo:
         from coachtui.demo import school
 
         school.fill_if_empty()
     prepare_config(paths)
-    return AppContext(paths, load_config(paths), demo)
+    return AppContext(paths, load_config(paths), demo, warnings)

@@ -11,7 +11,20 @@ def _isolate(tmp_path, monkeypatch):
     monkeypatch.setenv("COACHTUI_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    # macOS and Windows ignore XDG_*: the platform's folders (and Documents, where
+    # summaries and reports go) are pointed at tmp_path on every system.
+    import platformdirs
+
+    monkeypatch.setattr(platformdirs, "user_data_dir", lambda app=None, *a, **k: str(tmp_path / "xdg-data" / (app or "")))
+    monkeypatch.setattr(platformdirs, "user_config_dir",
+                        lambda app=None, *a, **k: str(tmp_path / "xdg-config" / (app or "")))
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda *a, **k: str(tmp_path / "Documents"))
+    # The same symbols and terminal answers on every OS (a Windows CI runs in the old console).
+    from coachtui.base import glyphs, terminal
+
+    monkeypatch.setattr(terminal, "PLATFORM", "linux")
     yield
+    glyphs.use_ascii(False)
     write.clear_history()
     close_store()
 

@@ -5,25 +5,27 @@ with a time limit and a memory cap, so a regression fails instead of hanging.
 """
 
 import os
-import resource
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from portable import linux_proc, posix_files, posix_modes
 
 from coachtui.cli.main import main
 
 
 def cap_memory():
+    import resource  # POSIX only: on Windows the child runs without the cap (the time limit still holds)
+
     limit = 1536 * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def run(*args, timeout=30, stdin=subprocess.DEVNULL):
     return subprocess.run([sys.executable, "-m", "coachtui", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, stdin=stdin, preexec_fn=cap_memory)
+                          timeout=timeout, stdin=stdin, preexec_fn=cap_memory if os.name == "posix" else None)
 
 
 def one_line_exit_1(out) -> str:
@@ -65,6 +67,7 @@ IMPORTS = {
 }
 
 
+@posix_files
 @pytest.mark.parametrize("command", IMPORTS)
 def test_a_fifo_is_refused_not_waited_on(command, data, tmp_path):
     fifo = tmp_path / "pipe.csv"
@@ -75,12 +78,14 @@ def test_a_fifo_is_refused_not_waited_on(command, data, tmp_path):
     assert db_files(data) == before
 
 
+@posix_files
 @pytest.mark.parametrize("command", IMPORTS)
 def test_an_endless_device_is_refused_before_reading(command, data):
     err = one_line_exit_1(run("--data-dir", data, *IMPORTS[command], "/dev/zero"))
     assert "not a regular file" in err
 
 
+@posix_files
 def test_passphrase_files_that_are_fifos_are_refused(data, tmp_path):
     fifo = tmp_path / "secret"
     os.mkfifo(fifo)
@@ -125,7 +130,8 @@ def test_a_plain_bundle_with_an_endless_line_is_refused_without_eating_memory(da
     assert "huge.ctb" in err
 
 
-@pytest.mark.parametrize("where", ["a file", "/dev/null", "/proc/self"])
+@pytest.mark.parametrize("where", ["a file", pytest.param("/dev/null", marks=posix_files),
+                                   pytest.param("/proc/self", marks=linux_proc)])
 @pytest.mark.parametrize("command", [["report", "--out", "{tmp}/r.md"], []], ids=["report", "the app"])
 def test_a_data_dir_that_is_not_a_folder_is_one_line(where, command, tmp_path):
     if where == "a file":
@@ -182,6 +188,7 @@ def test_demo_after_the_subcommand_too(tmp_path):
     assert not (data / "coachtui.db").exists()
 
 
+@posix_files
 @pytest.mark.parametrize("command", [
     ["report", "--out", "{tmp}/no/such/folder/r.md"],
     ["report", "--out", "{tmp}/afolder.md"],
@@ -206,6 +213,7 @@ def test_out_paths_that_cannot_be_written_are_one_line(command, data, tmp_path, 
     assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe.md").st_mode)
 
 
+@posix_modes
 def test_a_shared_data_dir_keeps_its_mode(tmp_path, capsys):
     """`--data-dir /tmp`: the database is made private (0600), but a shared,
     sticky folder is not made 0700 under everyone else's feet."""
@@ -235,6 +243,7 @@ def test_a_csv_with_a_huge_line_is_one_line(data, tmp_path, capsys):
     assert err.count("\n") == 1 and "staff.csv" in err
 
 
+@posix_files
 def test_a_symlink_left_as_the_partial_file_does_not_redirect_the_write(data, tmp_path, capsys):
     """In a shared folder anyone may leave NAME.partial as a link to a file of
     yours: the write goes to a new file of its own, never through the link."""
@@ -247,6 +256,7 @@ def test_a_symlink_left_as_the_partial_file_does_not_redirect_the_write(data, tm
     assert out.is_file() and not out.is_symlink() and "Coaching review" in out.read_text()
 
 
+@posix_files
 def test_a_fifo_left_as_the_partial_file_does_not_hang_the_write(data, tmp_path):
     out = tmp_path / "r.md"
     os.mkfifo(tmp_path / "r.md.partial")
@@ -255,6 +265,7 @@ def test_a_fifo_left_as_the_partial_file_does_not_hang_the_write(data, tmp_path)
     assert "Coaching review" in out.read_text()
 
 
+@posix_files
 @pytest.mark.parametrize("kind", ["fifo", "endless"])
 def test_a_config_that_is_not_a_regular_file_is_one_line(kind, data, tmp_path):
     """Neither read (a hang, a MemoryError) nor made private: as root, the
@@ -278,6 +289,7 @@ def test_a_config_that_is_not_a_regular_file_is_one_line(kind, data, tmp_path):
     assert not (tmp_path / "r.md").exists()
 
 
+@posix_files
 def test_a_passphrase_piped_from_an_endless_stream_is_one_line(tmp_path):
     """`coachtui passphrase set < /dev/zero`: one line is read, and a line has an end."""
     with open("/dev/zero", "rb") as zero:
@@ -297,6 +309,7 @@ def test_a_csv_saved_as_unicode_text_by_excel_is_read(data, tmp_path, capsys):
     assert Staff.get(Staff.email == "zoe@school.example").name == "Zoë Åberg"
 
 
+@linux_proc
 def test_an_out_link_into_proc_is_refused_not_replaced(data, tmp_path, capsys):
     """`--out /dev/stdout` (a link to /proc/self/fd/1): as root, NAME.partial
     renamed over it replaced /dev/stdout itself. A link of our own stands in."""
@@ -311,6 +324,7 @@ def test_an_out_link_into_proc_is_refused_not_replaced(data, tmp_path, capsys):
     assert link.is_symlink()
 
 
+@posix_files
 def test_an_out_link_to_a_file_writes_the_file_and_keeps_the_link(data, tmp_path, capsys):
     real = tmp_path / "reports" / "2026-11.md"
     real.parent.mkdir()
@@ -327,6 +341,7 @@ def one_line_err(capsys) -> str:
     return err
 
 
+@posix_files
 def test_a_config_that_is_a_link_stays_a_link(tmp_path, capsys):
     """Dotfiles kept in a repository are linked into place: a save writes the
     file the link names, and the link stays."""
@@ -343,6 +358,7 @@ def test_a_config_that_is_a_link_stays_a_link(tmp_path, capsys):
     assert 'passphrase = "correct horse"' in real.read_text() and "Maths laptop" in real.read_text()
 
 
+@posix_modes
 def test_a_folder_of_other_things_given_as_data_dir_keeps_its_mode(tmp_path):
     """`--data-dir ~` or, as root, `--data-dir /`: the database goes in it,
     readable by you only, but the folder itself is not made 0700 under

@@ -63,7 +63,7 @@ async def test_join_from_roster_to_feedback(app, tmp_path):
         assert "I rushed the start" not in feedback.teacher_summary(join.id)
         await pilot.press("ctrl+e")
         await pilot.pause()
-        exported = list((app.ctx.paths.data_dir / "exports").glob("*.md"))
+        exported = list((tmp_path / "Documents" / "coachtui").glob("*.md"))  # Documents (conftest: tmp_path)
         assert len(exported) == 1 and "cold call the back row" in exported[0].read_text()
         await pilot.press("escape")
         await pilot.pause()

@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -28,7 +29,9 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path):
     wheel = next(dist.glob("coachtui-*.whl"))
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=False, system_site_packages=False)
-    py = env_dir / "bin" / "python"
+    # Scripts\python.exe on Windows, bin/python elsewhere: ask sysconfig, as venv itself does.
+    scripts = Path(sysconfig.get_path("scripts", "venv", vars={"base": str(env_dir), "platbase": str(env_dir)}))
+    py = next(p for p in (scripts / "python.exe", scripts / "python") if p.exists())
     # Install the wheel with its dependencies from the same places uv uses.
     subprocess.run(["uv", "pip", "install", "--python", str(py), str(wheel)], check=True,
                    capture_output=True, timeout=300)
@@ -53,5 +56,6 @@ def test_installed_wheel_runs_outside_the_checkout(tmp_path):
     located = subprocess.run([str(py), "-c", "import coachtui; print(coachtui.__file__)"], cwd=tmp_path,
                              env=env, capture_output=True, text=True)
     assert str(ROOT) not in located.stdout  # really the installed copy
-    version = subprocess.run([str(env_dir / "bin" / "coachtui"), "--version"], capture_output=True, text=True)
+    version = subprocess.run([str(shutil.which("coachtui", path=str(scripts))), "--version"], capture_output=True,
+                             text=True)
     assert version.stdout.startswith("coachtui ")

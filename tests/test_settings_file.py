@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+from portable import posix_modes
 
 from coachtui.base import config as cfgmod
 from coachtui.base.config import load_config
@@ -116,6 +117,7 @@ async def test_a_broken_file_at_save_time_is_one_line_and_left_alone(app, ctx):
 # --- B5: private from creation; the passphrase in the OS keyring ---------------------------
 
 
+@posix_modes
 def test_config_file_and_folder_are_private_from_creation(tmp_path, monkeypatch):
     """The platform's folders (no --data-dir): the app makes config.toml, readable by you only,
     before anyone can type a passphrase into a file that others can read."""
@@ -134,6 +136,7 @@ def test_config_file_and_folder_are_private_from_creation(tmp_path, monkeypatch)
     assert "passphrase" in ctx.paths.config.read_text(encoding="utf-8")
 
 
+@posix_modes
 def test_a_config_file_others_can_read_is_made_private(tmp_path):
     from coachtui.launch import open_data
 
@@ -244,7 +247,8 @@ def test_without_a_keyring_set_falls_back_to_the_file_in_one_line(ctx, no_keyrin
     assert "no OS keyring" in out and str(ctx.paths.config) in out and out.count("\n") == 1
     cfg = load_config(ctx.paths)
     assert (cfg.passphrase, cfg.passphrase_in_keyring) == ("correct horse", False)
-    assert mode(ctx.paths.config) == 0o600
+    if os.name != "nt":
+        assert mode(ctx.paths.config) == 0o600
 
 
 def test_asking_for_the_keyring_where_there_is_none_is_one_line_and_changes_nothing(ctx, no_keyring, capsys,

@@ -1,17 +1,23 @@
 """Writing files the user keeps (reports, exports, bundles, the config) so that
 a crash, a full disk or a pulled USB stick leaves the old file or none, never
-half of one: NAME.partial (mode 0600), fsync, then rename over NAME."""
+half of one: NAME.partial (mode 0600), fsync, then rename over NAME.
+
+On Windows a file another program has open cannot be replaced: Excel holding
+the CSV report, OneDrive or Syncthing uploading the last bundle. Those let go
+within moments, so the rename is tried again for about two seconds; then one
+line says which program may be holding the file."""
 
 from __future__ import annotations
 
 import os
 import stat
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
 from coachtui.base.errors import UserError
-from coachtui.base.user_files import kind_of
+from coachtui.base.user_files import documents_folder, kind_of
 
 
 def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
@@ -23,6 +29,8 @@ def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
     p = Path(path).expanduser()
     if p.is_dir():
         raise error(f"{p} is a folder: give a file name")
+    if p.parent == documents_folder() and not p.parent.exists():
+        _make_documents_folder(p.parent)
     if _leads_into_proc(p):
         raise error(f"{p} is not a regular file (it leads to /proc): give a file name")
     if p.is_symlink():
@@ -34,6 +42,15 @@ def target(path: str | os.PathLike, error: type[UserError] = UserError) -> Path:
     if not stat.S_ISREG(mode):
         raise error(f"{p} is {kind_of(mode)}, not a regular file: give a file name")
     return p
+
+
+def _make_documents_folder(folder: Path) -> None:
+    """Documents/coachtui, made when the first file is written there (not on
+    opening a dialog that offers it). Yours only: summaries name teachers."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        pass  # writing the file will say why
 
 
 def _leads_into_proc(p: Path) -> bool:
@@ -69,6 +86,26 @@ def _create(tmp: Path) -> int:
         return os.open(tmp, flags, 0o600)
 
 
+ON_WINDOWS = os.name == "nt"
+RETRIES = 20
+RETRY_PAUSE = 0.1  # seconds between tries: about two seconds in all
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    """os.replace, tried again while Windows says another program holds `path`."""
+    for _ in range(RETRIES if ON_WINDOWS else 1):
+        try:
+            os.replace(tmp, path)
+            return
+        except PermissionError:
+            if not ON_WINDOWS:
+                raise
+            time.sleep(RETRY_PAUSE)
+    # One line through the callers' usual "cannot write NAME: <strerror>".
+    raise PermissionError(13, "another program has it open (Excel? or OneDrive, Syncthing or Dropbox syncing "
+                              "it?): close it or wait, then try again", str(path))
+
+
 @contextmanager
 def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
     """Yield a file to write; on leaving, it replaces `path` whole. On any
@@ -81,7 +118,7 @@ def atomic(path: Path, binary: bool = False) -> Iterator[IO]:
             yield f
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        _replace(tmp, path)
     except BaseException:
         try:
             tmp.unlink(missing_ok=True)

@@ -36,6 +36,9 @@ class Config:
     # Aggregate reports and the review's patterns show counts resting on fewer
     # people than this as "fewer than N" (at least 2: a count of 1 is never shown).
     suppress_below: int = 3
+    # "auto": ASCII stand-ins for ✓ ✗ ★ and chart blocks in Windows' old console
+    # only; "ascii" or "unicode" everywhere (F9).
+    symbols: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ TEMPLATE = """\
 # coach_load_limit = 10                 # warn when a coach has more teachers
 # theme = "textual-dark"                # or "textual-light"
 # suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
+# symbols = "auto"                      # "ascii" if ✓ ✗ ★ show as boxes; auto: ASCII in Windows' old console
 #
 # The trust's bundle passphrase. Better kept in the OS keyring, where there is
 # one: `coachtui passphrase set`. Empty: asked for when needed.
@@ -152,6 +156,17 @@ def prepare_config(paths: Paths) -> None:
         pass
 
 
+def refuse_passphrase_here(paths: Paths) -> None:
+    """ConfigError when config.toml is on removable media or shared storage:
+    a lost stick (FAT keeps no file modes) must not give away the passphrase
+    that opens every bundle of the trust."""
+    from coachtui.base import storage
+
+    line = storage.passphrase_refusal(storage.where(paths.config_dir, storage.facts_here()), paths.config)
+    if line:
+        raise ConfigError(line)
+
+
 def load_config(paths: Paths) -> Config:
     """Read config.toml; unknown keys are ignored, bad values fall back to defaults."""
     cfg = Config()
@@ -178,6 +193,8 @@ def load_config(paths: Paths) -> Config:
         cfg.theme = Config.theme
     if cfg.suppress_below < 2:
         cfg.suppress_below = Config.suppress_below
+    if cfg.symbols not in ("auto", "unicode", "ascii"):
+        cfg.symbols = Config.symbols
     return cfg
 
 
@@ -198,6 +215,8 @@ def update_config(paths: Paths, changes: dict[str, Any]) -> Config:
     unknown = set(changes) - names
     if unknown:
         raise ValueError(f"not settings: {sorted(unknown)}")
+    if changes.get("passphrase"):
+        refuse_passphrase_here(paths)
     ensure_dir(paths.config_dir)
     try:
         raw = (read_bytes(paths.config, what="a settings file (TOML)", limit=CONFIG_LIMIT, error=ConfigError)

@@ -12,7 +12,9 @@ UserError subclass, and nothing has been read or changed.
 from __future__ import annotations
 
 import os
+import re
 import stat
+import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -105,3 +107,67 @@ def read_text(path: str | os.PathLike, *, what: str, limit: int, error: type[Use
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise error(f"{p.name} is not UTF-8 text: give {what} saved as UTF-8") from None
+
+
+# --- paths as people paste them, and names of files written for them -------------------
+
+
+def typed_path(text: str) -> str:
+    """The path a person meant, from what they typed or pasted: surrounding
+    space dropped; one pair of quotes removed (Windows Explorer's "Copy as
+    path" adds them, as does a shell); backslash escapes undone in a Unix path
+    (a file dragged from macOS Finder into Terminal: /Volumes/NO\\ NAME);
+    a file:// URL turned into its path; ~ expanded. A Windows path keeps its
+    backslashes: there they separate folders. "" when nothing was given."""
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()
+    elif text.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        text = unquote(urlsplit(text).path)
+        if re.match(r"^/[A-Za-z]:/", text):  # file:///C:/Users/...
+            text = text[1:]
+    elif text.startswith(("/", "~")):
+        text = re.sub(r"\\(.)", r"\1", text)
+    if not text:
+        return ""
+    return os.path.expanduser(text) if text.startswith("~") else text
+
+
+# Characters no Windows or macOS file name may hold, and control characters.
+_ILLEGAL = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]')  # and bidi overrides
+# Names Windows keeps for devices, with or without an extension (CON.md is CON).
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10))}
+_NAME_BYTES = 200  # file systems take 255 bytes; room left for a suffix and ".partial"
+
+
+def safe_file_name(name: str, fallback: str = "file") -> str:
+    """`name` as a file name that every laptop accepts, still readable in any
+    language ("Siân" stays "Siân"): only characters Windows or macOS refuse are
+    replaced by "-", trailing dots and spaces dropped (Windows drops them
+    itself), a device name such as CON avoided, the length kept in bounds."""
+    name = _ILLEGAL.sub("-", unicodedata.normalize("NFC", name)).strip().rstrip(". ")
+    while len(name.encode("utf-8")) > _NAME_BYTES:
+        name = name[:-1]
+    name = name.rstrip(". ")
+    if not name:
+        return fallback
+    if name.split(".")[0].upper() in _RESERVED:
+        name += "-"
+    return name
+
+
+def documents_folder() -> Path:
+    """Where the files coachtui writes for people (teacher summaries, reports,
+    framework exports) go unless they say otherwise: a coachtui folder in
+    their Documents, where they look for files, rather than the hidden data
+    folder."""
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir()) / "coachtui"
+
+
+def export_path(name: str, suffix: str) -> Path:
+    """The full path of a new file for people, named `name` (made safe) + `suffix`, in documents_folder()."""
+    return documents_folder() / (safe_file_name(name) + suffix)

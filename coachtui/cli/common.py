@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from coachtui.base.config import Paths
 from coachtui.launch import AppContext, data_paths, open_data
@@ -13,13 +14,23 @@ PASSPHRASE_FILE_LIMIT = 10_000
 
 def paths_for(args: argparse.Namespace) -> Paths:
     """The data folder a subcommand acts on (the demo's with --demo), not opened."""
-    return data_paths(args.data_dir, demo=getattr(args, "demo", False))
+    return data_paths(args.data_dir, demo=getattr(args, "demo", False), warn=warn)
+
+
+def warn(line: str) -> None:
+    """A warning: one line on stderr, and the command goes on."""
+    from coachtui.base.text import for_terminal
+
+    print(f"coachtui: {for_terminal(line, lines=True)}", file=sys.stderr)
 
 
 def open_for(args: argparse.Namespace) -> AppContext:
     """Open the data folder's database for a subcommand: the demo's with --demo
     (filled at first use, as the app does). UserError if it cannot."""
-    return open_data(args.data_dir, demo=getattr(args, "demo", False))
+    ctx = open_data(args.data_dir, demo=getattr(args, "demo", False))
+    for line in ctx.warnings:
+        warn(line)
+    return ctx
 
 
 def open_paths(args: argparse.Namespace) -> Paths:

@@ -9,7 +9,7 @@ import getpass
 import sys
 
 from coachtui.base import passphrase as kept
-from coachtui.base.config import Paths, load_config, prepare_config, update_config
+from coachtui.base.config import Paths, load_config, prepare_config, refuse_passphrase_here, update_config
 from coachtui.base.errors import UserError
 from coachtui.base.text import clean
 from coachtui.base.user_files import read_text
@@ -73,8 +73,10 @@ def _set(args) -> int:
     if args.keyring and not kept.available():
         raise UserError(f"no OS keyring here: nothing changed (without --keyring it goes into {paths.config}, "
                         "readable by you only)")
-    secret = _read_secret(args)
     use_keyring = not args.config and (args.keyring or kept.available())
+    if not use_keyring:
+        refuse_passphrase_here(paths)  # before anything is typed: not into a config on a stick
+    secret = _read_secret(args)
     if use_keyring:
         name = kept.backend_name()
         before = kept.get()

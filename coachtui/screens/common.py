@@ -65,3 +65,19 @@ def polled(method):
         return result
 
     return wrapper
+
+
+def copy_or_write(screen, text: str, what: str, write_file) -> None:
+    """Ctrl+Y: copy `text` with OSC 52 and say so honestly. Where the terminal
+    cannot copy (Terminal.app, the old Windows console) nothing is claimed:
+    `write_file()` writes it to a file instead, which says where."""
+    from coachtui.base import terminal
+
+    state, name = terminal.clipboard()
+    line = terminal.copy_line(what, state, name)
+    if state == terminal.NO:
+        screen.notify(line, severity="warning", timeout=8, markup=False)
+        write_file()
+        return
+    screen.app.copy_to_clipboard(text)
+    screen.notify(line, timeout=3 if state == terminal.YES else 10, markup=False)

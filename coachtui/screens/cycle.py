@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from coachtui.base.glyphs import glyph
 from coachtui.coaching import cadence, cycles
 from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
 from coachtui.plcs import plc
@@ -64,7 +65,7 @@ on by themselves.
   t        choose a stage
   v        colleagues to visit (the focus is among their strengths)
   l        change the support level (with the reason)
-  p        plan a join for a date (Delete on a planned join cancels it)
+  p        plan a join for a date (d or Delete on a planned join cancels it)
   c        close the cycle (or reopen it)
   Esc      back
 """
@@ -77,7 +78,7 @@ on by themselves.
         Binding("l", "support", "Support level"),
         Binding("t", "stage", "Stage", show=False),
         Binding("p", "plan", "Plan join", show=False),
-        Binding("delete", "cancel_plan", "Cancel plan", show=False),
+        Binding("delete,d", "cancel_plan", "Cancel plan", show=False),  # d: a Mac's Delete is Backspace
         Binding("c", "close", "Close/reopen", show=False),
     ]
 
@@ -112,7 +113,7 @@ on by themselves.
         self.cycle = open_cycle or next(iter(cycles.cycles_of(self.staff_id)), None)
         c = self.cycle
         coach = staff.get(c.coach_id) if c and c.coach_id else staff.get(t.coach_id) if t.coach_id else None
-        level = SUPPORT_LABELS.get(t.support, t.support) + ("  ⚑ formal: kept out of every overview" if
+        level = SUPPORT_LABELS.get(t.support, t.support) + (f"  {glyph('flag')} formal: kept out of every overview" if
                                                               t.support == "formal" else "")
         due = cadence.dues().get(self.staff_id)
         head = [f"{t.name} · coach: {coach.name if coach else 'none'} · support: {level}"]

@@ -5,7 +5,6 @@ reflection and the next join. Each field can be private to the coach."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,10 +14,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
+from coachtui.base.user_files import export_path
 from coachtui.lessons import feedback, joins
 from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
-from coachtui.screens.common import guarded
+from coachtui.screens.common import copy_or_write, guarded
 from coachtui.teaching import framework
 from coachtui.widgets.form import UnsavedModal
 
@@ -142,7 +143,7 @@ laptop in a sync bundle.
                 raise UserError("that join was erased: this feedback cannot be saved")
             feedback.save(self.join, self._values(), action_item_id=self._step())
         except UserError as exc:
-            error.update(Text(f"✗ {exc}"))
+            error.update(Text(f"{glyph('error')} {exc}"))
             error.add_class("error")
             self.notify(str(exc), severity="error", markup=False)
             return False
@@ -157,12 +158,8 @@ laptop in a sync bundle.
         if not self.action_save():
             return
         teacher = staff.record(self.join.staff_id)
-        name = re.sub(r"[^A-Za-z0-9]+", "-", teacher.name if teacher else "teacher").strip("-") or "teacher"
-        folder = self.app.ctx.paths.data_dir / "exports"
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        folder.chmod(0o700)  # summaries name a teacher: the folder is yours only, as the data folder is
         day = dt.date.fromtimestamp(self.join.started_at / 1000).isoformat()
-        path = feedback.export(self.join_id, folder / f"feedback-{name}-{day}.md")
+        path = feedback.export(self.join_id, export_path(f"feedback {teacher.name if teacher else 'teacher'} {day}", ".md"))
         self.notify(f"Teacher's summary written to {path}", timeout=8, markup=False)
 
     @guarded
@@ -170,8 +167,7 @@ laptop in a sync bundle.
         if not self.action_save():
             return
         text = feedback.teacher_summary(self.join_id).replace("# ", "").replace("#", "")
-        self.app.copy_to_clipboard(text)
-        self.notify("Teacher's summary copied as plain text.", timeout=3)
+        copy_or_write(self, text, "Teacher's summary", self.action_export)  # honest where a terminal cannot copy
 
     def action_prompts(self) -> None:
         self.app.push_screen(PromptsScreen())
@@ -209,7 +205,7 @@ laptop in a sync bundle.
             why = ""
         error = self.query_one("#form-error", Static)
         if why or error.has_class("-join-state"):
-            error.update(Text(f"✗ {why}" if why else ""))
+            error.update(Text(f"{glyph('error')} {why}" if why else ""))
             error.set_class(bool(why), "error", "-join-state")
 
 

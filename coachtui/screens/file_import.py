@@ -6,7 +6,6 @@ store changed. A subclass gives `ID` (the prefix of its widget ids) and
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.text import Text
@@ -16,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
+from coachtui.base.user_files import typed_path
 
 
 class FileImport(ModalScreen[bool]):
@@ -34,12 +35,12 @@ class FileImport(ModalScreen[bool]):
         raise NotImplementedError
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = typed_path(event.value)  # quoted by Explorer's "Copy as path", escaped by Finder
         if not path:
             return
         self.preview = None
         self._show("Reading…", "")
-        self._run(str(Path(path).expanduser()), dry_run=True)
+        self._run(path, dry_run=True)
 
     @work(thread=True, exclusive=True, group="file-import")
     def _run(self, path: str, dry_run: bool) -> None:
@@ -49,7 +50,7 @@ class FileImport(ModalScreen[bool]):
             with reading():  # a database that cannot be read is one line too, not a crash
                 report = self.read(path, dry_run)
         except (UserError, OSError) as exc:  # a write that fails is rolled back
-            self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
+            self.app.call_from_thread(self._show, f"{glyph('error')} {exc}", "Nothing was changed.", True)
             return
         self.app.call_from_thread(self._done, report)
 
@@ -59,7 +60,7 @@ class FileImport(ModalScreen[bool]):
         if report.applied:
             self.changed = True
             self.preview = None
-            self._show(f"✓ {report.summary()}", detail + "\n\nCtrl+Z undoes the whole import.")
+            self._show(f"{glyph('ok')} {report.summary()}", detail + "\n\nCtrl+Z undoes the whole import.")
             self.app.refresh_screens()
         else:
             self.preview = report

@@ -17,6 +17,8 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.glyphs import glyph
+from coachtui.base.user_files import export_path, typed_path
 from coachtui.screens.common import guarded
 from coachtui.screens.file_import import FileImport
 from coachtui.teaching import framework, framework_toml
@@ -319,7 +321,7 @@ restores, and never deletes. A bad file changes nothing.
         with Vertical(id="form"):
             yield Static("Export the framework to a TOML file" if exporting else
                          "Import a framework TOML file", classes="form-title")
-            yield Input(str(Path.cwd() / "framework.toml") if exporting else "",
+            yield Input(str(export_path("framework", ".toml")) if exporting else "",
                         placeholder="path to the .toml file, then Enter", id="fw-path", compact=True)
             yield Static("", id="fw-summary", markup=False)
             with VerticalScroll(id="fw-lines"):
@@ -334,19 +336,19 @@ restores, and never deletes. A bad file changes nothing.
         if self.mode == "import":
             super().on_input_submitted(event)
             return
-        path = event.value.strip()
+        path = typed_path(event.value)
         if path:
             self._show("Writing…", "")
-            self._export(str(Path(path).expanduser()))
+            self._export(str(Path(path).absolute()))  # the full path shown when written
 
     @work(thread=True, exclusive=True, group="framework-file")
     def _export(self, path: str) -> None:
         try:
             n = framework_toml.export(path)
         except (UserError, OSError) as exc:
-            self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
+            self.app.call_from_thread(self._show, f"{glyph('error')} {exc}", "Nothing was changed.", True)
             return
-        self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")
+        self.app.call_from_thread(self._show, f"{glyph('ok')} Wrote {path}: {n} items.", "")
 
     def read(self, path: str, dry_run: bool) -> framework_toml.Report:
         return framework_toml.import_file(path, dry_run=dry_run)

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Digits, Footer, Input, Static
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.lessons import joins, waiting
 from coachtui.lessons.joins import NOTE_LABELS
 from coachtui.roster import staff
@@ -31,7 +32,7 @@ NOTE_COLUMNS = [Column("time", "Time", 6), Column("kind", "Kind", 11), Column("t
 def note_cells(note) -> list[str]:
     # The mark leads the text column, the one never cut short, and is a word
     # as well as a sign: it must read at any width, in both themes and with NO_COLOR.
-    text = f"🔒 PRIVATE · {note.text}" if note.private else note.text
+    text = f"{glyph('private')}PRIVATE · {note.text}" if note.private else note.text
     if getattr(note, "waiting", False):  # typed while the database was busy: kept, landing soon
         text = f"NOT SAVED YET · {note.text}" if note.problem else f"saving… · {note.text}"
     return [joins.fmt(note.elapsed), NOTE_LABELS.get(note.kind, note.kind), text]
@@ -245,8 +246,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self.query_one("#join-who", Static).update(Text(who))
         title, criteria = joins.focus_of(j)
         self.query_one("#join-focus-line", Static).update(Text(f"Focus: {title}"))
-        self.query_one("#join-criteria", Static).update(Text("  ✓ " + "\n  ✓ ".join(criteria[:3])) if criteria
-                                                        else Text(""))
+        self.query_one("#join-criteria", Static).update(Text("\n".join(f"  {glyph('ok')} {c}" for c in criteria[:3])))
         self.query_one("#join-criteria", Static).display = bool(criteria)
         step = joins.current_action_step(j.staff_id)
         last = self.query_one("#join-last-step", Static)

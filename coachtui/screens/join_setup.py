@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.glyphs import glyph
 from coachtui.lessons import joins, waiting
 from coachtui.roster import staff
 from coachtui.teaching import framework
@@ -175,7 +176,7 @@ typed here is asked about first).
             return
         except UserError as exc:
             self._stop_retrying()
-            error.update(Text(f"✗ {exc}"))
+            error.update(Text(f"{glyph('error')} {exc}"))
             error.add_class("error")
             return
         self._stop_retrying()

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from coachtui.base.dates import today
+from coachtui.base.glyphs import glyph
 from coachtui.plcs import meetings, plc
 from coachtui.plcs.meetings import SESSION_KINDS, SESSION_LABELS
 from coachtui.roster import staff
@@ -159,7 +160,7 @@ Everything is saved as you go.
     def __init__(self, session_id: str) -> None:
         super().__init__()
         self.session_id = session_id
-        self.table = RowTable(ATTENDEE_COLUMNS, lambda a: ["✓" if a.came else "·", a.name, a.try_next],
+        self.table = RowTable(ATTENDEE_COLUMNS, lambda a: [glyph("came") if a.came else glyph("absent"), a.name, a.try_next],
                               dim=lambda a: not a.came, id="session-people",
                               empty_text="Nobody listed yet: press a to add who came.")
 

@@ -5,7 +5,6 @@ joins); acts through the same services and screens as the roster."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from types import SimpleNamespace
 
 from rich.text import Text
@@ -17,6 +16,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
+from coachtui.base.user_files import export_path, typed_path
 from coachtui.leader import report, review
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -371,7 +372,7 @@ The file is written whole or not at all. Esc closes.
     BINDINGS = [Binding("escape", "close", "Close")]
 
     def compose(self) -> ComposeResult:
-        default = Path.cwd() / f"coaching-review-{dt.date.today().isoformat()}.md"
+        default = export_path(f"coaching-review-{dt.date.today().isoformat()}", ".md")
         with Vertical(id="form"):
             yield Static("Export the leader's review", classes="form-title", markup=False)
             yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
@@ -384,7 +385,7 @@ The file is written whole or not at all. Esc closes.
         self.query_one("#rv-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        path = typed_path(event.value)
         if not path:
             return
         self._say("Writing…")
@@ -395,9 +396,9 @@ The file is written whole or not at all. Esc closes.
         try:
             done = report.write_report(path, named=named, below=self.app.config.suppress_below)
         except UserError as exc:
-            self.app.call_from_thread(self._say, f"✗ {exc}", True)
+            self.app.call_from_thread(self._say, f"{glyph('error')} {exc}", True)
             return
-        self.app.call_from_thread(self._say, f"✓ Wrote {done}" + (" (with names)" if named else " (aggregate)"))
+        self.app.call_from_thread(self._say, f"{glyph('ok')} Wrote {done}" + (" (with names)" if named else " (aggregate)"))
 
     def _say(self, text: str, error: bool = False) -> None:
         box = self.query_one("#form-error", Static)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from coachtui.base.config import THEMES, Config
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import SYMBOLS
 from coachtui.widgets.form import FormScreen
 
 
@@ -24,6 +25,8 @@ Device name: how this laptop is named in sync bundles (e.g. "Head of Maths lapto
 Home site: the site new staff get by default.
 Join length: the planned length of a lesson join, in minutes (default 20).
 Coach load limit: warn when a coach has more teachers than this (default 10).
+Symbols: ✓ ✗ ★ and the chart's blocks, or ASCII stand-ins (+ x * #) where they
+show as boxes; auto uses ASCII in Windows' old console only.
 Small counts: aggregate reports and the review's patterns show a count
 resting on fewer people than this as "fewer than 3" (default 3, at least 2),
 as published school statistics do: in a small school a count of 1 beside a
@@ -61,6 +64,10 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
+            yield Label("Symbols")
+            yield Select([("auto (ASCII in the old Windows console)", "auto"), ("✓ ★ █ (unicode)", "unicode"),
+                          ("+ * # (ASCII)", "ascii")], value=c.symbols if c.symbols in SYMBOLS else "auto",
+                         allow_blank=False, id="symbols", compact=True)
         yield Static(Text(self._passphrase_where(), style="dim"), id="passphrase-where", classes="hint")
         yield Static(Text(f"Saved in {self.path}", style="dim"), classes="hint")
 
@@ -82,10 +89,12 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
                 raise UserError(f"{label} must be a whole number from {low} to {high}")
             values[name] = int(raw)
         theme = self.query_one("#theme", Select).value
+        symbols = self.query_one("#symbols", Select).value
         return replace(
             self.config,
             device_name=self.query_one("#device_name", Input).value.strip(),
             home_site=self.query_one("#home_site", Input).value.strip(),
             theme=theme if theme in THEMES else self.config.theme,
+            symbols=symbols if symbols in SYMBOLS else self.config.symbols,
             **values,
         )

@@ -3,8 +3,6 @@ through a shared folder, and settle conflicts. Work runs in a thread."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +12,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.base.text import for_terminal
+from coachtui.base.user_files import typed_path
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
@@ -91,11 +91,11 @@ the newer version is in place everywhere, the other is kept here for you.
         s.set_class(error, "error")
 
     def _inputs(self) -> tuple[str, str | None]:
-        path = self.query_one("#sync-path", Input).value.strip()
+        path = typed_path(self.query_one("#sync-path", Input).value)  # "Copy as path" quotes, Finder's escapes
         secret = self.query_one("#sync-pass", Input).value or self.app.config.passphrase or None
         if not path:
             raise UserError("type a file or folder in Path first")
-        return str(Path(path).expanduser()), secret
+        return path, secret
 
     @guarded
     def action_export(self) -> None:
@@ -134,7 +134,7 @@ the newer version is in place everywhere, the other is kept here for you.
         try:
             if what == "export":
                 counts = bundle.export(path, secret, device_name=self.app.config.device_name)
-                text = f"✓ Wrote {path}: {counts['rows']} records, encrypted."
+                text = f"{glyph('ok')} Wrote {path}: {counts['rows']} records, encrypted."
             elif what == "preview":
                 s = merge.merge(path, secret, commit=False)
                 text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")
@@ -144,13 +144,13 @@ the newer version is in place everywhere, the other is kept here for you.
             elif what == "apply":
                 s = merge.merge(path, secret, commit=True, backups=paths.backups)
                 self.previewed = None
-                text = "✓ " + s.headline()
+                text = f"{glyph('ok')} " + s.headline()
             else:
                 r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
                 lines = [s.headline() for s in r.imported] + [f"skipped {for_terminal(n)}: {why}" for n, why in r.skipped]
-                text = "✓ Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
+                text = f"{glyph('ok')} Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
         except UserError as exc:
-            self.app.call_from_thread(self._status, f"✗ {exc}", True)
+            self.app.call_from_thread(self._status, f"{glyph('error')} {exc}", True)
             return
         self.app.call_from_thread(self._done, text)
 

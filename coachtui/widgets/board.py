@@ -18,6 +18,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from coachtui.base.glyphs import glyph
+
 
 class Card(Protocol):
     """What the board shows of a card (plcs.plc.Card is one)."""
@@ -231,4 +233,4 @@ class Board(Widget, can_focus=True):
         s = base + style("board--leader") if card.leader else base
         if here and ri == self.rows[ci]:
             s = s + style("board--cursor")
-        return ("★ " if card.leader else "  ") + card.name, s
+        return (glyph("leader") + " " if card.leader else "  ") + card.name, s  # "led by" says it in words

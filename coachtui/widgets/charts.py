@@ -1,4 +1,4 @@
-"""Horizontal bar charts drawn with unicode blocks, as literal rich Text (labels
+"""Horizontal bar charts drawn with unicode blocks (or # in ASCII mode), as literal rich Text (labels
 are user data: never markup). Redrawn to the widget's width on resize."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widget import Widget
 
-EIGHTHS = " ▏▎▍▌▋▊▉"
+from coachtui.base.glyphs import glyph
 
 
 def bar(value: float, most: float, width: int) -> str:
@@ -16,7 +16,7 @@ def bar(value: float, most: float, width: int) -> str:
         return ""
     eighths = max(1, round(8 * width * min(value, most) / most))  # never invisible when above zero
     full, part = divmod(eighths, 8)
-    return "█" * full + (EIGHTHS[part] if part else "")
+    return glyph("bar") * full + (glyph("eighths")[part] if part else "").rstrip()
 
 
 def bar_lines(items: list[tuple[str, float | str]], width: int, label_width: int | None = None,

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.glyphs import glyph
 
 
 @dataclass
@@ -145,7 +146,7 @@ class FormScreen(ModalScreen[Any]):
 
     def show_error(self, message: str) -> None:
         error = self.query_one("#form-error", Static)
-        error.update(Text(f"✗ {message}"))
+        error.update(Text(f"{glyph('error')} {message}"))
         error.add_class("error")
 
     def action_save(self) -> None:

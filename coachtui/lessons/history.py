@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from coachtui.base.text import plural
 from coachtui.lessons import feedback, joins
 from coachtui.store.models import Feedback, database
 
@@ -38,11 +39,12 @@ def entries(staff_id: str) -> list[Entry]:
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     for j in all_joins:
         day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-        title = j.focus_text or titles.get(j.focus_item_id, "")
+        title = joins.focus_title(j, titles)
         minutes = joins.timing(j, events=events.get(j.id, [])).elapsed // 60
         state = "running" if not j.ended_at else f"{minutes} min"
         fb = " · feedback given" if j.id in with_feedback else " · no feedback yet"
-        out.append(Entry(day, "join", f"{title} · {state} · {note_counts.get(j.id, 0)} notes{fb}", join_id=j.id))
+        out.append(Entry(day, "join", f"{title} · {state} · {plural(note_counts.get(j.id, 0), 'note')}{fb}",
+                         join_id=j.id))
     for s in feedback.action_steps(staff_id):
         status = f"mastered {s.mastered_on}" if s.status == "mastered" else "in progress"
         out.append(Entry(s.set_on, "action step", f"[{status}] {s.text}", step_id=s.id,

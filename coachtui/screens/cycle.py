@@ -13,6 +13,7 @@ from textual.widgets import Footer, Header, Static
 
 from coachtui.coaching import cadence, cycles
 from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.lessons import joins
 from coachtui.plcs import plc
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -25,25 +26,25 @@ SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "
 COLUMNS = [Column("date", "Date", 10), Column("what", "What", 14), Column("detail", "Detail", 20, weight=1)]
 
 
-def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None]]:
-    """(date, what, detail, planned join id), newest first: the cycle's
-    stages, its joins, joins planned, and the support-level changes."""
+def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(date, what, detail, planned join id, join id), newest first: the
+    cycle's stages, its joins, joins planned, and the support-level changes."""
     rows = []
     for p in cadence.planned_joins(staff_id):
-        rows.append((p.on, "planned join", p.note or "a join is planned", p.id))
+        rows.append((p.on, "planned join", p.note or "a join is planned", p.id, None))
     if c is not None:
         for e in cycles.events(c.id):
             rows.append((e.on, "stage", f"{CYCLE_STAGE_LABELS.get(e.stage, e.stage)} (round {e.round})"
-                         + (f" · {e.note}" if e.note else ""), None))
+                         + (f" · {e.note}" if e.note else ""), None, None))
         for j in cycles.joins_in(c):
             day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-            rows.append((day, "join", j.focus_text or cycles.focus_title(c) or "lesson joined", None))
+            rows.append((day, "join", joins.focus_title(j) or "lesson joined", None, j.id))
         if c.ended_on:
-            rows.append((c.ended_on, "closed", "cycle closed", None))
+            rows.append((c.ended_on, "closed", "cycle closed", None, None))
     for ch in cycles.support_changes(staff_id):
         who = f" · by {ch.by_name}" if ch.by_name else ""
         rows.append((ch.on, f"support {cycles.direction(ch)}",
-                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}", None))
+                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}", None, None))
     # Newest first; on the same day, the later entry first.
     return [r for _, r in sorted(enumerate(rows), key=lambda p: (p[1][0], p[0]), reverse=True)]
 

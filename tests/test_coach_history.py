@@ -7,7 +7,7 @@ import pytest
 
 from coachtui.base.text import plural
 from coachtui.coaching import cycles
-from coachtui.lessons import feedback, history, joins
+from coachtui.lessons import feedback, history, join_record, joins
 from coachtui.roster import staff
 from coachtui.store.models import Join
 from coachtui.teaching.framework import item_id
@@ -111,8 +111,8 @@ def test_a_past_joins_record_holds_notes_times_kinds_tallies_and_feedback(people
         ("11:05", "question", "Why do pupils call out?", True)]
     assert {t.label: len(t.times) for t in rec.tallies} == {"questions asked": 2, "cold calls": 1,
                                                            "never pressed": 0}
-    fields = dict((f.label, f.text) for f in rec.feedback)
-    assert fields["Strengths"] == "- wait time" and rec.has_feedback
+    fields = {f.part: f.text for f in rec.feedback}
+    assert fields["strengths"] == "- wait time" and rec.has_feedback
 
 
 def test_tally_timeline_buckets_every_press():

@@ -67,6 +67,7 @@ on by themselves.
   l        change the support level (with the reason)
   p        plan a join for a date (Delete on a planned join cancels it)
   c        close the cycle (or reopen it)
+  Enter    on a join: its page (notes, tallies, feedback)
   Esc      back
 """
     BINDINGS = [
@@ -147,6 +148,12 @@ on by themselves.
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
+        from coachtui.screens.history import open_join
+
+        if event.row[4]:
+            open_join(self, event.row[4])
 
     def _need_open(self):
         if self.cycle is None or self.cycle.ended_on:

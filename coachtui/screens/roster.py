@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +27,7 @@ COLUMNS = [
     Column("support", "Support", 10, weight=1),
     Column("coach", "Coach", 12, weight=3),
     Column("last_joined", "Last joined", 11, weight=0, priority=1),
-    Column("next_due", "Next due", 10, weight=0, priority=4),
+    Column("next_due", "Next due", 11, weight=0, priority=4),
 ]
 
 ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
@@ -43,11 +45,15 @@ SORT_KEYS = {
 }
 
 
+OVERDUE = "!"  # after a past Next due date: a sign, not a colour (the help and the filter line say what it means)
+
+
 def cells(row: staff.RosterRow) -> list[str]:
     roles = "".join(ROLE_SHORT.get(r, "?") for r in row.roles)
     name = row.name + ("  (archived)" if row.archived else "")
+    due = row.next_due + OVERDUE if row.next_due and row.next_due < dt.date.today().isoformat() else row.next_due
     return [name, roles, row.site, row.team, SUPPORT_SHORT.get(row.support, row.support), row.coach or "—",
-            row.last_joined, row.next_due]
+            row.last_joined, due]
 
 
 class RosterScreen(Screen):

@@ -140,3 +140,18 @@ def test_the_roster_marks_a_past_next_due(people):
     assert "overdue" in cells(row)[-1] or "!" in cells(row)[-1]
     row.next_due = (dt.date.today() + dt.timedelta(days=3)).isoformat()
     assert cells(row)[-1] == row.next_due
+
+
+def test_the_demos_feedback_opens_from_its_join(store):
+    """History said "feedback given" for a demo join whose page found none: the
+    demo's feedback ids must be the ones a join's feedback is looked up by."""
+    from coachtui.demo import school
+    from coachtui.demo.history import fill_history
+    from coachtui.store.models import Feedback
+
+    school.fill(40, seed=3)
+    fill_history(weeks=4)
+    fb = Feedback.select().where(Feedback.live()).first()
+    assert fb is not None
+    assert feedback.get(fb.join_id) is not None
+    assert join_record.record(fb.join_id).has_feedback

@@ -36,6 +36,10 @@ class Config:
     # Aggregate reports and the review's patterns show counts resting on fewer
     # people than this as "fewer than N" (at least 2: a count of 1 is never shown).
     suppress_below: int = 3
+    # Who uses this laptop: a coach's staff id (their joins are recorded as
+    # theirs, their roster opens on their teachers), "none" for someone who
+    # is not a coach, "" not asked yet (the app asks at start).
+    me: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,7 @@ TEMPLATE = """\
 # coach_load_limit = 10                 # warn when a coach has more teachers
 # theme = "textual-dark"                # or "textual-light"
 # suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
+# me = ""                               # who uses this laptop: a coach's staff id, or "none" (F9 sets it)
 #
 # The trust's bundle passphrase. Better kept in the OS keyring, where there is
 # one: `coachtui passphrase set`. Empty: asked for when needed.

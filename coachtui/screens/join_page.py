@@ -4,6 +4,8 @@ coach reads before the next join with the same teacher."""
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -14,7 +16,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Static
 
-from coachtui.base.text import plural
 from coachtui.lessons import join_record, joins
 from coachtui.lessons.join_record import JoinRecord
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -65,7 +66,7 @@ class TallyTimeline(Widget):
             out.append(join_record.marks(join_record.buckets(t.times, slices * per * 60, slices)))
             out.append("\n")
         end = f"{slices * per} min"
-        axis = "0" + end.rjust(max(len(end) + 1, slices) - 1)
+        axis = "0" + end.rjust(max(len(end) + 1, slices - 1))  # under the first mark and ending at the last
         out.append(" " * (label_w + count_w + 2) + axis, style="dim")
         return out
 
@@ -145,10 +146,9 @@ mark per slice of the lesson (the line under it says how long a slice is):
         length = f"{joins.fmt(rec.elapsed)} of {rec.planned // 60} min" if rec.ended else \
             f"still running ({joins.fmt(rec.elapsed)} so far)"
         where = " · ".join(x for x in (rec.group and f"class {rec.group}", rec.room and f"room {rec.room}") if x)
-        focus = Text("Focus: ", style="bold")
-        focus.append(rec.focus or "none agreed")
-        for c in rec.criteria:
-            focus.append(f"\n  - {c}", style="dim")
+        focus_line = Text("Focus: ", style="bold")
+        focus_line.append(rec.focus or "none agreed")
+        focus = Group(focus_line, *(Padding(Text(f"- {c}", style="dim"), (0, 0, 0, 2)) for c in rec.criteria))
         if rec.notes:
             notes = Table.grid(padding=(0, 1), expand=True)
             notes.add_column(no_wrap=True)
@@ -159,20 +159,19 @@ mark per slice of the lesson (the line under it says how long a slice is):
         else:
             notes = Text("No notes were typed in this join.", style="dim")
         legend = ": a mark per slice of time (· none, 1-9 presses, + ten or more)" if rec.tallies else ""
-        fb = Text()
-        for i, f in enumerate(rec.feedback):
-            fb.append(("\n" if i else "") + f.label + "\n", style="bold")
-            fb.append("  " + (PRIVATE if f.private else "") + f.text.replace("\n", "\n  "))
+        fb = []  # each field's label, then its words indented (wrapped lines too)
+        for f in rec.feedback:
+            fb += [Text(f.label, style="bold"), Padding(Text((PRIVATE if f.private else "") + f.text), (0, 0, 0, 2))]
         if rec.has_feedback and not rec.feedback:
-            fb.append("Saved with every field empty.", style="dim")
+            fb.append(Text("Saved with every field empty.", style="dim"))
         return {
             "jp-head": Text(f"Coach: {rec.coach or 'not recorded'} · {length}" + (f" · {where}" if where else "")),
             "jp-focus": focus,
-            "jp-notes-title": Text(f"Notes ({plural(len(rec.notes), 'note')})"),
+            "jp-notes-title": Text(f"Notes ({len(rec.notes)})"),
             "jp-notes": notes,
             "jp-tallies-title": Text(f"Tallies over the lesson{legend}"),
             "jp-feedback-title": Text("Feedback" + ("" if rec.has_feedback else ": none yet (f writes it)")),
-            "jp-feedback": fb,
+            "jp-feedback": Group(*fb),
         }
 
     def action_close(self) -> None:

@@ -31,8 +31,9 @@ COLUMNS = [
     Column("next_due", "Next due", 11, weight=0, priority=4),
 ]
 # One coach's teachers: their Coach column says nothing, so it goes first when
-# narrow and Next due (who is due: the coach's question) keeps its place.
-ONE_COACH_COLUMNS = [replace(c, priority=5) if c.key == "coach" else c for c in COLUMNS]
+# narrow, and Next due (who is due: the coach's question) outlasts Last joined.
+ONE_COACH_COLUMNS = [replace(c, priority={"coach": 6, "last_joined": 5, "next_due": 1}.get(c.key, c.priority))
+                     for c in COLUMNS]
 
 ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
 # Rows carry the level as lists show it (formal support reads "structured": staff.LISTED_SUPPORT).
@@ -221,7 +222,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         if desc and one_coach:
             desc += self._due_counts(rows)
         bar = self.query_one("#roster-filters", Static)
-        bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""), layout=False)
+        bar.update(Text(f"Filters (f): {desc}" if desc else "", no_wrap=True, overflow="ellipsis"), layout=False)
         if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
             bar.display = bool(desc)
 
@@ -232,7 +233,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         week = (today + dt.timedelta(days=7)).isoformat()
         overdue = sum(1 for r in rows if r.next_due and r.next_due < today.isoformat())
         soon = sum(1 for r in rows if r.next_due and today.isoformat() <= r.next_due <= week)
-        return f" · {overdue} overdue ({OVERDUE}), {soon} due this week"
+        return f" · {overdue} overdue ({OVERDUE}) · {soon} due this week"
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])

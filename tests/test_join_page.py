@@ -138,3 +138,13 @@ async def test_historys_detail_is_whole_at_80_columns(app, until):
         await pilot.pause()
         whole = " ".join(text(app).split())  # the lines as one, however they wrap
         assert "does not fit in eighty columns at all · 20 min · 3 notes · feedback given" in whole
+
+
+async def test_the_cycles_selected_line_is_whole_at_60_columns(app, until):
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press(*"tia", "enter", "y")
+        await until(pilot, lambda: type(app.screen).__name__ == "CycleScreen", what="the cycle")
+        table = app.screen.table
+        table.move_to(next(i for i, r in enumerate(table.rows) if r[1] == "join"))
+        await pilot.pause()
+        assert "does not fit in eighty columns at all" in " ".join(text(app).split())

@@ -50,6 +50,9 @@ def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None, str | No
 
 
 class CycleScreen(ReloadOnResume, Screen):
+    DEFAULT_CSS = """
+    CycleScreen #cycle-detail { height: auto; max-height: 3; padding: 0 1; background: $panel; }
+    """
     HELP = """\
 A teacher's coaching cycle
 
@@ -96,6 +99,7 @@ on by themselves.
         yield Static("", id="cycle-stages", markup=False)
         yield Static("", id="cycle-initial", markup=False)
         yield self.table
+        yield Static("", id="cycle-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -145,6 +149,14 @@ on by themselves.
             initial.update(Text("\n".join(f"{lbl}: {val.replace(chr(10), ' / ')}" for lbl, val in parts if val)
                                 or "Initial meeting not written yet: press i.", overflow="ellipsis", no_wrap=True))
         self.table.set_rows(timeline(self.staff_id, c))
+        self._show_detail(self.table.current_row)
+
+    def _show_detail(self, row) -> None:
+        """The selected line whole, wrapped: a narrow terminal cuts the Detail column short."""
+        self.query_one("#cycle-detail", Static).update(Text(row[2]) if row else "")
+
+    def on_row_table_highlighted(self, event: RowTable.Highlighted) -> None:
+        self._show_detail(event.row)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -155,3 +155,24 @@ def test_the_demos_feedback_opens_from_its_join(store):
     assert fb is not None
     assert feedback.get(fb.join_id) is not None
     assert join_record.record(fb.join_id).has_feedback
+
+
+def test_counts_of_one_read_in_the_singular_across_the_app(people, clock, tmp_path):
+    """The siblings of "1 notes": a coverage line, a CSV import, a bundle's
+    headline, the teacher's summary, a PLC board column."""
+    from coachtui.roster import csv_import
+    from coachtui.sync.merge import Summary
+
+    rows = [r for r in staff.roster_rows() if r.name in ("Tia Teacher", "Cal Coach")]
+    assert "/1 teacher coached" in staff.coverage(rows, 10).summary()
+    report = csv_import.Report(path="staff.csv")
+    report.warnings.append((2, "odd"))
+    assert report.summary().endswith("1 warning")
+    merge = Summary(path="b.bundle")
+    merge.tables["note"].conflicts = 1
+    assert merge.headline().endswith("1 conflict")
+    j = Join.get_by_id(joins.start(people["tia"], focus_item_id=None, focus_text="Routines"))
+    clock.advance(61)
+    joins.end(j)
+    feedback.save(j, {"strengths": ("- calm", False)})
+    assert ", 1 minute." in feedback.teacher_summary(j.id)

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.text import plural
 from coachtui.screens.common import guarded
 from coachtui.screens.file_import import FileImport
 from coachtui.teaching import framework, framework_toml
@@ -346,7 +347,7 @@ restores, and never deletes. A bad file changes nothing.
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self._show, f"✗ {exc}", "Nothing was changed.", True)
             return
-        self.app.call_from_thread(self._show, f"✓ Wrote {path}: {n} items.", "")
+        self.app.call_from_thread(self._show, f"✓ Wrote {path}: {plural(n, 'item')}.", "")
 
     def read(self, path: str, dry_run: bool) -> framework_toml.Report:
         return framework_toml.import_file(path, dry_run=dry_run)

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.text import plural
 from coachtui.roster import staff
 from coachtui.roster.staff import LISTED_LEVELS
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -375,7 +376,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _after_erase(self, done) -> None:
         if done is None:
             return
-        self.notify(f"Erased {done.name} and {sum(done.rows.values()) - 1} records about them. "
+        self.notify(f"Erased {done.name} and {plural(sum(done.rows.values()) - 1, 'record')} about them. "
                     "Sync to carry the erasure to the other laptops.", timeout=8, markup=False)
         self.reload()
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
-from coachtui.base.text import for_terminal
+from coachtui.base.text import for_terminal, plural
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
@@ -134,7 +134,7 @@ the newer version is in place everywhere, the other is kept here for you.
         try:
             if what == "export":
                 counts = bundle.export(path, secret, device_name=self.app.config.device_name)
-                text = f"✓ Wrote {path}: {counts['rows']} records, encrypted."
+                text = f"✓ Wrote {path}: {plural(counts['rows'], 'record')}, encrypted."
             elif what == "preview":
                 s = merge.merge(path, secret, commit=False)
                 text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")

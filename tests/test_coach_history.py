@@ -176,3 +176,11 @@ def test_counts_of_one_read_in_the_singular_across_the_app(people, clock, tmp_pa
     joins.end(j)
     feedback.save(j, {"strengths": ("- calm", False)})
     assert ", 1 minute." in feedback.teacher_summary(j.id)
+
+
+def test_a_private_target_is_marked_in_history(people, clock):
+    j = Join.get_by_id(joins.start(people["tia"], focus_item_id=None, focus_text="Routines"))
+    joins.end(j)
+    feedback.save(j, {"target_what": ("Calm entry every lesson", True)})
+    target = next(e for e in history.entries(people["tia"]) if e.what == "target")
+    assert target.detail.startswith("🔒 PRIVATE · Calm entry")

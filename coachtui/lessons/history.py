@@ -11,6 +11,9 @@ from coachtui.lessons import feedback, joins
 from coachtui.store.models import Feedback, database
 
 
+PRIVATE = "🔒 PRIVATE · "
+
+
 @dataclass
 class Entry:
     date: str
@@ -50,12 +53,13 @@ def entries(staff_id: str) -> list[Entry]:
         out.append(Entry(s.set_on, "action step", f"[{status}] {s.text}", step_id=s.id,
                          mastered=s.status == "mastered"))
     targets = database.execute_sql(
-        "SELECT f.given_on, i.part, i.text FROM feedback f JOIN feedback_item i ON i.feedback_id = f.id "
+        "SELECT f.given_on, i.part, i.text, i.private FROM feedback f JOIN feedback_item i ON i.feedback_id = f.id "
         "WHERE f.staff_id = ? AND f.deleted = 0 AND i.deleted = 0 AND i.part IN ('target_what', 'target_deadline') "
         "AND i.text != '' ORDER BY f.given_on", (staff_id,)).fetchall()
     by_day: dict[str, dict[str, str]] = {}
-    for day, part, text in targets:
-        by_day.setdefault(day, {})[part] = text
+    for day, part, text, private in targets:
+        # A private field is this laptop's only: marked as the rest of the app marks private words.
+        by_day.setdefault(day, {})[part] = f"{PRIVATE}{text}" if private and part == "target_what" else text
     for day, t in by_day.items():
         if t.get("target_what"):
             by = f" by {t['target_deadline']}" if t.get("target_deadline") else ""

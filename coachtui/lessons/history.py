@@ -10,7 +10,6 @@ from coachtui.base.text import plural
 from coachtui.lessons import feedback, joins
 from coachtui.store.models import Feedback, database
 
-
 PRIVATE = "🔒 PRIVATE · "
 
 

@@ -40,10 +40,13 @@ class CoachApp(App):
     # How often to look for writes made by another copy of the app on this database.
     WATCH_SECONDS = 2.0
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, ask_who: bool = False) -> None:
+        """`ask_who`: at start, ask who uses this laptop when the settings do
+        not say (the command line asks; tests and benches open without it)."""
         super().__init__()
         self.ctx = ctx
         self.config = ctx.config
+        self.ask_who = ask_who
         # Set when the app had to stop on an error the user can act on (a
         # damaged database): the command line prints it as one line.
         self.fatal: UserError | None = None
@@ -59,11 +62,14 @@ class CoachApp(App):
 
         self._data_version = data_version()
         self.set_interval(self.WATCH_SECONDS, self._watch_other_writers)
+        self._take_me()
         self.call_after_refresh(self._resume_running_join)
         self.call_after_refresh(self._settle_heap)
         self._take_kept_passphrase()
         for line in self.ctx.warnings:  # a data folder on a stick: said once, at the start
             self.notify(line[0].upper() + line[1:] + ".", severity="warning", timeout=15, markup=False)
+        if self.ask_who:
+            self.call_after_refresh(self._ask_who)
 
     def _handle_exception(self, error: Exception) -> None:
         """SQLite met a damaged page outside a guarded write (a read while a
@@ -87,6 +93,41 @@ class CoachApp(App):
         import gc
 
         gc.freeze()
+
+    # --- who uses this laptop ------------------------------------------------------
+
+    @guarded
+    def _take_me(self) -> None:
+        """Tell the joins who this laptop's coach is (the settings' `me`)."""
+        from coachtui.lessons import joins
+
+        me = self.config.me
+        joins.set_this_coach(me if me and me != "none" else None)
+
+    def _ask_who(self) -> None:
+        """At start, while the settings do not say who uses this laptop (or
+        name someone no longer a coach): a pick of the coaches, or "not a
+        coach". Esc asks again next time. Never over a join in progress."""
+        from coachtui.lessons import joins
+        from coachtui.roster import staff
+        from coachtui.widgets.form import PickModal
+
+        me = self.config.me
+        coaches = staff.coaches()
+        if me == "none" or me in {c.id for c in coaches} or not coaches or joins.running_join() is not None:
+            return
+        sites = {s.id: s.name for s in staff.sites()}
+        items = [(" · ".join(x for x in (c.name, sites.get(c.site_id, "")) if x), c.id) for c in coaches]
+        items.append(("Not a coach: don't ask again", "none"))
+        self.push_screen(PickModal("Who uses this laptop? Your joins are recorded as yours and the roster "
+                                   "opens on your teachers. (Esc: ask next time; F9 changes it.)", items),
+                         self._answer_who)
+
+    def _answer_who(self, me: str | None) -> None:
+        if me is None:
+            return
+        if self.save_settings({"me": me}, "Who uses this laptop"):
+            self.refresh_screens()
 
     def _resume_running_join(self) -> None:
         """After a crash or a restart, go straight back to the join in progress."""
@@ -242,10 +283,13 @@ class CoachApp(App):
         except OSError as exc:
             self.notify(f"{what} not saved: {exc.strerror or exc}", severity=severity, markup=False)
             return False
-        self.config = self.ctx.config = fresh
+        before, self.config = self.config, fresh
+        self.ctx.config = fresh
         if self.theme != fresh.theme:
             self.theme = fresh.theme
         self._apply_symbols()
+        if fresh.me != before.me:
+            self._take_me()
         self._take_kept_passphrase()
         return True
 
@@ -310,7 +354,7 @@ class CoachApp(App):
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Redo", "Take back the last undo (Ctrl+R)", self.action_redo)
-        yield SystemCommand("Settings", "Device name, home site, join length, coach load limit, symbols (F9)",
+        yield SystemCommand("Settings", "Device name, who uses this laptop, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
             yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",

@@ -39,6 +39,10 @@ class Config:
     # "auto": ASCII stand-ins for ✓ ✗ ★ and chart blocks in Windows' old console
     # only; "ascii" or "unicode" everywhere (F9).
     symbols: str = "auto"
+    # Who uses this laptop: a coach's staff id (their joins are recorded as
+    # theirs, their roster opens on their teachers), "none" for someone who
+    # is not a coach, "" not asked yet (the app asks at start).
+    me: str = ""
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,7 @@ TEMPLATE = """\
 # theme = "textual-dark"                # or "textual-light"
 # suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
 # symbols = "auto"                      # "ascii" if ✓ ✗ ★ show as boxes; auto: ASCII in Windows' old console
+# me = ""                               # who uses this laptop: a coach's staff id, or "none" (F9 sets it)
 #
 # The trust's bundle passphrase. Better kept in the OS keyring, where there is
 # one: `coachtui passphrase set`. Empty: asked for when needed.

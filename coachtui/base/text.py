@@ -68,3 +68,9 @@ def _checked(text: str, what: str, limit: int) -> str:
     if len(text) > limit:
         raise ValidationError(f"{what} is too long ({len(text)} characters, at most {limit})")
     return text
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """`n` and the word, singular for one: "1 note", "2 notes", "0 notes"
+    (`many` where adding an s is wrong: "coaches", "staff")."""
+    return f"{n} {word if n == 1 else many or word + 's'}"

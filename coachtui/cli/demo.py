@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from coachtui.base.errors import UserError
+from coachtui.base.text import plural
 from coachtui.cli.common import open_paths
 
 
@@ -25,5 +26,5 @@ def _demo(args) -> int:
     if school.has_staff() and not args.force:
         raise UserError(f"{paths.db} already has staff; use --force to add more anyway")
     counts = school.fill(args.staff, args.seed)
-    print(f"added {counts['staff']} staff at {counts['sites']} sites to {paths.db}")
+    print(f"added {counts['staff']} staff at {plural(counts['sites'], 'site')} to {paths.db}")
     return 0

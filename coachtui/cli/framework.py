@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from coachtui.base.text import plural
 from coachtui.cli.common import open_paths, run_import
 
 
@@ -24,7 +25,7 @@ def _export(args) -> int:
 
     open_paths(args)
     n = framework_toml.export(args.out)
-    print(f"wrote {args.out}: {n} items")
+    print(f"wrote {args.out}: {plural(n, 'item')}")
     return 0
 
 

@@ -101,7 +101,7 @@ def _run_app(args: argparse.Namespace) -> int:
     from coachtui.app import CoachApp
     from coachtui.launch import open_data
 
-    app = CoachApp(open_data(args.data_dir, demo=args.demo))
+    app = CoachApp(open_data(args.data_dir, demo=args.demo), ask_who=True)
     app.run()
     if app.fatal is not None:
         raise app.fatal

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from coachtui.base.errors import UserError
+from coachtui.base.text import plural
 from coachtui.cli.common import open_paths
 
 
@@ -42,6 +43,7 @@ def _erase(args) -> int:
         if answer.strip() != person.name.strip():
             raise UserError("nothing was erased: the name did not match")
     done = erase.erase(person.id, data_dir=paths.data_dir)
-    print(f"erased {done.name}: {sum(done.rows.values())} records; {done.pointers} other records now show (erased); "
-          f"{done.backups_replaced} old backups replaced. Sync to carry the erasure to the other laptops.")
+    print(f"erased {done.name}: {plural(sum(done.rows.values()), 'record')}; "
+          f"(erased) now shown in {plural(done.pointers, 'other record')}; "
+          f"{plural(done.backups_replaced, 'old backup')} replaced. Sync to carry the erasure to the other laptops.")
     return 0

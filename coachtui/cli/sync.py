@@ -8,6 +8,7 @@ import os
 import sys
 
 from coachtui.base.errors import UserError
+from coachtui.base.text import plural
 from coachtui.base.user_files import read_text
 from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, open_for
 
@@ -82,7 +83,7 @@ def _export(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
     kind = "plain" if secret is None else "encrypted"
-    _say(f"wrote {args.out}: {counts['rows']} records, {counts['purged']} erasures ({kind})")
+    _say(f"wrote {args.out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
     return 0
 
 

@@ -14,7 +14,7 @@ import time
 
 from coachtui.store import db as store_db
 from coachtui.store import write as w
-from coachtui.store.models import ActionStep, CoachingCycle, CycleEvent, Feedback, Join, database, new_id
+from coachtui.store.models import ActionStep, CoachingCycle, CycleEvent, Feedback, Join, database, derived_id, new_id
 
 CHUNK = 50_000
 
@@ -96,7 +96,7 @@ def _join(joins, fbs, acts, sid, coach, item, monday: dt.date, step_from, on: dt
     if rnd.random() >= 0.85:
         return step_from
     given = day + dt.timedelta(days=rnd.randrange(3))
-    fid = new_id()
+    fid = derived_id("feedback", jid)  # as lessons.feedback.feedback_id: found from its join
     fbs.append(dict(id=fid, join_id=jid, staff_id=sid, coach_id=coach, action_item_id=item,
                     given_on=given.isoformat(),
                     next_join=(given + dt.timedelta(days=rnd.choice((7, 7, 14)))).isoformat()))

@@ -15,7 +15,7 @@ from coachtui.base.atomic_write import write_text
 from coachtui.base.dates import check_date
 from coachtui.base.errors import UserError
 from coachtui.base.resources import read_text
-from coachtui.base.text import clean_block
+from coachtui.base.text import clean_block, plural
 from coachtui.lessons import joins
 from coachtui.store import write as w
 from coachtui.store.models import (
@@ -179,7 +179,7 @@ def teacher_summary(join_id: str) -> str:
     when = dt.datetime.fromtimestamp(join.started_at / 1000).strftime("%A %d %B %Y, %H:%M")
     minutes = joins.timing(join).elapsed // 60
     lines = [f"# Feedback for {teacher.name if teacher else 'teacher'}", "",
-             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {minutes} minutes.",
+             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {plural(minutes, 'minute')}.",
              f"Agreed focus: {title}"]
     if coach:
         lines.append(f"Coach: {coach.name}")

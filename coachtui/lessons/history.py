@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from coachtui.base.text import plural
 from coachtui.lessons import feedback, joins
 from coachtui.store.models import Feedback, database
+
+PRIVATE = "🔒 PRIVATE · "
 
 
 @dataclass
@@ -38,22 +41,24 @@ def entries(staff_id: str) -> list[Entry]:
     titles = dict(database.execute_sql("SELECT id, title FROM framework_item").fetchall())
     for j in all_joins:
         day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-        title = j.focus_text or titles.get(j.focus_item_id, "")
+        title = joins.focus_title(j, titles)
         minutes = joins.timing(j, events=events.get(j.id, [])).elapsed // 60
         state = "running" if not j.ended_at else f"{minutes} min"
         fb = " · feedback given" if j.id in with_feedback else " · no feedback yet"
-        out.append(Entry(day, "join", f"{title} · {state} · {note_counts.get(j.id, 0)} notes{fb}", join_id=j.id))
+        out.append(Entry(day, "join", f"{title} · {state} · {plural(note_counts.get(j.id, 0), 'note')}{fb}",
+                         join_id=j.id))
     for s in feedback.action_steps(staff_id):
         status = f"mastered {s.mastered_on}" if s.status == "mastered" else "in progress"
         out.append(Entry(s.set_on, "action step", f"[{status}] {s.text}", step_id=s.id,
                          mastered=s.status == "mastered"))
     targets = database.execute_sql(
-        "SELECT f.given_on, i.part, i.text FROM feedback f JOIN feedback_item i ON i.feedback_id = f.id "
+        "SELECT f.given_on, i.part, i.text, i.private FROM feedback f JOIN feedback_item i ON i.feedback_id = f.id "
         "WHERE f.staff_id = ? AND f.deleted = 0 AND i.deleted = 0 AND i.part IN ('target_what', 'target_deadline') "
         "AND i.text != '' ORDER BY f.given_on", (staff_id,)).fetchall()
     by_day: dict[str, dict[str, str]] = {}
-    for day, part, text in targets:
-        by_day.setdefault(day, {})[part] = text
+    for day, part, text, private in targets:
+        # A private field is this laptop's only: marked as the rest of the app marks private words.
+        by_day.setdefault(day, {})[part] = f"{PRIVATE}{text}" if private and part == "target_what" else text
     for day, t in by_day.items():
         if t.get("target_what"):
             by = f" by {t['target_deadline']}" if t.get("target_deadline") else ""

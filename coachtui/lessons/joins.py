@@ -122,9 +122,23 @@ def suggested_focus(staff_id: str) -> tuple[str | None, str]:
 def focus_of(join: Join) -> tuple[str, list[str]]:
     """The focus title and its success criteria."""
     item = FrameworkItem.get_or_none(FrameworkItem.id == join.focus_item_id) if join.focus_item_id else None
-    title = join.focus_text or (item.title if item else "")
     criteria = [c for c in (item.detail.splitlines() if item else []) if c.strip()]
-    return title, criteria
+    return focus_title(join, {item.id: item.title} if item else {}), criteria
+
+
+def focus_title(join: Join, titles: dict[str, str] | None = None) -> str:
+    """A join's agreed focus, the one way every page names it: the words the
+    coach typed, else the framework step picked (never the cycle's focus,
+    which may have moved on). `titles` ({item id: title}) saves a query per
+    join on pages that list many."""
+    if join.focus_text:
+        return join.focus_text
+    if not join.focus_item_id:
+        return ""
+    if titles is None:
+        item = FrameworkItem.get_or_none(FrameworkItem.id == join.focus_item_id)
+        return item.title if item else ""
+    return titles.get(join.focus_item_id, "")
 
 
 def tally_labels_for(item_id: str | None) -> list[str]:
@@ -145,8 +159,26 @@ def tally_labels_for(item_id: str | None) -> list[str]:
 # --- the join itself ------------------------------------------------------------
 
 
+def set_this_coach(staff_id: str | None) -> None:
+    """Who uses this laptop (the settings' `me`, a coach's staff id), kept as
+    a local fact of this database (never synced) so that a join records who
+    actually joined. The app sets it at start and when F9 changes it."""
+    with store_db.transaction():
+        if (get_meta("this_coach") or "") != (staff_id or ""):
+            store_db.set_meta("this_coach", staff_id or "")
+
+
+def this_coach() -> str | None:
+    """This laptop's coach, if one is set and is still a coach on the roster."""
+    sid = get_meta("this_coach")
+    person = Staff.get_or_none((Staff.id == sid) & Staff.live()) if sid else None
+    return sid if person is not None and "coach" in person.role_list else None
+
+
 def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", group: str = "", room: str = "",
           minutes: int = 20, coach_id: str | None = None, tallies: list[str] | None = None) -> str:
+    """Start a join. Its coach is who joined: this laptop's coach where the
+    settings say who that is, else `coach_id` (the teacher's coach, as a guess)."""
     teacher = Staff.get_or_none((Staff.id == staff_id) & Staff.live())
     if teacher is None:
         raise UserError("that teacher is no longer on the roster")
@@ -160,6 +192,7 @@ def start(staff_id: str, *, focus_item_id: str | None, focus_text: str = "", gro
     if not focus_item_id and not focus_text:
         raise UserError("agree a focus first: pick an action step or type one")
     labels = [clean(t, "tally label", 40) for t in (tallies or tally_labels_for(focus_item_id)) if t.strip()][:9]
+    coach_id = this_coach() or coach_id
     with w.action(f"start join with {teacher.name}"):
         jid = w.write(Join, staff_id=staff_id, coach_id=coach_id, focus_item_id=focus_item_id,
                       focus_text=focus_text, group=clean(group, "class or group", 100),

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coachtui.base.errors import UserError
+from coachtui.base.text import plural
 from coachtui.base.user_files import read_bytes
 from coachtui.roster import staff
 from coachtui.store import write as w
@@ -63,7 +64,7 @@ class Report:
     def summary(self) -> str:
         verb = "imported" if self.applied else "would import"
         return (f"{Path(self.path).name}: {verb} {len(self.created)} new, {len(self.updated)} updated, "
-                f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, {len(self.warnings)} warnings")
+                f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped, {plural(len(self.warnings), 'warning')}")
 
     def lines(self) -> list[str]:
         out = [f"line {n}: skipped: {why}" for n, why in self.skipped]

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Static
 from coachtui.base.glyphs import glyph
 from coachtui.coaching import cadence, cycles
 from coachtui.coaching.cycles import CYCLE_STAGE_LABELS, CYCLE_STAGES, SUPPORT_LABELS, SUPPORT_LEVELS
+from coachtui.lessons import joins
 from coachtui.plcs import plc
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -26,30 +27,33 @@ SHORT = {"initial": "initial meeting", "join": "join", "feedback": "feedback", "
 COLUMNS = [Column("date", "Date", 10), Column("what", "What", 14), Column("detail", "Detail", 20, weight=1)]
 
 
-def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None]]:
-    """(date, what, detail, planned join id), newest first: the cycle's
-    stages, its joins, joins planned, and the support-level changes."""
+def timeline(staff_id: str, c) -> list[tuple[str, str, str, str | None, str | None]]:
+    """(date, what, detail, planned join id, join id), newest first: the
+    cycle's stages, its joins, joins planned, and the support-level changes."""
     rows = []
     for p in cadence.planned_joins(staff_id):
-        rows.append((p.on, "planned join", p.note or "a join is planned", p.id))
+        rows.append((p.on, "planned join", p.note or "a join is planned", p.id, None))
     if c is not None:
         for e in cycles.events(c.id):
             rows.append((e.on, "stage", f"{CYCLE_STAGE_LABELS.get(e.stage, e.stage)} (round {e.round})"
-                         + (f" · {e.note}" if e.note else ""), None))
+                         + (f" · {e.note}" if e.note else ""), None, None))
         for j in cycles.joins_in(c):
             day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
-            rows.append((day, "join", j.focus_text or cycles.focus_title(c) or "lesson joined", None))
+            rows.append((day, "join", joins.focus_title(j) or "lesson joined", None, j.id))
         if c.ended_on:
-            rows.append((c.ended_on, "closed", "cycle closed", None))
+            rows.append((c.ended_on, "closed", "cycle closed", None, None))
     for ch in cycles.support_changes(staff_id):
         who = f" · by {ch.by_name}" if ch.by_name else ""
         rows.append((ch.on, f"support {cycles.direction(ch)}",
-                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}", None))
+                     f"{SUPPORT_LABELS[ch.from_level]} → {SUPPORT_LABELS[ch.to_level]}: {ch.reason}{who}", None, None))
     # Newest first; on the same day, the later entry first.
     return [r for _, r in sorted(enumerate(rows), key=lambda p: (p[1][0], p[0]), reverse=True)]
 
 
 class CycleScreen(ReloadOnResume, Screen):
+    DEFAULT_CSS = """
+    CycleScreen #cycle-detail { height: auto; max-height: 3; padding: 0 1; background: $panel; }
+    """
     HELP = """\
 A teacher's coaching cycle
 
@@ -67,6 +71,7 @@ on by themselves.
   l        change the support level (with the reason)
   p        plan a join for a date (d or Delete on a planned join cancels it)
   c        close the cycle (or reopen it)
+  Enter    on a join: its page (notes, tallies, feedback)
   Esc      back
 """
     BINDINGS = [
@@ -95,6 +100,7 @@ on by themselves.
         yield Static("", id="cycle-stages", markup=False)
         yield Static("", id="cycle-initial", markup=False)
         yield self.table
+        yield Static("", id="cycle-detail", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,9 +150,23 @@ on by themselves.
             initial.update(Text("\n".join(f"{lbl}: {val.replace(chr(10), ' / ')}" for lbl, val in parts if val)
                                 or "Initial meeting not written yet: press i.", overflow="ellipsis", no_wrap=True))
         self.table.set_rows(timeline(self.staff_id, c))
+        self._show_detail(self.table.current_row)
+
+    def _show_detail(self, row) -> None:
+        """The selected line whole, wrapped: a narrow terminal cuts the Detail column short."""
+        self.query_one("#cycle-detail", Static).update(Text(row[2]) if row else "")
+
+    def on_row_table_highlighted(self, event: RowTable.Highlighted) -> None:
+        self._show_detail(event.row)
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def on_row_table_selected(self, event: RowTable.Selected) -> None:
+        from coachtui.screens.history import open_join
+
+        if event.row[4]:
+            open_join(self, event.row[4])
 
     def _need_open(self):
         if self.cycle is None or self.cycle.ended_on:

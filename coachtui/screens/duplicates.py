@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from coachtui.base.text import plural
 from coachtui.roster import duplicates
 from coachtui.screens.common import guarded
 
@@ -83,7 +84,7 @@ second. Ctrl+Z undoes a merge. Esc closes.
         keep, other = (p.other, p.keep) if i in self.swapped else (p.keep, p.other)
         moved = duplicates.merge(keep.id, other.id)
         self.merged = True
-        self.notify(f"Merged {other.name} into {keep.name} ({moved} records moved). Ctrl+Z undoes.",
+        self.notify(f"Merged {other.name} into {keep.name} ({plural(moved, 'record')} moved). Ctrl+Z undoes.",
                     markup=False, timeout=4)
         self.swapped.clear()
         self._fill()

@@ -18,6 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
+from coachtui.base.text import plural
 from coachtui.base.user_files import export_path, typed_path
 from coachtui.screens.common import guarded
 from coachtui.screens.file_import import FileImport
@@ -348,7 +349,7 @@ restores, and never deletes. A bad file changes nothing.
         except (UserError, OSError) as exc:
             self.app.call_from_thread(self._show, f"{glyph('error')} {exc}", "Nothing was changed.", True)
             return
-        self.app.call_from_thread(self._show, f"{glyph('ok')} Wrote {path}: {n} items.", "")
+        self.app.call_from_thread(self._show, f"{glyph('ok')} Wrote {path}: {plural(n, 'item')}.", "")
 
     def read(self, path: str, dry_run: bool) -> framework_toml.Report:
         return framework_toml.import_file(path, dry_run=dry_run)

@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from coachtui.base.text import plural
 from coachtui.plcs import plc
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -257,7 +258,7 @@ Every move can be taken back with Ctrl+Z.
             return
         if col.plc_id is None:
             ideas = plc.suggest_new_plcs()
-            items = [(f"New PLC: {i.title} · {i.site} · {i.teachers} teachers developing it",
+            items = [(f"New PLC: {i.title} · {i.site} · {plural(i.teachers, 'teacher')} developing it",
                       ("idea", i)) for i in ideas]
             title = "PLCs worth starting (shared development areas)"
         else:

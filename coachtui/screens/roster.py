@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,9 +14,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.text import plural
 from coachtui.roster import staff
 from coachtui.roster.staff import LISTED_LEVELS
-from coachtui.screens.common import guarded
+from coachtui.screens.common import ReloadOnResume, guarded
 from coachtui.widgets.inputs import FindBox
 from coachtui.widgets.table import Column, RowTable
 
@@ -25,8 +29,12 @@ COLUMNS = [
     Column("support", "Support", 10, weight=1),
     Column("coach", "Coach", 12, weight=3),
     Column("last_joined", "Last joined", 11, weight=0, priority=1),
-    Column("next_due", "Next due", 10, weight=0, priority=4),
+    Column("next_due", "Next due", 11, weight=0, priority=4),
 ]
+# One coach's teachers: their Coach column says nothing, so it goes first when
+# narrow, and Next due (who is due: the coach's question) outlasts Last joined.
+ONE_COACH_COLUMNS = [replace(c, priority={"coach": 6, "last_joined": 5, "next_due": 1}.get(c.key, c.priority))
+                     for c in COLUMNS]
 
 ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
 # Rows carry the level as lists show it (formal support reads "structured": staff.LISTED_SUPPORT).
@@ -43,14 +51,18 @@ SORT_KEYS = {
 }
 
 
+OVERDUE = "!"  # after a past Next due date: a sign, not a colour (the help and the filter line say what it means)
+
+
 def cells(row: staff.RosterRow) -> list[str]:
     roles = "".join(ROLE_SHORT.get(r, "?") for r in row.roles)
     name = row.name + ("  (archived)" if row.archived else "")
+    due = row.next_due + OVERDUE if row.next_due and row.next_due < dt.date.today().isoformat() else row.next_due
     return [name, roles, row.site, row.team, SUPPORT_SHORT.get(row.support, row.support), row.coach or "—",
-            row.last_joined, row.next_due]
+            row.last_joined, due]
 
 
-class RosterScreen(Screen):
+class RosterScreen(ReloadOnResume, Screen):
     """Every member of staff. Type to filter; arrows to move; keys act on the selected row."""
 
     HELP = """\
@@ -80,6 +92,10 @@ In the list:
   /           back to the find box           Esc clear the search
   any other character starts a new search
   Ctrl+Z      undo the last change
+
+A coach's laptop (F9: I am) opens on "my teachers": the filter line says
+so and counts who is overdue or due within a week; f then Ctrl+L clears it.
+Next due ends in ! when the date has passed (overdue).
 
 Roles: T teacher, C coach, L leader. The coverage line counts active
 teachers who have an active coach, and warns when a coach carries more
@@ -111,6 +127,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.all_rows: list[staff.RosterRow] = []
         self._search_cache: dict[str, list[staff.RosterRow]] = {}
         self.filters = staff.Filters()
+        self._me: str | None = None  # whose "my teachers" filter was last put on by default
         self.table = RowTable(COLUMNS, cells, dim=lambda r: r.archived, empty_text="No staff match.", id="roster-table")
         self.table.sort_key = "name"
         self.table.type_ahead = self._search_from_list
@@ -135,10 +152,26 @@ teachers than the limit in the config (coach_load_limit, default 10).
 
     def reload(self) -> None:
         """Re-read the roster from the store (after any write)."""
+        self.mark_loaded()
         self.all_rows = staff.roster_rows(include_archived=True)
         self._search_cache.clear()
+        self._my_teachers()
         self.apply_filter()
         self.update_coverage()
+
+    def _my_teachers(self) -> None:
+        """On a coach's laptop the roster opens on their teachers, soonest due
+        first: put on once for each "I am" (settings), then the user's to clear."""
+        me = self.app.config.me
+        if me == self._me:
+            return
+        if self._me and self.filters.coach_id == self._me:
+            self.filters = staff.Filters()  # the last default, for someone this laptop no longer is
+        self._me = me
+        coach = staff.get(me) if me and me != "none" else None
+        if coach is not None and "coach" in coach.role_list and not coach.archived:
+            self.filters = staff.Filters(coach_id=me, labels={"coach": f"my teachers ({coach.name})"})
+            self.table.sort_key, self.table.sort_reverse = "next_due", False
 
     def update_coverage(self) -> None:
         cov = staff.coverage(self.all_rows, self.app.config.coach_load_limit)
@@ -179,16 +212,29 @@ teachers than the limit in the config (coach_load_limit, default 10).
             self.table.empty_text = "No staff yet. Press Down then a to add someone, or i to import a CSV."
         else:
             self.table.empty_text = "No staff match. Esc clears the search; f changes the filters."
+        one_coach = bool(self.filters.coach_id) and self.filters.coach_id != "none"
+        self.table.columns = ONE_COACH_COLUMNS if one_coach else COLUMNS
         self.table.set_rows(rows, keep=lambda r: r.id)
         shown = len(rows)
         total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)
         # Fixed-size line: no re-layout needed on each keystroke.
         self.query_one("#roster-count", Static).update(f"{shown} of {total}", layout=False)
         desc = self.filters.describe()
+        if desc and one_coach:
+            desc += self._due_counts(rows)
         bar = self.query_one("#roster-filters", Static)
-        bar.update(Text(f"Filters: {desc}  (f to change)" if desc else ""), layout=False)
+        bar.update(Text(f"Filters (f): {desc}" if desc else "", no_wrap=True, overflow="ellipsis"), layout=False)
         if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
             bar.display = bool(desc)
+
+    @staticmethod
+    def _due_counts(rows: list[staff.RosterRow]) -> str:
+        """Who of a coach's teachers is due: " · 2 overdue (!), 1 due this week"."""
+        today = dt.date.today()
+        week = (today + dt.timedelta(days=7)).isoformat()
+        overdue = sum(1 for r in rows if r.next_due and r.next_due < today.isoformat())
+        soon = sum(1 for r in rows if r.next_due and today.isoformat() <= r.next_due <= week)
+        return f" · {overdue} overdue ({OVERDUE}) · {soon} due this week"
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])
@@ -220,6 +266,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         return True
 
     def on_screen_resume(self) -> None:
+        super().on_screen_resume()  # re-read what was written meanwhile (a support level, a cadence)
         # Coming back to the roster, typing finds a name: the find box has the
         # keys, the search kept and selected (typing replaces it), the same
         # person chosen; Enter or Down goes back to them for the commands.
@@ -329,7 +376,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def _after_erase(self, done) -> None:
         if done is None:
             return
-        self.notify(f"Erased {done.name} and {sum(done.rows.values()) - 1} records about them. "
+        self.notify(f"Erased {done.name} and {plural(sum(done.rows.values()) - 1, 'record')} about them. "
                     "Sync to carry the erasure to the other laptops.", timeout=8, markup=False)
         self.reload()
 

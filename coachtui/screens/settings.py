@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, Select, Static
 from coachtui.base.config import THEMES, Config
 from coachtui.base.errors import UserError
 from coachtui.base.glyphs import SYMBOLS
+from coachtui.roster import staff
 from coachtui.widgets.form import FormScreen
 
 
@@ -27,6 +28,9 @@ Join length: the planned length of a lesson join, in minutes (default 20).
 Coach load limit: warn when a coach has more teachers than this (default 10).
 Symbols: ✓ ✗ ★ and the chart's blocks, or ASCII stand-ins (+ x * #) where they
 show as boxes; auto uses ASCII in Windows' old console only.
+I am: the coach who uses this laptop. Joins started here are recorded as
+theirs, and the roster opens on their teachers (f clears that filter).
+"not a coach" for a leader's or an office laptop; not set: asked at start.
 Small counts: aggregate reports and the review's patterns show a count
 resting on fewer people than this as "fewer than 3" (default 3, at least 2),
 as published school statistics do: in a small school a count of 1 beside a
@@ -61,6 +65,9 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
                         max_length=3)
             yield Label("Small counts")
             yield Input(str(c.suppress_below), id="suppress_below", compact=True, type="integer", max_length=3)
+            yield Label("I am")
+            yield Select(self._me_options(), value=self._me_value(), prompt="not set (asked at start)",
+                         id="me", compact=True)
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
@@ -70,6 +77,14 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
                          allow_blank=False, id="symbols", compact=True)
         yield Static(Text(self._passphrase_where(), style="dim"), id="passphrase-where", classes="hint")
         yield Static(Text(f"Saved in {self.path}", style="dim"), classes="hint")
+
+    def _me_options(self) -> list:
+        if not hasattr(self, "_me_opts"):
+            self._me_opts = [(Text(c.name), c.id) for c in staff.coaches()] + [("not a coach", "none")]
+        return self._me_opts
+
+    def _me_value(self):
+        return self.config.me if self.config.me in {v for _, v in self._me_options()} else Select.NULL
 
     def _passphrase_where(self) -> str:
         # Where, never what. Moved with `coachtui passphrase set` (the OS keyring where there is one).
@@ -90,11 +105,15 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
             values[name] = int(raw)
         theme = self.query_one("#theme", Select).value
         symbols = self.query_one("#symbols", Select).value
+        me = self.query_one("#me", Select).value
+        if me is Select.NULL and self._me_value() is Select.NULL:
+            me = self.config.me  # left alone: whatever the file says (a coach since archived, say) stays
         return replace(
             self.config,
             device_name=self.query_one("#device_name", Input).value.strip(),
             home_site=self.query_one("#home_site", Input).value.strip(),
             theme=theme if theme in THEMES else self.config.theme,
             symbols=symbols if symbols in SYMBOLS else self.config.symbols,
+            me="" if me is Select.NULL else me,
             **values,
         )

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, Input, Label, Static, TextArea
 
 from coachtui.base.errors import UserError
 from coachtui.base.glyphs import glyph
-from coachtui.base.text import for_terminal
+from coachtui.base.text import for_terminal, plural
 from coachtui.base.user_files import typed_path
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
@@ -134,7 +134,7 @@ the newer version is in place everywhere, the other is kept here for you.
         try:
             if what == "export":
                 counts = bundle.export(path, secret, device_name=self.app.config.device_name)
-                text = f"{glyph('ok')} Wrote {path}: {counts['rows']} records, encrypted."
+                text = f"{glyph('ok')} Wrote {path}: {plural(counts['rows'], 'record')}, encrypted."
             elif what == "preview":
                 s = merge.merge(path, secret, commit=False)
                 text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coachtui.base.text import for_terminal
+from coachtui.base.text import for_terminal, plural
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store import hlc, write
@@ -67,7 +67,7 @@ class Summary:
             return f"{name}{who}: already imported here; nothing to do"
         return (f"{name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
                 f"{self.total('unchanged')} unchanged, {self.total('deleted')} deleted, "
-                f"{self.total('conflicts')} conflicts")
+                f"{plural(self.total('conflicts'), 'conflict')}")
 
 
 class _Checker:

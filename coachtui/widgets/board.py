@@ -19,6 +19,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from coachtui.base.glyphs import glyph
+from coachtui.base.text import plural
 
 
 class Card(Protocol):
@@ -214,13 +215,13 @@ class Board(Widget, can_focus=True):
             return c.focus or "no focus set", base + style("board--muted")
         if y == 2:
             if c.plc_id is None:
-                return f"{len(c.cards)} teachers", base + style("board--muted")
+                return plural(len(c.cards), "teacher"), base + style("board--muted")
             if c.leader_missing:
                 return "! " + c.leader_missing, base + style("board--warn")
             return "led by " + c.leader, base + style("board--muted")
         if y == 3:
             n = len(c.cards)
-            count = f"{n} member{'s' if n != 1 else ''}" if c.plc_id else "─" * (COLUMN_WIDTH - 2)
+            count = plural(n, "member") if c.plc_id else "─" * (COLUMN_WIDTH - 2)
             if c.plc_id:
                 count += f" · met {c.last_met[5:]}" if c.last_met else " · not met yet"
             return count, base + style("board--muted")

@@ -73,9 +73,9 @@ def move_start(seconds_ago: int) -> None:
 
 @pytest.mark.parametrize("theme", THEMES)
 async def test_the_timer_and_its_warnings_reach_aa(app, until, theme):
-    app.theme = theme
+    app.config.theme = theme
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.__class__.__name__ == "JoinScreen", what="the join")
+        await until(pilot, lambda: getattr(app.screen, "_shown", False), what="the join")
         screen = app.screen
         clock, state = screen.query_one("#join-clock"), screen.query_one("#join-state")
         seen = {}
@@ -98,9 +98,9 @@ async def test_the_timer_and_its_warnings_reach_aa(app, until, theme):
 
 @pytest.mark.parametrize("theme", THEMES)
 async def test_the_selected_note_reaches_aa(app, until, theme):
-    app.theme = theme
+    app.config.theme = theme
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.screen.__class__.__name__ == "JoinScreen", what="the join")
+        await until(pilot, lambda: getattr(app.screen, "_shown", False), what="the join")
         table = app.screen.notes_table
         await pilot.press("escape")  # into the notes list: the cursor row, focused
         await pilot.pause()
@@ -116,7 +116,7 @@ async def test_the_selected_note_reaches_aa(app, until, theme):
 @pytest.mark.parametrize("theme", THEMES)
 async def test_the_highlighted_suggestion_in_the_join_setup_reaches_aa(app, until, theme):
     joins.end(joins.running_join())
-    app.theme = theme
+    app.config.theme = theme
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"tia", "enter", "j")
         await until(pilot, lambda: app.screen.__class__.__name__ == "JoinSetup", what="the set-up")

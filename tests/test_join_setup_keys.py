@@ -29,19 +29,64 @@ async def test_enter_on_a_highlighted_suggestion_chooses_it(app, until):
         box.value = ""
         await pilot.press(*"TS7", "down", "down", "enter")
         await pilot.pause()
-        print(setup.item_id, box.value, app.focused)
         assert setup.item_id == item_id("TS7.1")
         assert app.focused.id == "join-group"
 
 
-async def test_tab_from_the_focus_box_keeps_the_class(app, until):
+async def test_tab_from_the_focus_box_goes_to_the_class_with_what_is_typed(app, until):
     async with app.run_test(size=(80, 24)) as pilot:
         setup = await open_setup(app, pilot, until)
-        await pilot.press("enter")  # the pre-filled focus: on to Class
-        await pilot.press(*"9X2", "shift+tab")
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"Routines at the door", "tab", *"9X2")
         await pilot.pause()
-        print(app.focused)
-        await pilot.press(*" more", "tab")
-        await pilot.pause()
-        print(app.focused, setup.query_one("#join-group", Input).value)
         assert setup.query_one("#join-group", Input).value == "9X2"
+        assert setup.query_one("#join-focus", Input).value == "Routines at the door" and setup.item_id is None
+
+
+async def test_tab_on_a_highlighted_suggestion_chooses_it_and_keeps_the_class(app, until):
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(app, pilot, until)
+        await pilot.press("enter", *"9X2", "shift+tab")  # back to the focus box
+        await pilot.pause()
+        assert app.focused.id == "join-focus"
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"TS7", "down", "down", "tab")
+        await pilot.pause()
+        assert setup.item_id == item_id("TS7.1") and app.focused.id == "join-group"
+        assert setup.query_one("#join-group", Input).value == "9X2"
+
+
+async def test_enter_after_typing_keeps_your_own_focus(app, until):
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(app, pilot, until)
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"Routines at the door", "enter")
+        await pilot.pause()
+        assert setup.item_id is None and app.focused.id == "join-group"
+
+
+@pytest.mark.parametrize("typed", ["Scroll note number 4", "4 5", "0", "241", "-3", "²", "4.5"])
+async def test_minutes_take_only_a_plain_number_in_range(app, until, typed):
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(app, pilot, until)
+        setup.query_one("#join-focus", Input).value = "Routines"
+        minutes = setup.query_one("#join-minutes", Input)
+        minutes.value = ""
+        minutes.focus()
+        await pilot.press(*typed, "ctrl+s")
+        await pilot.pause()
+        assert joins.running_join() is None, f"{typed!r} started a join"
+        error = str(setup.query_one("#form-error", Static).render())
+        assert "minutes" in error and "\n" not in error.strip()
+
+
+async def test_minutes_in_range_start_the_join(app, until):
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(app, pilot, until)
+        setup.query_one("#join-focus", Input).value = "Routines"
+        minutes = setup.query_one("#join-minutes", Input)
+        minutes.value = ""
+        minutes.focus()
+        await pilot.press(*" 35 ", "ctrl+s")
+        await until(pilot, lambda: joins.running_join() is not None, what="the join")
+        assert joins.running_join().planned_minutes == 35

@@ -62,6 +62,11 @@ class Timing:
     def over(self) -> bool:
         return self.elapsed >= self.planned
 
+    @property
+    def nearly_up(self) -> bool:
+        """The last two minutes (the last fifth of a short join): time to wrap up."""
+        return 0 < self.remaining <= min(120, self.planned // 5)
+
 
 def pause_events(join_id: str) -> list[tuple[str, int]]:
     return [(e.kind, e.at) for e in JoinEvent.select()

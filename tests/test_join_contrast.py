@@ -122,9 +122,10 @@ async def test_the_highlighted_suggestion_in_the_join_setup_reaches_aa(app, unti
         await until(pilot, lambda: app.screen.__class__.__name__ == "JoinSetup", what="the set-up")
         box = app.screen.query_one("#join-focus", Input)
         box.value = ""
-        await pilot.press(*"TS7", "down")
+        await pilot.press(*"QU.1", "down")
         await pilot.pause()
         steps = app.screen.query_one("#join-steps")
-        row = steps.region.y + steps.highlighted - steps.scroll_offset.y
-        line = steps.region.intersection(steps.region._replace(y=row, height=1))
+        inside = steps.content_region
+        row = inside.y + steps.highlighted - steps.scroll_offset.y
+        line = inside.intersection(inside._replace(y=row, height=1))
         assert worst(app, line) >= 4.5, theme

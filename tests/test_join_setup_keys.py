@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 
 from coachtui.lessons import joins
 from coachtui.roster import staff
+from coachtui.teaching import framework
 from coachtui.teaching.framework import item_id
 
 
@@ -25,11 +26,11 @@ async def open_setup(app, pilot, until):
 async def test_enter_on_a_highlighted_suggestion_chooses_it(app, until):
     async with app.run_test(size=(80, 24)) as pilot:
         setup = await open_setup(app, pilot, until)
-        box = setup.query_one("#join-focus", Input)
-        box.value = ""
-        await pilot.press(*"TS7", "down", "down", "enter")
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"QU.1", "down", "down", "enter")  # down to the second suggestion, QU.1.2
         await pilot.pause()
-        assert setup.item_id == item_id("TS7.1")
+        assert setup.item_id == item_id("QU.1.2")
+        assert setup.query_one("#join-focus", Input).value == framework.get(item_id("QU.1.2")).title
         assert app.focused.id == "join-group"
 
 
@@ -50,9 +51,9 @@ async def test_tab_on_a_highlighted_suggestion_chooses_it_and_keeps_the_class(ap
         await pilot.pause()
         assert app.focused.id == "join-focus"
         setup.query_one("#join-focus", Input).value = ""
-        await pilot.press(*"TS7", "down", "down", "tab")
+        await pilot.press(*"QU.1", "down", "down", "tab")
         await pilot.pause()
-        assert setup.item_id == item_id("TS7.1") and app.focused.id == "join-group"
+        assert setup.item_id == item_id("QU.1.2") and app.focused.id == "join-group"
         assert setup.query_one("#join-group", Input).value == "9X2"
 
 
@@ -90,3 +91,18 @@ async def test_minutes_in_range_start_the_join(app, until):
         await pilot.press(*" 35 ", "ctrl+s")
         await until(pilot, lambda: joins.running_join() is not None, what="the join")
         assert joins.running_join().planned_minutes == 35
+
+
+@pytest.mark.parametrize("field", ["join_minutes", "coach_load_limit", "suppress_below"])
+async def test_the_settings_number_boxes_take_only_a_plain_number(app, field):
+    """The same kind of box on F9: letters are not silently dropped into a number."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        box = app.screen.query_one(f"#{field}", Input)
+        box.value = ""
+        box.focus()
+        await pilot.press(*"Scroll note number 4", "ctrl+s")
+        await pilot.pause()
+        assert getattr(app.config, field) != 4
+        assert app.screen.__class__.__name__ == "SettingsForm"  # still open, with its one-line error

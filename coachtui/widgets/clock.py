@@ -44,7 +44,8 @@ def block_lines(text: str, scale: int) -> list[str]:
     grid = pixels(text, scale)
     if len(grid) % 2:
         grid.append([False] * len(grid[0]))
-    return ["".join(HALVES[(a, b)] for a, b in zip(top, bottom)) for top, bottom in zip(grid[::2], grid[1::2])]
+    pairs = zip(grid[::2], grid[1::2], strict=True)
+    return ["".join(HALVES[(a, b)] for a, b in zip(top, bottom, strict=True)) for top, bottom in pairs]
 
 
 def block_size(text: str, scale: int) -> Size:

@@ -56,7 +56,7 @@ def test_the_summary_and_the_history_round_the_same_way(seed, seconds, words):
     feedback.save(joins.get(jid), {"strengths": ("calm start", False)})
     assert f", {words}." in feedback.teacher_summary(jid)
     entry = next(e for e in history.entries(jane()) if e.what == "join")
-    assert words in entry.text
+    assert words in entry.detail
 
 
 # --- the feedback's id, and the command line -----------------------------------------

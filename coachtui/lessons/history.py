@@ -39,8 +39,8 @@ def entries(staff_id: str) -> list[Entry]:
     for j in all_joins:
         day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
         title = j.focus_text or titles.get(j.focus_item_id, "")
-        minutes = joins.timing(j, events=events.get(j.id, [])).elapsed // 60
-        state = "running" if not j.ended_at else f"{minutes} min"
+        length = joins.duration_words(joins.timing(j, events=events.get(j.id, [])).elapsed)
+        state = "running" if not j.ended_at else length
         fb = " · feedback given" if j.id in with_feedback else " · no feedback yet"
         out.append(Entry(day, "join", f"{title} · {state} · {note_counts.get(j.id, 0)} notes{fb}", join_id=j.id))
     for s in feedback.action_steps(staff_id):

@@ -1,6 +1,7 @@
 """A running lesson join: the timer, the focus, timed notes and tallies.
 
-Built for the back of a classroom: big timer, silent time-up (colour only),
+Built for the back of a classroom: a timer that grows with the terminal, a
+silent time-up (a coloured band and the words TIME UP),
 every note written the moment Enter is pressed, and the half-typed note saved
 as a draft within a second, so a flat battery loses nothing.
 """
@@ -207,7 +208,8 @@ Keys (after Esc):
   v       make the selected note private to you (never shared or synced)
   i or /  back to typing
   e       end the join and go to feedback
-Time-up is shown in colour only: no sound. You may carry on past it.
+In the last two minutes the top band turns amber (NEARLY UP); at time-up it
+turns red and says TIME UP: no sound. You may carry on past it.
 """
     BINDINGS = [
         Binding("f5", "kind('observation')", "Obs", show=False),

@@ -106,3 +106,21 @@ async def test_the_settings_number_boxes_take_only_a_plain_number(app, field):
         await pilot.pause()
         assert getattr(app.config, field) != 4
         assert app.screen.__class__.__name__ == "SettingsForm"  # still open, with its one-line error
+
+
+async def test_keys_typed_fast_after_enter_and_tab_land_in_the_next_field(app, until):
+    """A terminal delivers a quick typist's keys together: each lands in the
+    field the focus had moved to when it was typed."""
+    from textual import events
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        setup = await open_setup(app, pilot, until)
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"QU.2", "down")
+        await pilot.pause()
+        for k in ["enter", *"9X2", "tab", *"R12", "tab", *"35"]:
+            app.post_message(events.Key(k, k if len(k) == 1 else None))
+        await pilot.pause(0.3)
+        values = {w.id: w.value for w in setup.query(Input)}
+        assert (values["join-group"], values["join-room"]) == ("9X2", "R12"), values
+        assert setup.item_id == item_id("QU.2.1")

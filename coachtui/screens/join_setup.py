@@ -41,10 +41,12 @@ note straight away. If another program is writing to the database (an
 import), the join starts as soon as it is free. Esc cancels (what you
 typed here is asked about first).
 """
-    # Enter too acts at once (priority), in the order typed: as a plain Input
-    # binding it would run after the keys typed behind it went into the box.
+    # Enter and Tab too act at once (priority), in the order typed: as plain
+    # bindings they would run after the keys typed behind them went into the box.
     BINDINGS = [Binding("ctrl+s", "start", "Start join", priority=True), Binding("escape", "cancel", "Cancel"),
-                Binding("enter", "enter", "Next", show=False, priority=True)]
+                Binding("enter", "enter", "Next", show=False, priority=True),
+                Binding("tab", "tab", "Next field", show=False, priority=True),
+                Binding("shift+tab", "back_tab", "Previous field", show=False, priority=True)]
 
     def __init__(self, staff_id: str) -> None:
         super().__init__()
@@ -124,10 +126,6 @@ typed here is asked about first).
             else:
                 ol.action_cursor_down() if event.key == "down" else ol.action_cursor_up()
             event.stop()
-        elif event.key == "tab" and self._highlighted_step(ol) is not None:
-            event.stop()
-            event.prevent_default()
-            self._choose(self._highlighted_step(ol))
 
     def _highlighted_step(self, ol: OptionList) -> str | None:
         """The suggestion Enter or Tab would choose: the one highlighted, if
@@ -147,12 +145,22 @@ typed here is asked about first).
         if untouched:  # tallies typed by hand stay
             tallies.value = ", ".join(joins.tally_labels_for(item.id))
         self._tallies_of = item.id
-        self.query_one("#join-group", Input).focus()
+        self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
 
     _tallies_of: str | None = None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
+
+    def action_tab(self) -> None:
+        step = self._highlighted_step(self.query_one("#join-steps", OptionList))
+        if self.focused is self.query_one("#join-focus", Input) and step is not None:
+            self._choose(step)  # Tab on a highlighted suggestion takes it, as Enter does
+        else:
+            self.focus_next()
+
+    def action_back_tab(self) -> None:
+        self.focus_previous()
 
     def action_enter(self) -> None:
         focused = self.focused
@@ -168,7 +176,7 @@ typed here is asked about first).
             if step is not None:
                 self._choose(step)
             else:
-                self.query_one("#join-group", Input).focus()
+                self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
         elif focused.id == "join-tallies":
             self.action_start()
         else:

@@ -1,4 +1,4 @@
-"""`coachtui feedback export ID --out FILE`."""
+"""`coachtui feedback export WHO [WHEN] --out FILE`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,13 @@ from coachtui.cli.common import open_paths
 def register(sub: argparse._SubParsersAction) -> None:
     fb = sub.add_parser("feedback", help="feedback commands")
     fsub = fb.add_subparsers(dest="feedback_command", metavar="ACTION", required=True)
-    p = fsub.add_parser("export", help="write a teacher-facing summary (Markdown) of one feedback")
-    p.add_argument("id", help="the feedback's id (or its join's id), as shown in the app")
+    p = fsub.add_parser("export", help="write a teacher-facing summary (Markdown) of one feedback",
+                        description='Which feedback: its id as the feedback screen shows it (e.g. 1a2b3c4d), or a '
+                                    'teacher with "latest" or a date: coachtui feedback export "Jane Smith" latest')
+    p.add_argument("who", metavar="ID|TEACHER", help="the feedback's id (its start is enough), or a teacher's name, "
+                                                     "email or MIS id")
+    p.add_argument("when", nargs="?", metavar="latest|DATE", help='with a teacher: "latest" or the join\'s date '
+                                                                  "(YYYY-MM-DD)")
     p.add_argument("--out", required=True, metavar="FILE")
     p.set_defaults(func=_export)
 
@@ -20,5 +25,5 @@ def _export(args) -> int:
     from coachtui.lessons import feedback
 
     open_paths(args)
-    print(f"wrote {feedback.export_by_id(args.id, args.out)}")
+    print(f"wrote {feedback.export_by_id(args.who, args.out, args.when)}")
     return 0

@@ -9,13 +9,17 @@ feedback edited on two laptops stays one feedback.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 import tomllib
+from pathlib import Path
 
 from coachtui.base.atomic_write import write_text
 from coachtui.base.dates import check_date
 from coachtui.base.errors import UserError
 from coachtui.base.resources import read_text
-from coachtui.base.text import clean_block, plural
+from coachtui.base.text import clean, clean_block
+from coachtui.base.user_files import safe_file_name
 from coachtui.lessons import joins
 from coachtui.store import write as w
 from coachtui.store.models import (
@@ -43,6 +47,13 @@ def item_id(fid: str, part: str, private: bool = False) -> str:
     travel, so a field made private after it was sent must retire the shared
     row (text wiped, deleted: that travels) rather than flip its flag."""
     return derived_id("feedback-item", fid, part, "private") if private else derived_id("feedback-item", fid, part)
+
+
+SHORT_ID = 8  # characters of a feedback's id shown on its screen; the command line takes any unique start
+
+
+def short_id(fid: str) -> str:
+    return fid[:SHORT_ID]
 
 
 def step_id(fid: str) -> str:
@@ -89,13 +100,15 @@ def prefill(join: Join) -> dict[str, tuple[str, bool]]:
 
     strengths, strengths_private = of_kind("strength")
     nexts, next_private = of_kind("next")
+    # A > note is the coach's own step: it is not given the focus's criteria
+    # (another step's); the focus, taken as the step, comes with its own.
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     ended = dt.date.fromtimestamp((join.ended_at or joins.now_ms()) / 1000)
     next_date = ended + dt.timedelta(days=cadence_days(teacher))
     return {
         "strengths": ("\n".join(f"- {s}" for s in strengths), strengths_private),
         "action_step": (nexts[0], next_private) if nexts else (title, False),
-        "criteria": ("\n".join(criteria), False),
+        "criteria": ("" if nexts else "\n".join(criteria), False),
         "target_what": ("", False),
         "target_measure": ("", False),
         "target_deadline": ("", False),
@@ -103,6 +116,14 @@ def prefill(join: Join) -> dict[str, tuple[str, bool]]:
         "reflection": ("", False),
         "next_join": (next_date.isoformat(), False),
     }
+
+
+def prefill_step(join: Join) -> str | None:
+    """The framework step a new feedback starts with: the focus's, unless a
+    > note gave the action step in the coach's own words."""
+    if any(n.kind == "next" for n in joins.notes(join.id)):
+        return None
+    return join.focus_item_id
 
 
 def _check_date(part: str, text: str) -> str:
@@ -177,9 +198,9 @@ def teacher_summary(join_id: str) -> str:
     coach = Staff.get_or_none(Staff.id == join.coach_id) if join.coach_id else None
     title, _ = joins.focus_of(join)
     when = dt.datetime.fromtimestamp(join.started_at / 1000).strftime("%A %d %B %Y, %H:%M")
-    minutes = joins.timing(join).elapsed // 60
+    length = joins.duration_words(joins.timing(join).elapsed)
     lines = [f"# Feedback for {teacher.name if teacher else 'teacher'}", "",
-             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {plural(minutes, 'minute')}.",
+             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {length}.",
              f"Agreed focus: {title}"]
     if coach:
         lines.append(f"Coach: {coach.name}")
@@ -204,7 +225,82 @@ def framework_step(item_id: str | None) -> FrameworkItem | None:
     return FrameworkItem.get_or_none(FrameworkItem.id == item_id) if item_id else None
 
 
-def export_by_id(ident: str, path) -> str:
-    """`coachtui feedback export ID`: ID is the feedback's id or its join's."""
-    fb = Feedback.get_or_none((Feedback.id == ident) & Feedback.live())
-    return export(fb.join_id if fb else ident, path)
+def export_new(join_id: str, folder: Path) -> str:
+    """Write the teacher's summary into folder under a name no earlier export
+    has (feedback NAME DAY.md, then -2, -3 …): nothing is overwritten. Returns
+    the full path written."""
+    join = Join.get_by_id(join_id)
+    teacher = Staff.get_or_none(Staff.id == join.staff_id)
+    # Named as the teacher is written ("feedback Siân Jones 2026-03-02.md"): only what a file system refuses changes.
+    stem = safe_file_name(f"feedback {teacher.name if teacher else 'teacher'} {joins.day_of(join)}")
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    text = teacher_summary(join_id)
+    for n in range(1, 1000):
+        path = Path(folder).resolve() / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
+        try:  # claimed at once, so two exports in the same moment take different names
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            continue
+        return str(write_text(path, text))
+    raise UserError(f"{folder} already holds 999 summaries named {stem}: move some away")
+
+
+def _line(fb: Feedback) -> str:
+    join = Join.get_or_none(Join.id == fb.join_id)
+    teacher = Staff.get_or_none(Staff.id == fb.staff_id)
+    when = dt.datetime.fromtimestamp(join.started_at / 1000).strftime("%Y-%m-%d %H:%M") if join else "?"
+    focus = joins.focus_of(join)[0] if join else ""
+    return f"  {short_id(fb.id)} · {teacher.name if teacher else '?'} · joined {when} · {focus}"
+
+
+def find_for_export(who: str, when: str | None = None) -> Feedback:
+    """`coachtui feedback export WHO [WHEN]`. WHO: a feedback's id (or its
+    join's), or the start of one as the feedback screen shows it; or a
+    teacher's name, email or MIS id, with WHEN "latest" or a date
+    (YYYY-MM-DD). More than one match: a UserError listing them, one a line."""
+    wanted = clean(who, "who", 200).strip()
+    if not wanted:
+        raise UserError("say which feedback: its id (shown on the feedback screen), or a teacher and latest or a date")
+    live = list(Feedback.select().where(Feedback.live()))
+    if when is None:
+        key = wanted.casefold()
+        by_id = [f for f in live if key in (f.id, f.join_id)]
+        if not by_id and len(key) >= 4 and re.fullmatch(r"[0-9a-f-]+", key):
+            by_id = [f for f in live if f.id.startswith(key) or f.join_id.startswith(key)]
+        if by_id:
+            return _one(by_id, f"{len(by_id)} feedbacks have an id starting {wanted!r}: give more of it")
+    key = wanted.casefold()
+    teachers = {s.id for s in Staff.select().where(Staff.live())
+                if key in {s.name.strip().casefold(), s.email.strip().casefold(), (s.external_id or "").strip().casefold()}}
+    if not teachers:
+        raise UserError(f"no feedback has the id {wanted!r}, and nobody here is called that (by name, email or MIS id)")
+    theirs = sorted((f for f in live if f.staff_id in teachers), key=_started, reverse=True)
+    if not theirs:
+        raise UserError(f"no feedback has been saved for {wanted}")
+    if when is None:
+        return _one(theirs, f"{len(theirs)} feedbacks for {wanted}: add latest or a date (YYYY-MM-DD), or give an id")
+    if when.strip().casefold() == "latest":
+        if len(teachers) > 1:
+            return _one(theirs, f"{len(teachers)} people match {wanted!r}: give an id")
+        return theirs[0]
+    day = check_date(when, "the date")
+    on_day = [f for f in theirs if joins.day_of(Join.get_by_id(f.join_id)) == day]
+    if not on_day:
+        raise UserError(f"no feedback for {wanted} from a join on {day}")
+    return _one(on_day, f"{len(on_day)} feedbacks for {wanted} on {day}: give an id")
+
+
+def _started(fb: Feedback) -> int:
+    join = Join.get_or_none(Join.id == fb.join_id)
+    return join.started_at if join else 0
+
+
+def _one(found: list[Feedback], many: str) -> Feedback:
+    if len(found) == 1:
+        return found[0]
+    raise UserError(many + "\n" + "\n".join(_line(f) for f in found))
+
+
+def export_by_id(ident: str, path, when: str | None = None) -> str:
+    """`coachtui feedback export WHO [WHEN] --out FILE`."""
+    return export(find_for_export(ident, when).join_id, path)

@@ -42,8 +42,8 @@ def entries(staff_id: str) -> list[Entry]:
     for j in all_joins:
         day = dt.date.fromtimestamp(j.started_at / 1000).isoformat()
         title = joins.focus_title(j, titles)
-        minutes = joins.timing(j, events=events.get(j.id, [])).elapsed // 60
-        state = "running" if not j.ended_at else f"{minutes} min"
+        length = joins.duration_words(joins.timing(j, events=events.get(j.id, [])).elapsed)
+        state = "running" if not j.ended_at else length
         fb = " · feedback given" if j.id in with_feedback else " · no feedback yet"
         out.append(Entry(day, "join", f"{title} · {state} · {plural(note_counts.get(j.id, 0), 'note')}{fb}",
                          join_id=j.id))

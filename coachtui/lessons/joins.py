@@ -7,6 +7,7 @@ restart loses nothing. A clock that jumps backwards never gives negative time.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from dataclasses import dataclass
@@ -62,6 +63,11 @@ class Timing:
     def over(self) -> bool:
         return self.elapsed >= self.planned
 
+    @property
+    def nearly_up(self) -> bool:
+        """The last two minutes (the last fifth of a short join): time to wrap up."""
+        return 0 < self.remaining <= min(120, self.planned // 5)
+
 
 def pause_events(join_id: str) -> list[tuple[str, int]]:
     return [(e.kind, e.at) for e in JoinEvent.select()
@@ -87,6 +93,20 @@ def timing(join: Join, at: int | None = None, events: list[tuple[str, int]] | No
     elapsed = max(0, (end - join.started_at - paused_ms) // 1000)
     return Timing(elapsed, join.planned_minutes * 60, paused_since is not None and not join.ended_at,
                   bool(join.ended_at))
+
+
+def duration_words(seconds: int) -> str:
+    """A join's length as people say it, rounded to the nearest minute:
+    "under a minute", "1 minute", "3 minutes" (2:51). Used wherever a length is shown."""
+    if seconds < 60:
+        return "under a minute"
+    minutes = (seconds + 30) // 60
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def day_of(join: Join) -> str:
+    """The day a join started (local time), as YYYY-MM-DD."""
+    return dt.date.fromtimestamp(join.started_at / 1000).isoformat()
 
 
 def fmt(seconds: int) -> str:

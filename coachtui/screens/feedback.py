@@ -11,17 +11,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
 from coachtui.base.errors import UserError
 from coachtui.base.glyphs import glyph
-from coachtui.base.user_files import export_path
+from coachtui.base.user_files import documents_folder
 from coachtui.lessons import feedback, joins
 from coachtui.lessons.feedback import FEEDBACK_FIELDS, FEEDBACK_LABELS
 from coachtui.roster import staff
 from coachtui.screens.common import copy_or_write, guarded
 from coachtui.teaching import framework
 from coachtui.widgets.form import UnsavedModal
+from coachtui.widgets.inputs import Tick
 
 MULTILINE = ("strengths", "criteria", "practice", "reflection")
 
@@ -35,11 +36,15 @@ note (or the focus) becomes the action step, the focus's success criteria
 come from the framework, and the next join is set by the teacher's support
 level (weekly for structured support, else fortnightly).
 
-Tab moves between fields. Tick "private" on a field to keep it to yourself:
-private fields never appear in the teacher's summary and never leave this
-laptop in a sync bundle.
+Tab moves between fields. Each field reads "○ shared" or "🔒 private":
+Space (or a click) switches it. Private fields never appear in the teacher's
+summary and never leave this laptop in a sync bundle.
+The feedback's id is on the top line: `coachtui feedback export ID --out
+FILE` writes its summary from the command line (or give the teacher and
+"latest" or the date instead of the id).
   Ctrl+S   save           Ctrl+G  GROW / STRIDE prompts and sentence starters
-  Ctrl+E   export the teacher's summary (Markdown file)
+  Ctrl+E   export the teacher's summary (a new Markdown file each time;
+           the message gives its full path)
   Ctrl+Y   copy the teacher's summary as plain text
   Esc      back to the roster (unsaved changes are asked about, as on Ctrl+Q)
 """
@@ -68,13 +73,16 @@ laptop in a sync bundle.
         pre = feedback.prefill(j)
         yield Header()
         title, _ = joins.focus_of(j)
+        focus = framework.get(j.focus_item_id) if j.focus_item_id else None
         when = dt.datetime.fromtimestamp(j.started_at / 1000).strftime("%a %d %b %H:%M")
-        yield Static(Text(f"Feedback for {teacher.name if teacher else '?'} · joined {when} · focus: {title}"),
-                     id="page-title")
+        # The id first: it is what `coachtui feedback export ID` takes.
+        yield Static(Text(f"Feedback {feedback.short_id(feedback.feedback_id(j.id))} · "
+                          f"{teacher.name if teacher else '?'} · joined {when}"), id="page-title")
+        yield Static(Text("Agreed focus: " + (f"{focus.code} " if focus else "") + title), id="fb-focus")
         with VerticalScroll(id="fb-form"):
             yield Label("Action step from the framework (or write your own below)")
             steps = framework.steps()
-            chosen = (fb.action_item_id if fb else j.focus_item_id) or Select.NULL
+            chosen = (fb.action_item_id if fb else feedback.prefill_step(j)) or Select.NULL
             if chosen is not Select.NULL and chosen not in {s.id for s in steps}:
                 # A step retired since: still shown for this feedback, not offered to new ones.
                 old = feedback.framework_step(chosen)
@@ -89,8 +97,8 @@ laptop in a sync bundle.
                 text, private = (item.text, item.private) if item else pre.get(part, ("", False))
                 with Horizontal(classes="fb-head"):
                     yield Label(FEEDBACK_LABELS[part], classes="fb-label")
-                    yield Checkbox("private" if private else "shared", private, id=f"fb-private-{part}",
-                                   compact=True)
+                    yield Tick("private", private, off_label="shared", marks=("🔒", "○"),
+                               id=f"fb-private-{part}", compact=True)
                 if part in MULTILINE:
                     yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True, tab_behavior="focus")
                 else:
@@ -108,9 +116,11 @@ laptop in a sync bundle.
         """Anything changed since the screen opened (typed, ticked or chosen)."""
         return (self._values(), self._step()) != self.opened_values
 
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        # Say it in words too: the box's colour alone is easy to miss.
-        event.checkbox.label = "private" if event.value else "shared"
+    def on_resize(self) -> None:
+        # The text boxes grow with the terminal: 4 lines at 80x24, more when there is room.
+        lines = max(4, min(12, (self.app.size.height - 8) // 4))
+        for area in self.query(".fb-area"):
+            area.styles.height = lines + 2  # and its border
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id != "fb-step" or event.value is Select.NULL:
@@ -129,7 +139,7 @@ laptop in a sync bundle.
         for part in FEEDBACK_FIELDS:
             widget = self.query_one(f"#fb-{part}")
             text = widget.text if isinstance(widget, TextArea) else widget.value
-            values[part] = (text, self.query_one(f"#fb-private-{part}", Checkbox).value)
+            values[part] = (text, self.query_one(f"#fb-private-{part}", Tick).value)
         return values
 
     def _step(self) -> str | None:
@@ -157,10 +167,9 @@ laptop in a sync bundle.
     def action_export(self) -> None:
         if not self.action_save():
             return
-        teacher = staff.record(self.join.staff_id)
-        day = dt.date.fromtimestamp(self.join.started_at / 1000).isoformat()
-        path = feedback.export(self.join_id, export_path(f"feedback {teacher.name if teacher else 'teacher'} {day}", ".md"))
-        self.notify(f"Teacher's summary written to {path}", timeout=8, markup=False)
+        # Documents/coachtui, a new file each time: an earlier summary is never replaced.
+        path = feedback.export_new(self.join_id, documents_folder())
+        self.notify(f"Teacher's summary written to {path}", timeout=12, markup=False)
 
     @guarded
     def action_copy(self) -> None:

@@ -1,6 +1,7 @@
 """A running lesson join: the timer, the focus, timed notes and tallies.
 
-Built for the back of a classroom: big timer, silent time-up (colour only),
+Built for the back of a classroom: a timer that grows with the terminal, a
+silent time-up (a coloured band and the words TIME UP),
 every note written the moment Enter is pressed, and the half-typed note saved
 as a draft within a second, so a flat battery loses nothing.
 """
@@ -13,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from coachtui.base.errors import UserError
 from coachtui.base.glyphs import glyph
@@ -21,12 +22,40 @@ from coachtui.lessons import joins, waiting
 from coachtui.lessons.joins import NOTE_LABELS
 from coachtui.roster import staff
 from coachtui.screens.common import guarded, polled
+from coachtui.widgets.clock import BigClock, block_size
 from coachtui.widgets.inputs import FixedInput
 from coachtui.widgets.table import Column, RowTable
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}
 NOTE_COLUMNS = [Column("time", "Time", 6), Column("kind", "Kind", 11), Column("text", "Note", 20, weight=1)]
+
+
+def tally_lines(counts: list[tuple[str, int]], width: int) -> list[str]:
+    """The tallies as "1 label: count", packed into lines of width: none is cut
+    off, and a label too long for a line is shortened, never its key or count."""
+    lines: list[str] = []
+    line = ""
+    for n, (label, count) in enumerate(counts, 1):
+        head, tail = f"{n} ", f": {count}"
+        room = max(1, width - len(head) - len(tail))
+        part = head + (label if len(label) <= room else label[:room - 1] + "…") + tail
+        if line and len(line) + 2 + len(part) <= width:
+            line += "  " + part
+        else:
+            if line:
+                lines.append(line)
+            line = part
+    return lines + [line] if line else lines
+
+
+def clock_scale(width: int, height: int, text: str) -> int:
+    """How large the timer is drawn: compact (3 lines) on a small terminal so
+    the notes keep their room, larger as the terminal grows."""
+    for scale, min_height in ((4, 40), (3, 32), (2, 24)):
+        if height >= min_height and block_size(text, scale).width + 30 <= width:
+            return scale
+    return 1
 
 
 def note_cells(note) -> list[str]:
@@ -180,7 +209,8 @@ Keys (after Esc):
   v       make the selected note private to you (never shared or synced)
   i or /  back to typing
   e       end the join and go to feedback
-Time-up is shown in colour only: no sound. You may carry on past it.
+In the last two minutes the top band turns amber (NEARLY UP); at time-up it
+turns red and says TIME UP: no sound. You may carry on past it.
 """
     BINDINGS = [
         Binding("f5", "kind('observation')", "Obs", show=False),
@@ -219,7 +249,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
     def compose(self) -> ComposeResult:
         # No title bar here: at the back of a room every line goes to the timer and notes.
         with Horizontal(id="join-top"):
-            yield Digits("00:00", id="join-clock")
+            yield BigClock("00:00", id="join-clock")
             with Vertical(id="join-side"):
                 yield Static("", id="join-who", markup=False)
                 yield Static("", id="join-left", markup=False)
@@ -260,6 +290,7 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         self._has_waiting = bool(waiting.waiting(j.id))
         self.refresh_data()
         self.tick()
+        self._shown = True
         self.set_interval(1.0, self.tick)
         self.set_interval(0.5, self._keep_typing_safe)
         # At once, not box.focus() (later): keys typed as the screen opens go into the box.
@@ -280,14 +311,36 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         if j is None:  # erased meanwhile: refresh_data closes the screen
             return
         t = self._timing_now(j)
-        self.query_one("#join-clock", Digits).update(joins.fmt(t.elapsed))
+        clock = self.query_one("#join-clock", BigClock)
+        clock.update(joins.fmt(t.elapsed))
+        self._fit_clock()
         left = f"of {joins.fmt(t.planned)} · " + (f"{joins.fmt(t.remaining)} left" if not t.over
                                                    else f"{joins.fmt(-t.remaining)} over")
         self.query_one("#join-left", Static).update(left, layout=False)
-        state = "PAUSED (p resumes)" if t.paused else ("TIME UP: carry on or press e" if t.over else "joining")
+        # In words as well as colour: a colour alone is lost in a bright room or to colour blindness.
+        if t.paused:
+            state = "PAUSED (p resumes)"
+        elif t.over:
+            state = "TIME UP: carry on or press e"
+        elif t.nearly_up:
+            state = f"NEARLY UP: {joins.fmt(t.remaining)} left"
+        else:
+            state = "joining"
         self.query_one("#join-state", Static).update(state, layout=False)
-        self.set_class(t.over, "-over")
+        self.set_class(t.over and not t.paused, "-over")
+        self.set_class(t.nearly_up and not t.paused, "-soon")
         self.set_class(t.paused, "-paused")
+
+    def _fit_clock(self) -> None:
+        clock = self.query_one("#join-clock", BigClock)
+        clock.scale = clock_scale(self.app.size.width, self.app.size.height, clock.value)
+
+    def on_resize(self) -> None:
+        if self._shown:  # a resize may come before on_mount has filled the screen
+            self._fit_clock()
+            self._show_tallies()
+
+    _shown = False
 
     def _timing_now(self, j: joins.Join) -> joins.Timing:
         # Pause/resume moments change only when we write them: read them once.
@@ -307,11 +360,20 @@ Time-up is shown in colour only: no sound. You may carry on past it.
         if follow:
             self.notes_table.move_to(len(self.notes_table.rows) - 1)
         counts = waiting.tallies(j) if self._has_waiting else joins.tallies(j)
-        parts = [f"{n} {label}: {len(times)}" for n, (label, times) in enumerate(counts.items(), 1)]
-        # One fixed line (no re-layout per press); long label lists are cut at the edge.
-        self.query_one("#join-tallies", Static).update(Text("  ".join(parts) if parts else "No tallies set.",
-                                                            no_wrap=True, overflow="ellipsis"), layout=False)
+        self._counts = [(label, len(times)) for label, times in counts.items()]
+        self._show_tallies()
         self._show_kind()
+
+    _counts: list[tuple[str, int]] = []
+
+    def _show_tallies(self) -> None:
+        """Every tally and its count, on as many lines as the width needs (a
+        re-layout only when that number of lines changes, not per press)."""
+        box = self.query_one("#join-tallies", Static)
+        lines = tally_lines(self._counts, max(10, self.app.size.width - 2)) or ["No tallies set."]
+        grew = len(lines) != getattr(self, "_tally_rows", 0)
+        self._tally_rows = len(lines)
+        box.update(Text("\n".join(lines), no_wrap=True), layout=grew)
 
     def _show_kind(self) -> None:
         label = "editing" if self.editing else NOTE_LABELS[self.kind]

@@ -17,6 +17,12 @@ from coachtui.lessons import joins, waiting
 from coachtui.roster import staff
 from coachtui.teaching import framework
 from coachtui.widgets.form import UnsavedModal, typed_values
+from coachtui.widgets.inputs import NumberInput
+
+
+class Suggestions(OptionList, can_focus=False):
+    """The framework steps matching the focus box: driven from the box (Up/Down,
+    Enter or Tab chooses), so Tab goes on to Class, never into the list."""
 
 
 class JoinSetup(ModalScreen[str | None]):
@@ -26,19 +32,22 @@ class JoinSetup(ModalScreen[str | None]):
 Join a lesson
 
 The agreed focus is filled in from the teacher's current action step or
-first development area. Type to find another step of the framework (Up/Down
-to choose), or type your own focus. Class, room and length are optional;
-the length comes from the settings (20 minutes unless changed). Tallies are
+first development area. Type to find another step of the framework: Up/Down
+highlight a suggestion and Enter or Tab chooses it; with none highlighted,
+what you typed is your own focus. Class, room and length are optional; the
+length (1 to 240 minutes) comes from the settings (20 unless changed). Tallies are
 what you will count, separated by commas (up to 9; keys 1-9 in the join).
 Ctrl+S or Enter in the last box starts the join: you can type your first
 note straight away. If another program is writing to the database (an
 import), the join starts as soon as it is free. Esc cancels (what you
 typed here is asked about first).
 """
-    # Enter too acts at once (priority), in the order typed: as a plain Input
-    # binding it would run after the keys typed behind it went into the box.
+    # Enter and Tab too act at once (priority), in the order typed: as plain
+    # bindings they would run after the keys typed behind them went into the box.
     BINDINGS = [Binding("ctrl+s", "start", "Start join", priority=True), Binding("escape", "cancel", "Cancel"),
-                Binding("enter", "enter", "Next", show=False, priority=True)]
+                Binding("enter", "enter", "Next", show=False, priority=True),
+                Binding("tab", "tab", "Next field", show=False, priority=True),
+                Binding("shift+tab", "back_tab", "Previous field", show=False, priority=True)]
 
     def __init__(self, staff_id: str) -> None:
         super().__init__()
@@ -53,14 +62,14 @@ typed here is asked about first).
             yield Static(Text(f"Join a lesson: {self.teacher.name}"), classes="form-title")
             yield Label("Agreed focus (type to find a framework step, or write your own)")
             yield Input(self.focus_title, id="join-focus", compact=True, select_on_focus=False, max_length=500)
-            yield OptionList(id="join-steps")
+            yield Suggestions(id="join-steps")
             with Grid(classes="form-grid"):
                 yield Label("Class")
                 yield Input("", id="join-group", compact=True, max_length=100, placeholder="e.g. 9X2")
                 yield Label("Room")
                 yield Input("", id="join-room", compact=True, max_length=100)
                 yield Label("Minutes")
-                yield Input(str(minutes), id="join-minutes", compact=True, type="integer", max_length=3)
+                yield NumberInput(str(minutes), id="join-minutes", compact=True, max_length=10)
                 yield Label("Tallies")
                 yield Input(", ".join(joins.tally_labels_for(self.item_id)), id="join-tallies", compact=True,
                             max_length=400)
@@ -69,6 +78,7 @@ typed here is asked about first).
 
     def on_mount(self) -> None:
         self._fill(initial=True)
+        self._tallies_of = self.item_id
         self._opened = typed_values(self, "Input")
         self.query_one("#join-focus", Input).focus()
 
@@ -92,8 +102,9 @@ typed here is asked about first).
         ol.clear_options()
         ol.add_options([Option(Text(f"{s.code} {s.title}"), id=s.id) for _, _, s in scored[:50]])
         ids = [s.id for _, _, s in scored[:50]]
-        if self.item_id in ids:
-            ol.highlighted = ids.index(self.item_id)
+        # Highlighted only when it is the focus chosen, or when Up/Down pick one:
+        # Enter must never take a suggestion the coach did not pick.
+        ol.highlighted = ids.index(self.item_id) if self.item_id in ids else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "join-focus":
@@ -107,21 +118,50 @@ typed here is asked about first).
             self._fill()
 
     def on_key(self, event) -> None:
-        if self.focused is self.query_one("#join-focus", Input) and event.key in ("up", "down"):
-            ol = self.query_one("#join-steps", OptionList)
-            ol.action_cursor_down() if event.key == "down" else ol.action_cursor_up()
+        if self.focused is not self.query_one("#join-focus", Input):
+            return
+        ol = self.query_one("#join-steps", OptionList)
+        if event.key in ("up", "down"):
+            if ol.highlighted is None and ol.option_count:
+                ol.highlighted = 0 if event.key == "down" else ol.option_count - 1
+            else:
+                ol.action_cursor_down() if event.key == "down" else ol.action_cursor_up()
             event.stop()
+
+    def _highlighted_step(self, ol: OptionList) -> str | None:
+        """The suggestion Enter or Tab would choose: the one highlighted, if
+        it is not already the chosen focus."""
+        if ol.highlighted is None:
+            return None
+        option_id = ol.get_option_at_index(ol.highlighted).id
+        return None if option_id == self.item_id else option_id
 
     def _choose(self, option_id: str) -> None:
         item = framework.get(option_id)
+        tallies = self.query_one("#join-tallies", Input)
+        untouched = tallies.value == ", ".join(joins.tally_labels_for(self.item_id or self._tallies_of))
         self.item_id = item.id
         self.query_one("#join-focus", Input).value = item.title
         self.item_id = item.id  # the Changed event above must not clear it
-        self.query_one("#join-tallies", Input).value = ", ".join(joins.tally_labels_for(item.id))
-        self.query_one("#join-group", Input).focus()
+        if untouched:  # tallies typed by hand stay
+            tallies.value = ", ".join(joins.tally_labels_for(item.id))
+        self._tallies_of = item.id
+        self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
+
+    _tallies_of: str | None = None
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
+
+    def action_tab(self) -> None:
+        step = self._highlighted_step(self.query_one("#join-steps", OptionList))
+        if self.focused is self.query_one("#join-focus", Input) and step is not None:
+            self._choose(step)  # Tab on a highlighted suggestion takes it, as Enter does
+        else:
+            self.focus_next()
+
+    def action_back_tab(self) -> None:
+        self.focus_previous()
 
     def action_enter(self) -> None:
         focused = self.focused
@@ -132,12 +172,12 @@ typed here is asked about first).
         if not isinstance(focused, Input):
             return
         if focused.id == "join-focus":
-            ol = self.query_one("#join-steps", OptionList)
-            typed_own = self.item_id is None and focused.value.strip()
-            if ol.highlighted is not None and not typed_own:
-                self._choose(ol.get_option_at_index(ol.highlighted).id)
+            # A highlighted suggestion is chosen; with none, the typed text is the focus.
+            step = self._highlighted_step(self.query_one("#join-steps", OptionList))
+            if step is not None:
+                self._choose(step)
             else:
-                self.query_one("#join-group", Input).focus()
+                self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
         elif focused.id == "join-tallies":
             self.action_start()
         else:
@@ -147,13 +187,12 @@ typed here is asked about first).
         if self._started:
             return  # a retry already queued when the join started
         error = self.query_one("#form-error", Static)
-        minutes = self.query_one("#join-minutes", Input).value.strip()
         tallies = [t.strip() for t in self.query_one("#join-tallies", Input).value.split(",") if t.strip()]
         focus_text = self.query_one("#join-focus", Input).value
         item = framework.get(self.item_id) if self.item_id else None
         try:
-            if not minutes.isdigit():
-                raise UserError("length must be a whole number of minutes")
+            minutes = self.query_one("#join-minutes", NumberInput).number("the length in minutes", 1,
+                                                                          joins.MAX_MINUTES)
             # Waits only a moment for the database: a busy one (an import) is
             # tried again below, the screen alive meanwhile.
             with waiting.briefly():
@@ -163,7 +202,7 @@ typed here is asked about first).
                     focus_text="" if item and focus_text == item.title else focus_text,
                     group=self.query_one("#join-group", Input).value,
                     room=self.query_one("#join-room", Input).value,
-                    minutes=int(minutes),
+                    minutes=minutes,
                     coach_id=self.teacher.coach_id,
                     tallies=tallies,
                 )

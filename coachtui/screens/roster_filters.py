@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
-from textual.widgets import Checkbox, Label, Select
+from textual.widgets import Label, Select
 
 from coachtui.roster import staff
 from coachtui.roster.staff import LISTED_LEVELS, ROLES, SUPPORT_LABELS
 from coachtui.widgets.form import FormScreen
+from coachtui.widgets.inputs import Tick
 
 
 class FilterForm(FormScreen):
@@ -57,7 +58,7 @@ counts as structured support, and shows only on the teacher's own pages.
             value = c.coach_id if c.coach_id in {v for _, v in opts} else Select.NULL
             yield Select(opts, value=value, prompt="Any coach", id="f-coach", compact=True)
             yield Label("Archived")
-            yield Checkbox("show archived staff instead", c.archived, id="f-archived", compact=True)
+            yield Tick("show archived staff instead", c.archived, id="f-archived", compact=True)
 
     def _value(self, wid: str):
         v = self.query_one(wid, Select).value
@@ -78,7 +79,7 @@ counts as structured support, and shows only on the teacher's own pages.
             role=self._value("#f-role"),
             support=self._value("#f-support"),
             coach_id=self._value("#f-coach"),
-            archived=self.query_one("#f-archived", Checkbox).value,
+            archived=self.query_one("#f-archived", Tick).value,
         )
         f.labels = {"site": self._label("#f-site"), "role": self._label("#f-role"),
                     "support": self._label("#f-support"), "coach": self._label("#f-coach")}

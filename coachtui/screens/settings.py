@@ -10,10 +10,10 @@ from textual.containers import Grid
 from textual.widgets import Input, Label, Select, Static
 
 from coachtui.base.config import THEMES, Config
-from coachtui.base.errors import UserError
 from coachtui.base.glyphs import SYMBOLS
 from coachtui.roster import staff
 from coachtui.widgets.form import FormScreen
+from coachtui.widgets.inputs import NumberInput
 
 
 class SettingsForm(FormScreen):
@@ -59,15 +59,15 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
             yield Label("Home site")
             yield Input(c.home_site, id="home_site", compact=True, max_length=200)
             yield Label("Join (min)")
-            yield Input(str(c.join_minutes), id="join_minutes", compact=True, type="integer", max_length=3)
+            yield NumberInput(str(c.join_minutes), id="join_minutes", compact=True, max_length=10)
             yield Label("Coach limit")
-            yield Input(str(c.coach_load_limit), id="coach_load_limit", compact=True, type="integer",
-                        max_length=3)
+            yield NumberInput(str(c.coach_load_limit), id="coach_load_limit", compact=True, max_length=10)
             yield Label("Small counts")
             yield Input(str(c.suppress_below), id="suppress_below", compact=True, type="integer", max_length=3)
             yield Label("I am")
             yield Select(self._me_options(), value=self._me_value(), prompt="not set (asked at start)",
                          id="me", compact=True)
+            yield NumberInput(str(c.suppress_below), id="suppress_below", compact=True, max_length=10)
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)
@@ -99,10 +99,7 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
         for name, label, low, high in (("join_minutes", "join length", 1, 240),
                                        ("coach_load_limit", "coach load limit", 1, 200),
                                        ("suppress_below", "small counts", 2, 100)):
-            raw = self.query_one(f"#{name}", Input).value.strip()
-            if not raw.isdigit() or not low <= int(raw) <= high:
-                raise UserError(f"{label} must be a whole number from {low} to {high}")
-            values[name] = int(raw)
+            values[name] = self.query_one(f"#{name}", NumberInput).number(label, low, high)
         theme = self.query_one("#theme", Select).value
         symbols = self.query_one("#symbols", Select).value
         me = self.query_one("#me", Select).value

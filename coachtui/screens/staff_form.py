@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
 from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from coachtui.roster import staff
 from coachtui.roster.staff import ROLES, SUPPORT_LABELS, SUPPORT_LEVELS
 from coachtui.widgets.form import FormScreen
+from coachtui.widgets.inputs import Tick
 
 
 class StaffForm(FormScreen):
@@ -54,7 +55,7 @@ Coach: only staff with the coach role can be chosen.
             with Horizontal(id="roles"):
                 chosen = p.role_list if p else ["teacher"]
                 for role in ROLES:
-                    yield Checkbox(role, role in chosen, id=f"role-{role}", compact=True)
+                    yield Tick(role, role in chosen, id=f"role-{role}", compact=True)
             yield Label("Site")
             yield Input(site_name, id="site", compact=True, suggester=SuggestFromList(site_names, case_sensitive=False))
             yield Label("Team")
@@ -74,7 +75,7 @@ Coach: only staff with the coach role can be chosen.
             yield Select(coach_opts, value=coach_value, prompt="No coach", id="coach", compact=True)
 
     def submit(self) -> str:
-        roles = [r for r in ROLES if self.query_one(f"#role-{r}", Checkbox).value]
+        roles = [r for r in ROLES if self.query_one(f"#role-{r}", Tick).value]
         coach = self.query_one("#coach", Select).value
         site_text = self.query_one("#site", Input).value.strip()
         site_id = staff.site_named(site_text) if site_text else None

@@ -1,11 +1,16 @@
-"""Input boxes: one of fixed size (cheap to type into), and the find box that
-sits above a RowTable and hands over to it."""
+"""Input boxes: one of fixed size (cheap to type into), the find box that
+sits above a RowTable and hands over to it, a whole-number box, and a
+checkbox whose look says its state."""
 
 from __future__ import annotations
 
-from textual import events
-from textual.widgets import Input
+import re
 
+from textual import events
+from textual.content import Content
+from textual.widgets import Checkbox, Input
+
+from coachtui.base.errors import UserError
 from coachtui.widgets.table import RowTable
 
 
@@ -45,3 +50,41 @@ class FindBox(FixedInput):
             self.action_to_table()
             return
         await super()._on_key(event)
+
+
+class NumberInput(FixedInput):
+    """A box for a whole number. It takes any text (a number box that silently
+    drops letters turns "Scroll note number 4" into 4); `number()` then accepts
+    only plain digits in range, else a one-line UserError."""
+
+    def number(self, what: str, low: int, high: int) -> int:
+        return whole_number(self.value, what, low, high)
+
+
+def whole_number(text: str, what: str, low: int, high: int) -> int:
+    raw = text.strip()
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
+        raise UserError(f"{what} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+class Tick(Checkbox):
+    """A checkbox whose look says its state: "[✓]" ticked, "[ ]" not (the
+    stock one shows an X in both, told apart by colour only). Given
+    `off_label`, the words change too, with their own `marks`."""
+
+    def __init__(self, label: str, value: bool = False, *, off_label: str | None = None,
+                 marks: tuple[str, str] = ("[✓]", "[ ]"), **kwargs) -> None:
+        self._on_label, self._off_label, self._marks = label, off_label, marks
+        super().__init__(label if value or off_label is None else off_label, value, **kwargs)
+
+    @property
+    def _button(self) -> Content:
+        return Content.styled(self._marks[0] if self.value else self._marks[1],
+                              self.get_visual_style("toggle--button"))
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        if self._off_label is not None:
+            self.label = self._on_label if self.value else self._off_label
+        self.refresh(layout=True)

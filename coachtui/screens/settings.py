@@ -63,11 +63,10 @@ written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
             yield Label("Coach limit")
             yield NumberInput(str(c.coach_load_limit), id="coach_load_limit", compact=True, max_length=10)
             yield Label("Small counts")
-            yield Input(str(c.suppress_below), id="suppress_below", compact=True, type="integer", max_length=3)
+            yield NumberInput(str(c.suppress_below), id="suppress_below", compact=True, max_length=10)
             yield Label("I am")
             yield Select(self._me_options(), value=self._me_value(), prompt="not set (asked at start)",
                          id="me", compact=True)
-            yield NumberInput(str(c.suppress_below), id="suppress_below", compact=True, max_length=10)
             yield Label("Theme")
             yield Select([("dark", "textual-dark"), ("light", "textual-light")], value=c.theme,
                          allow_blank=False, id="theme", compact=True)

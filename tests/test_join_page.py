@@ -137,7 +137,7 @@ async def test_historys_detail_is_whole_at_80_columns(app, until):
         await open_history(pilot, app, until)
         await pilot.pause()
         whole = " ".join(text(app).split())  # the lines as one, however they wrap
-        assert "does not fit in eighty columns at all · 20 min · 3 notes · feedback given" in whole
+        assert "does not fit in eighty columns at all · 20 minutes · 3 notes · feedback given" in whole
 
 
 async def test_the_cycles_selected_line_is_whole_at_60_columns(app, until):

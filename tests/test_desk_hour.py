@@ -32,3 +32,26 @@ def test_a_join_on_or_after_the_agreed_date_satisfies_it(store, joined_on, overd
     assert (due.state == "overdue") is overdue
     if not overdue:
         assert due.why != "agreed join" and due.due_on > "2025-03-12"
+
+
+# --- 2. one rounding for every percentage ----------------------------------------------
+
+
+def test_percent_rounds_half_up_and_never_says_all_or_none_wrongly():
+    from coachtui.base.numbers import percent, share
+
+    assert percent(6, 7) == "86%" and percent(1, 8) == "13%" and percent(1, 200) == "1%"
+    assert share(199, 200) == 99 and share(200, 200) == 100 and share(0, 5) == 0
+    assert percent(1, 1000) == "1%" and percent(3, 0) == "n/a"
+
+
+def test_roster_and_report_say_the_same_percentage(store):
+    from coachtui.leader import report, review
+
+    coach = staff.save(name="Cara Coach", roles="coach")
+    for i in range(7):
+        staff.save(name=f"Teacher {i}", coach_id=coach if i < 6 else None)
+    cov = staff.coverage(staff.roster_rows(), 10)
+    assert "(86%)" in cov.summary()
+    [coverage] = [s for s in report.sections(review.build(dt.date.today()), named=True) if s.key == "coverage"]
+    assert ["With a coach", 6, "86%"] in coverage.rows

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from coachtui.base.atomic_write import target, write_text
 from coachtui.base.errors import UserError
+from coachtui.base.numbers import percent
 from coachtui.base.text import strip_bidi
 from coachtui.leader import review as rv
 from coachtui.store import db as store_db
@@ -50,7 +51,7 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
 def _pct(part: int | None, whole: int | None) -> str:
     if part is None or whole is None:
         return ""  # a hidden count has no share either
-    return f"{100 * part // whole}%" if whole else "n/a"
+    return percent(part, whole)
 
 
 def fewer_than(below: int) -> str:

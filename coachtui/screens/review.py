@@ -17,6 +17,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
+from coachtui.base.numbers import share
 from coachtui.leader import report, review
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
@@ -66,8 +67,9 @@ def today() -> dt.date:
     return dt.date.today()  # one place, so tests can fix the clock
 
 
-def _pct(part: int, whole: int) -> float:
-    return 100 * part / whole if whole else 0
+def _pct(part: int, whole: int) -> int:
+    # The same rounding as the roster and the report (base.numbers).
+    return share(part, whole) or 0
 
 
 class ReviewScreen(ReloadOnResume, Screen):
@@ -128,9 +130,9 @@ support levels are never shown here, and private notes are never read.
             with TabPane("1 Coverage", id="rv-coverage"):
                 with VerticalScroll(id="rv-cov-scroll"):
                     yield Static("Reading…", id="rv-summary", markup=False)
-                    yield BarChart(label_width=20, fmt=lambda v: f"{v:.0f}%", id="rv-cov-bars")
+                    yield BarChart(label_width=20, fmt=lambda v: f"{v:g}%", id="rv-cov-bars")
                     yield Static("With a coach, per site", classes="rv-title", markup=False)
-                    yield BarChart(fmt=lambda v: f"{v:.0f}%", id="rv-site-bars")
+                    yield BarChart(fmt=lambda v: f"{v:g}%", id="rv-site-bars")
             with TabPane("2 Overdue & due soon", id="rv-due-tab"):
                 yield Static("", id="rv-due-line", markup=False)
                 yield self.due

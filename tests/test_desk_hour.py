@@ -55,3 +55,95 @@ def test_roster_and_report_say_the_same_percentage(store):
     assert "(86%)" in cov.summary()
     [coverage] = [s for s in report.sections(review.build(dt.date.today()), named=True) if s.key == "coverage"]
     assert ["With a coach", 6, "86%"] in coverage.rows
+
+
+# --- 4, 6. tables: laid out for the width they are drawn at, spare width to the text --
+
+
+def table_lines(table) -> list[str]:
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+@pytest.fixture
+def demo_school(ctx):
+    from coachtui.demo import school
+
+    school.fill()
+
+
+SIZES = [(60, 20), (80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_framework_titles_use_the_width(app, demo_school, size):
+    """F7: the state column (empty but for retired items) and the code column
+    take only what they need; titles get the rest."""
+    from coachtui.teaching import framework
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        table = app.screen.table
+        lines = table_lines(table)
+        width = table.scrollable_content_region.width
+        assert all(len(line) == width for line in lines)
+        title = "Meet pupils at the door and give a task they can start at once"
+        assert framework.steps()[0].title == title
+        if size[0] >= 80:
+            assert any(title in line for line in lines)
+        else:
+            assert any("Meet pupils at the door" in line and line.rstrip().endswith("…") for line in lines)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_review_tables_fit_and_say_when_text_is_cut(app, demo_school, size, until):
+    from coachtui.screens.review import ReviewScreen
+
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loads)
+        screen = app.screen
+        await pilot.press("2")
+        await pilot.pause()
+        due = screen.due
+        lines = table_lines(due)[1:len(due.rows) + 1]
+        # Every reason and state reads whole; a cut name ends in "…".
+        for row, line in zip(due.rows, lines, strict=False):
+            assert row.why in line and row.state in line and row.due_on in line
+            if size[0] >= 120:
+                assert row.name in line and (row.site or "—") in line and (row.coach or "(none)") in line
+        await pilot.press("3")
+        await pilot.pause()
+        for table in (screen.sites, screen.coaches):
+            width = table.scrollable_content_region.width
+            header = table_lines(table)[0]
+            assert header.rstrip().endswith(table.columns[table._widths[-1][0]].title)
+            assert all(len(line) == width for line in table_lines(table))
+        if size[0] >= 80:
+            for row, line in zip(screen.sites.rows, table_lines(screen.sites)[1:], strict=False):
+                assert row.name in line
+
+
+async def test_tables_follow_a_resize_whatever_was_shown_meanwhile(app, demo_school, until):
+    """Coaches & sites at 120 wide, then 80, 60 and back, with other tabs, places
+    and a reload in between: the last column always ends inside the screen."""
+    from coachtui.screens.review import ReviewScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loads)
+        screen = app.screen
+        for steps in (["3", (80, 24)], ["1", (60, 20), "r", "3"], ["f2", (120, 40), "f6"], ["2", "f1", (80, 24),
+                                                                                           "escape", "3"]):
+            for step in steps:
+                if isinstance(step, tuple):
+                    await pilot.resize_terminal(*step)
+                else:
+                    await pilot.press(step)
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            for table in (screen.sites, screen.coaches):
+                width = table.scrollable_content_region.width
+                assert width == app.size.width - 4  # pane padding and the scrollbar
+                assert sum(w + 1 for _, w in table._widths) <= width
+                assert table_lines(table)[0].rstrip().endswith(table.columns[table._widths[-1][0]].title)

@@ -122,7 +122,7 @@ def test_due_list_is_by_due_date_with_reasons_and_no_support_level(trust):
         (TEACHERS[3], "2025-03-12", "due soon"),
         (TEACHERS[0], "2025-03-17", "due soon"),
     ]
-    assert [d.why for d in r.due] == ["join due", "follow-up meeting", "follow-up meeting", "agreed join"]
+    assert [d.why for d in r.due] == ["join due", "follow-up", "follow-up", "agreed join"]
     assert r.due[0].coach == COACHES[0] and r.due[2].coach == ""
     assert not hasattr(r.due[0], "support")
 

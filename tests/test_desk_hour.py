@@ -147,3 +147,26 @@ async def test_tables_follow_a_resize_whatever_was_shown_meanwhile(app, demo_sch
                 assert width == app.size.width - 4  # pane padding and the scrollbar
                 assert sum(w + 1 for _, w in table._widths) <= width
                 assert table_lines(table)[0].rstrip().endswith(table.columns[table._widths[-1][0]].title)
+
+
+# --- 3. overloaded coaches marked in F6 with a word ---------------------------------------
+
+
+async def test_coaches_and_sites_marks_overloaded_coaches_in_words(app, demo_school, until):
+    from coachtui.screens.review import ReviewScreen
+
+    limit = app.config.coach_load_limit
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loads)
+        screen = app.screen
+        await pilot.press("3")
+        await pilot.pause()
+        coaches = screen.coaches
+        assert any(k.load > limit for k in coaches.rows) and any(k.load <= limit for k in coaches.rows)
+        for i, k in enumerate(coaches.rows):
+            cell = coaches.cells_for(i)[2]
+            assert ("over" in cell) is (k.load > limit), cell
+        lines = table_lines(coaches)
+        heavy = next(i for i, k in enumerate(coaches.rows) if k.load > limit)
+        assert "over" in lines[heavy + 1]  # on screen, not only in the cell

@@ -48,7 +48,7 @@ SITE_COLUMNS = [
 COACH_COLUMNS = [
     Column("name", "Coach", 14, weight=3),
     Column("site", "Site", 10, weight=2, priority=2),
-    Column("load", "Teachers", 16, weight=1),
+    Column("load", "Teachers", 17, weight=1),
     Column("overdue", "Overdue", 7),
     Column("soon", "Due soon", 8, priority=1),
 ]
@@ -95,7 +95,8 @@ support levels are never shown here, and private notes are never read.
      and each site's intervals). On a teacher:
        Enter / h  their history     c  reassign their coach (then 1-9)
        j          plan a join for a date (it becomes their date due)
-  3  Per site and per coach: load, overdue, due soon.
+  3  Per site and per coach: load, overdue, due soon. A coach with more
+     teachers than the limit (F9, coach load limit) reads "over".
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
      half term, how long coaching cycles take. A count resting on fewer
@@ -229,7 +230,9 @@ support levels are never shown here, and private notes are never read.
             self.call_after_refresh(self._load_patterns, data)
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
-        return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 10)}", str(k.overdue),
+        # A load over the limit (F9) says so in a word, as the roster's line does.
+        over = " over" if k.load > self.app.config.coach_load_limit else ""
+        return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 8):<8}{over}", str(k.overdue),
                 str(k.due_soon)]
 
     def _show_patterns(self, raw: review.Review) -> None:

@@ -170,3 +170,38 @@ async def test_coaches_and_sites_marks_overloaded_coaches_in_words(app, demo_sch
         lines = table_lines(coaches)
         heavy = next(i for i, k in enumerate(coaches.rows) if k.load > limit)
         assert "over" in lines[heavy + 1]  # on screen, not only in the cell
+
+
+# --- 7. charts: a label under each bar, zero draws nothing -----------------------------
+
+
+def test_column_chart_labels_each_bar_and_draws_nothing_for_zero():
+    from coachtui.widgets.charts import column_lines
+
+    items = [("Aut1 24/25", 0), ("Aut2 24/25", 4), ("Spr1 24/25", "<3"), ("Spr2 24/25", 1), ("Sum1 24/25", 8)]
+    lines = column_lines(items, 40).plain.split("\n")
+    slot = 8
+    values, bars, labels, years = lines[0], lines[1:-2], lines[-2], lines[-1]
+    for n, (label, value) in enumerate(items):
+        cells = slice(n * slot, (n + 1) * slot)
+        assert str(value) in values[cells] and label.split()[0] in labels[cells]
+        drawn = "".join(b[cells] for b in bars).strip()
+        assert (drawn == "") is (value in (0, "<3")), (label, drawn)
+    assert years.startswith("24/25")
+    assert "▁" not in "".join(b[0:slot] for b in bars)  # zero is not a flat line
+
+
+async def test_half_term_chart_has_a_label_per_bar(app, demo_school, until):
+    from coachtui.screens.review import ReviewScreen
+    from coachtui.widgets.charts import ColumnChart
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loads)
+        await pilot.press("4")
+        await until(pilot, lambda: app.screen.pattern_loads == 1)
+        await pilot.pause()
+        chart = app.screen.query_one("#rv-mastered", ColumnChart)
+        text = chart.render().plain
+        shown = [label for label, _ in chart.items if label.split()[0] in text]
+        assert len(shown) >= 10 and all(name in text for name in ("Aut1", "Spr2", "Sum2"))

@@ -14,14 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Checkbox, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
 from coachtui.base.numbers import share
 from coachtui.leader import report, review
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.widgets.charts import BarChart, bar
+from coachtui.widgets.charts import BarChart, ColumnChart, bar
 from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.
@@ -77,7 +77,7 @@ class ReviewScreen(ReloadOnResume, Screen):
     ReviewScreen .rv-title { text-style: bold; color: $accent; margin-top: 1; }
     ReviewScreen #rv-summary { color: $foreground; }
     ReviewScreen #rv-due-line, ReviewScreen #rv-focus-sites, ReviewScreen #rv-mastered-line { color: $text-muted; }
-    ReviewScreen #rv-mastered { height: 3; margin: 0 1; }
+    ReviewScreen #rv-mastered { margin: 0 1; }
     ReviewScreen #rv-sites { height: 1fr; }
     ReviewScreen #rv-coaches { height: 1fr; }
     ReviewScreen #rv-tabs, ReviewScreen #rv-tabs ContentSwitcher { height: 1fr; }
@@ -153,7 +153,7 @@ support levels are never shown here, and private notes are never read.
                     yield Static("Development areas teachers carry now", classes="rv-title", markup=False)
                     yield BarChart(id="rv-dev")
                     yield Static("Action steps mastered per half term", classes="rv-title", markup=False)
-                    yield Sparkline([], id="rv-mastered")
+                    yield ColumnChart(id="rv-mastered")
                     yield Static("", id="rv-mastered-line", markup=False)
                     yield Static("Coaching cycles", classes="rv-title", markup=False)
                     yield Static("", id="rv-cycles", markup=False)
@@ -255,8 +255,8 @@ support levels are never shown here, and private notes are never read.
         self.query_one("#rv-focus-sites", Static).update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"))
         self.query_one("#rv-steps", BarChart).show([(f.label, n(f.count)) for f in r.steps[:TOP]])
         self.query_one("#rv-dev", BarChart).show([(f.label, n(f.teachers)) for f in r.development[:TOP]])
-        # A hidden half term is drawn as 0 in the sparkline; the line below says "<3".
-        self.query_one("#rv-mastered", Sparkline).data = [h.mastered or 0 for h in r.mastered]
+        # A hidden half term reads "<3" with no bar; 0 reads 0 with no bar.
+        self.query_one("#rv-mastered", ColumnChart).show([(h.label, n(h.mastered)) for h in r.mastered])
         if r.mastered:
             first, last = r.mastered[0], r.mastered[-1]
             counts = " ".join(str(n(h.mastered)) for h in r.mastered)

@@ -205,3 +205,78 @@ async def test_half_term_chart_has_a_label_per_bar(app, demo_school, until):
         text = chart.render().plain
         shown = [label for label, _ in chart.items if label.split()[0] in text]
         assert len(shown) >= 10 and all(name in text for name in ("Aut1", "Spr2", "Sum2"))
+
+
+# --- 8. CSV: one file per table, UTF-8 with a BOM --------------------------------------
+
+
+def test_csv_report_is_one_file_per_table_with_a_bom(store, tmp_path):
+    import csv
+
+    from coachtui.leader import report
+
+    site = staff.site_named("Scoil Ciarán")
+    coach = staff.save(name="Ciarán Ó Súilleabháin", roles="coach", site_id=site)
+    for i in range(4):
+        staff.save(name=f"Teacher {i}", site_id=site, coach_id=coach)
+    files = report.write_report(tmp_path / "review.csv", named=True)
+    names = [f.name for f in files]
+    assert names[:3] == ["review-coverage.csv", "review-sites.csv", "review-coaches.csv"]
+    assert "review-due.csv" in names and names[-1] == "review-notes.csv"
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == sorted(names)  # nothing else, no review.csv
+    for f in files:
+        raw = f.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), f.name
+        rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+        assert rows and all(len(r) == len(rows[0]) for r in rows), f.name  # one header, a tidy table
+        assert rows.count(rows[0]) == 1
+    sites = list(csv.reader((tmp_path / "review-sites.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert sites[0][0] == "Site" and sites[1][0] == "Scoil Ciarán"
+    assert "Ciarán Ó Súilleabháin" in (tmp_path / "review-coaches.csv").read_text(encoding="utf-8-sig")
+    said = report.said(files)
+    assert str(tmp_path) in said and "review-coverage.csv" in said
+
+
+# --- 5. the report dialog ----------------------------------------------------------------
+
+
+async def test_report_dialog_enter_writes_states_read_and_overwrite_asks(app, demo_school, until, tmp_path):
+    from textual.widgets import Checkbox, Input, Static
+
+    from coachtui.screens.review import ReportModal, ReviewScreen
+
+    out = tmp_path / "review.md"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.loads)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ReportModal))
+        modal = app.screen
+        modal.query_one("#rv-path", Input).value = str(out)
+        names = modal.query_one("#rv-named", Checkbox)
+        off = names.render().plain
+        await pilot.press("tab")
+        assert app.focused is names
+        await pilot.press("enter")  # writes; does not tick the box
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert names.value is False and out.exists()
+        said = str(modal.query_one("#form-error", Static).render())
+        assert str(out) in said and "aggregate" in said
+        await pilot.press("space")
+        on = names.render().plain
+        assert names.value is True and on != off
+        # The two states differ in words, not in colour alone.
+        assert "no" in off.lower() and "yes" in on.lower()
+        before = out.read_text(encoding="utf-8")
+        out.write_text("KEEP", encoding="utf-8")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        warning = str(modal.query_one("#form-error", Static).render())
+        assert out.read_text(encoding="utf-8") == "KEEP" and "exists" in warning and str(out) in warning
+        await pilot.press("enter")  # asked, and said again: replace it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert out.read_text(encoding="utf-8") != "KEEP" and "(named)" in out.read_text(encoding="utf-8")
+        assert before

@@ -360,6 +360,23 @@ support levels are never shown here, and private notes are never read.
         self.refresh_data()
 
 
+class NamesBox(Checkbox, inherit_bindings=False):
+    """Tick for a named report. Space toggles; Enter is left to the dialog
+    (it writes). The box and its words both change: "no" or "yes", never
+    the colour alone."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Names", show=False)]
+    WORDS = {False: "names: no (aggregate report)", True: "names: yes (overdue list and coaches named)"}
+
+    def __init__(self, id: str) -> None:
+        super().__init__(self.WORDS[False], False, id=id, compact=True)
+        self.BUTTON_INNER = " "
+
+    def watch_value(self, value: bool) -> None:
+        self.BUTTON_INNER = "X" if value else " "
+        self.label = self.WORDS[value]
+
+
 class ReportModal(ModalScreen[None]):
     """Ask for a file name, then write the report in a thread worker."""
 
@@ -367,13 +384,20 @@ class ReportModal(ModalScreen[None]):
 Export a report
 
 Type a file name ending in .md (Markdown), .html or .csv and press Enter.
+A .csv name writes one file per table beside it (NAME-coverage.csv,
+NAME-sites.csv, ... and NAME-notes.csv), readable by Excel.
 Reports are aggregate: counts per site, coach loads without names, patterns;
 no teacher names and no note text, and no count below 3 ("fewer than 3";
-F9 sets the 3). Tick "names" (Tab, then Space) to add the overdue and
+F9 sets the 3). Space on "names" (Tab to reach it) adds the overdue and
 due-soon list with names and the coaches' names.
+A file that is there already is replaced only when you press Enter again.
 The file is written whole or not at all. Esc closes.
 """
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "write", "Write", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._asked: tuple[str, bool] | None = None  # the name and kind the last "replace?" was about
 
     def compose(self) -> ComposeResult:
         default = Path.cwd() / f"coaching-review-{dt.date.today().isoformat()}.md"
@@ -381,19 +405,36 @@ The file is written whole or not at all. Esc closes.
             yield Static("Export the leader's review", classes="form-title", markup=False)
             yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
                         compact=True, select_on_focus=False)
-            yield Checkbox("names (overdue list and coaches named)", False, id="rv-named", compact=True)
+            yield NamesBox(id="rv-named")
             yield Static("", id="form-error", markup=False)
-            yield Static("Enter: write · Tab: names · Esc: close", classes="hint", markup=False)
+            yield Static("Enter: write · Tab, Space: names · Esc: close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#rv-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = event.value.strip()
+        event.stop()
+        self.action_write()
+
+    def action_write(self) -> None:
+        path = self.query_one("#rv-path", Input).value.strip()
         if not path:
             return
+        named = self.query_one("#rv-named", Checkbox).value
+        try:
+            files = report.outputs(Path(path).expanduser().absolute(), named)
+        except UserError as exc:
+            self._say(f"✗ {exc}", True)
+            return
+        there = [f for f in files if f.exists()]
+        if there and self._asked != (path, named):
+            self._asked = (path, named)
+            what = str(there[0]) if len(there) == 1 else f"{len(there)} of its files ({there[0]}, ...)"
+            self._say(f"{what} exists: Enter again replaces it, or change the name.", True)
+            return
+        self._asked = None
         self._say("Writing…")
-        self._write(path, self.query_one("#rv-named", Checkbox).value)
+        self._write(str(files[0].parent / Path(path).name), named)
 
     @work(thread=True, exclusive=True, group="report")
     def _write(self, path: str, named: bool) -> None:
@@ -402,7 +443,8 @@ The file is written whole or not at all. Esc closes.
         except UserError as exc:
             self.app.call_from_thread(self._say, f"✗ {exc}", True)
             return
-        self.app.call_from_thread(self._say, f"✓ Wrote {done}" + (" (with names)" if named else " (aggregate)"))
+        self.app.call_from_thread(self._say, f"✓ Wrote {report.said(done)}" + (" (with names)" if named else
+                                                                               " (aggregate)"))
 
     def _say(self, text: str, error: bool = False) -> None:
         box = self.query_one("#form-error", Static)

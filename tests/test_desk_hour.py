@@ -280,3 +280,33 @@ async def test_report_dialog_enter_writes_states_read_and_overwrite_asks(app, de
         await pilot.pause()
         assert out.read_text(encoding="utf-8") != "KEEP" and "(named)" in out.read_text(encoding="utf-8")
         assert before
+
+
+# --- 6, 9. the PLC board's headers: the width used, archived in words ---------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_plc_board_headers_use_the_width_and_say_archived(app, ctx, size):
+    from coachtui.plcs import plc
+    from coachtui.teaching import framework
+
+    long_name = "Checking for understanding in every lesson"
+    keep = plc.save(name=long_name, focus_item_id=framework.steps()[0].id)
+    gone = plc.save(name="Reading across the curriculum group", focus_item_id=framework.steps()[1].id)
+    plc.set_archived(gone, True)
+    assert keep
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        await pilot.press("A", "end")  # archived shown; go to the last column (the archived PLC)
+        await pilot.pause()
+        board = app.screen.query_one("Board")
+        head = board.render_line(0).text
+        assert len(head) == board.size.width
+        assert "archived" in head.lower()  # in words, whatever the width
+        if size[0] >= 120:
+            assert long_name[:-6] in head  # three columns share the width
+        else:
+            assert "Checking for" in head and "…" in head  # cut, and seen to be cut
+        used = len(head.rstrip())
+        assert used >= board.size.width - 3

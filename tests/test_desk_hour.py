@@ -310,3 +310,26 @@ async def test_plc_board_headers_use_the_width_and_say_archived(app, ctx, size):
             assert "Checking for" in head and "…" in head  # cut, and seen to be cut
         used = len(head.rstrip())
         assert used >= board.size.width - 3
+
+
+# --- 6. the coach picker: "current" stays on its line -------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_coach_picker_keeps_current_on_the_coachs_line(app, ctx, size):
+    from textual.widgets import OptionList
+
+    site = staff.site_named("St Brigid's Catholic High School and Sixth Form College")
+    coaches = [staff.save(name=f"Bartholomew Featherstonehaugh-{n}", roles="coach", site_id=site) for n in range(3)]
+    staff.save(name="Tess Teacher", site_id=site, coach_id=coaches[1])
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"tess", "enter", "c")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CoachPicker"
+        options = app.screen.query_one("#picker-list", OptionList)
+        current = next(i for i in range(options.option_count) if options.get_option_at_index(i).id == coaches[1])
+        lines = [strip.text for strip in options.render_lines(options.region.reset_offset)]
+        text = "\n".join(lines)
+        assert options.option_count == 4 and len(lines) >= 4
+        line = next(line for line in lines if "current" in line)
+        assert "-1" in line and current == 3, text  # on the coach's own line, not wrapped onto the next

@@ -98,4 +98,4 @@ async def test_the_review_report_is_offered_in_documents_and_takes_a_quoted_path
         await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert (tmp_path / "my reports" / "review.csv").exists()
+        assert (tmp_path / "my reports" / "review-coverage.csv").exists()  # one CSV per table

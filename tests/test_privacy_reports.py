@@ -140,8 +140,8 @@ def test_reports_strip_bidi_controls_from_stored_text(hostile, tmp_path, ext, na
     from coachtui.leader.report import write_report
 
     path = tmp_path / f"r.{ext}"
-    write_report(path, named=named, on=dt.date(2025, 3, 12))
-    text = path.read_text(encoding="utf-8")
+    files = write_report(path, named=named, on=dt.date(2025, 3, 12))
+    text = "".join(f.read_text(encoding="utf-8-sig") for f in files)
     assert not any(ch in text for ch in BIDI), [hex(ord(ch)) for ch in BIDI if ch in text]
     assert "alert(1)" in text  # the site is there, as text
     if named:
@@ -189,7 +189,13 @@ def school(store):
 
 
 def _csv_rows(path) -> list[list[str]]:
-    return [r for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8"))) if r]
+    """Every table of a CSV report (one file each, NAME-KEY.csv) as rows
+    [KEY, *cells], header rows left out."""
+    rows = []
+    for f in sorted(path.parent.glob(f"{path.stem}-*.csv")):
+        key = f.stem[len(path.stem) + 1:]
+        rows += [[key, *r] for r in list(csv.reader(io.StringIO(f.read_text(encoding="utf-8-sig"))))[1:] if r]
+    return rows
 
 
 def test_aggregate_report_shows_no_count_from_1_to_2(school, tmp_path):

@@ -136,3 +136,32 @@ def write_text(path: str | os.PathLike, text: str, error: type[UserError] = User
     except OSError as exc:
         raise error(f"cannot write {p}: {exc.strerror or exc}") from None
     return p
+
+
+def write_texts(files: dict[Path, str], error: type[UserError] = UserError) -> list[Path]:
+    """Write several files as one: every NAME.partial is written and fsynced
+    first, then each is renamed over its NAME. A failed write (a full disk)
+    leaves every NAME as it was and no partial behind."""
+    targets = {target(p, error): text for p, text in files.items()}
+    written: list[Path] = []
+    current = next(iter(targets), Path())
+    try:
+        for p, text in targets.items():
+            current = p
+            tmp = p.with_name(p.name + ".partial")
+            written.append(tmp)
+            with os.fdopen(_create(tmp), "w", encoding="utf-8", newline="") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+        for p in targets:
+            current = p
+            os.replace(p.with_name(p.name + ".partial"), p)
+    except OSError as exc:
+        for tmp in written:
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:
+                pass
+        raise error(f"cannot write {current}: {exc.strerror or exc}") from None
+    return list(targets)

@@ -27,5 +27,6 @@ def _report(args) -> int:
         raise UserError(f"--on {args.on!r}: give a date as YYYY-MM-DD") from None
     report.format_for(args.out)  # before opening the store: a typo costs nothing
     config = open_for(args).config
-    print(f"wrote {report.write_report(args.out, named=args.named, on=on, below=config.suppress_below)}")
+    files = report.write_report(args.out, named=args.named, on=on, below=config.suppress_below)
+    print("wrote " + report.said(files))
     return 0

@@ -145,9 +145,11 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
         candidates = []
         every = days_for(site, level, table)
-        if planned and planned > (joined or ""):  # a plan made since the last join stands
+        # One rule for both: a join on or after the date satisfies it, so a
+        # date stands only while it is later than the last join.
+        if planned and planned > (joined or ""):
             candidates.append((planned, "planned join"))
-        elif agreed and agreed >= (joined or ""):
+        elif agreed and agreed > (joined or ""):
             candidates.append((agreed, "agreed join"))
         elif every:
             candidates.append((_plus(joined, every) if joined else today, "join"))

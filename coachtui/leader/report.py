@@ -8,11 +8,12 @@ due-soon list with names (and its reason, never a support level) and names
 the coaches; its coverage, site and coach figures are then exact, as on the
 leader's screen, and its patterns still hide small counts.
 
-CSV is one file: one block per section, each block starting with its own
-header row whose first cell is "section", the rows of the block carrying the
-section's key in that first column, blank lines between blocks (filter on
-the first column in a spreadsheet). Written as FILE.partial then renamed, so
-a full disk or a crash never leaves half a report under the real name.
+CSV is one file per table, beside the name given: NAME-coverage.csv,
+NAME-sites.csv, ... and NAME-notes.csv (what each table is, and the note on
+small counts), each with one header row, in UTF-8 with a byte order mark so
+that Excel reads "Ciarán" as written. Every file is written as FILE.partial
+then renamed, so a full disk or a crash never leaves half a report under
+the real name.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachtui.base.atomic_write import target, write_text
+from coachtui.base.atomic_write import target, write_text, write_texts
 from coachtui.base.errors import UserError
+from coachtui.base.numbers import percent
 from coachtui.base.text import strip_bidi
 from coachtui.leader import review as rv
 from coachtui.store import db as store_db
@@ -50,7 +52,7 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
 def _pct(part: int | None, whole: int | None) -> str:
     if part is None or whole is None:
         return ""  # a hidden count has no share either
-    return f"{100 * part // whole}%" if whole else "n/a"
+    return percent(part, whole)
 
 
 def fewer_than(below: int) -> str:
@@ -184,16 +186,40 @@ def to_html(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -
     return "\n".join(parts)
 
 
-def to_csv(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
+BOM = "\ufeff"  # Excel takes a CSV without it for the local code page, and garbles "Ciarán"
+
+
+def _csv_text(columns: list[str], rows: list[list[object]]) -> str:
     buf = io.StringIO()
-    out = csv.writer(buf, lineterminator="\n")
+    out = csv.writer(buf, lineterminator="\r\n")
+    out.writerow(columns)
+    out.writerows([_csv_safe(v) for v in row] for row in rows)
+    return BOM + buf.getvalue()
+
+
+def to_csv(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> dict[str, str]:
+    """{table key: CSV text}, one table each, and "notes": what each table is."""
+    out: dict[str, str] = {}
+    notes = [["(all)", _title(r, named), about_small_counts(below, named)]]
     for s in sections(r, named, below):
-        out.writerow(["section", *s.columns])
-        out.writerows([s.key, *(_csv_safe(v) for v in row)] for row in s.rows)
-        out.writerow([])
-    out.writerow(["section", "Note"])  # last: the first block stays the coverage
-    out.writerow(["notes", about_small_counts(below, named)])
-    return buf.getvalue()
+        out[s.key] = _csv_text(s.columns, s.rows)
+        notes.append([f"{s.key}", s.title, s.note])
+    out["notes"] = _csv_text(["Table", "Title", "Note"], notes)
+    return out
+
+
+def csv_keys(named: bool) -> list[str]:
+    keys = ["coverage", "sites", "coaches", "focus", "development", "steps", "mastered", "cycles"]
+    return keys + (["due"] if named else []) + ["notes"]
+
+
+def outputs(path: str | Path, named: bool = False) -> list[Path]:
+    """The files a report to `path` writes: `path` itself, or for .csv one
+    file per table beside it (NAME-coverage.csv, ...)."""
+    p = Path(path).expanduser()
+    if format_for(p) != "csv":
+        return [p]
+    return [p.with_name(f"{p.stem}-{key}{p.suffix}") for key in csv_keys(named)]
 
 
 def _csv_safe(value: object) -> object:
@@ -215,12 +241,24 @@ def format_for(path: str | Path) -> str:
 
 @store_db.reading()
 def write_report(path: str | Path, named: bool = False, on: dt.date | None = None,
-                 below: int = rv.SUPPRESS_BELOW) -> str:
+                 below: int = rv.SUPPRESS_BELOW) -> list[Path]:
     """Write the report (counts resting on fewer than `below` people hidden);
-    returns the path written. UserError (one line) on a bad name or a failed
-    write, and then nothing is left behind."""
+    returns the files written (one, or one per table for CSV). UserError (one
+    line) on a bad name or a failed write, and then nothing is left behind."""
     p = Path(path).expanduser()
     kind = format_for(p)
-    target(p)
-    write_text(p, RENDER[kind](rv.build(on), named, below))
-    return str(p)
+    files = outputs(p, named)
+    for f in files:
+        target(f)
+    rendered = RENDER[kind](rv.build(on), named, below)
+    if kind == "csv":
+        assert list(rendered) == csv_keys(named), "csv_keys lists every table"
+        return write_texts(dict(zip(files, rendered.values(), strict=True)))
+    return [write_text(p, rendered)]
+
+
+def said(files: list[Path]) -> str:
+    """What was written, for a person: the full path, or the folder and the names."""
+    if len(files) == 1:
+        return str(files[0])
+    return f"{len(files)} files in {files[0].parent}: " + ", ".join(f.name for f in files)

@@ -29,7 +29,7 @@ CYCLE_DAYS = 365  # cycle lengths: cycles ended in the last year
 OWN_FOCUS = "own focus (free text)"
 OWN_STEP = "own wording (free text)"
 WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "planned join": "planned join",
-              "follow-up": "follow-up meeting"}
+              "follow-up": "follow-up"}
 NO_SITE = "(no site)"
 # Counts resting on 1 to SUPPRESS_BELOW - 1 people are hidden, as published
 # school statistics do: in a small school a count of 1 beside a site names a

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from coachtui.base.errors import ValidationError
+from coachtui.base.numbers import percent
 from coachtui.base.text import MAX_FIELD, MAX_NAME, clean, plural
 from coachtui.store import write as w
 from coachtui.store.models import ERASED, ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
@@ -296,7 +297,7 @@ class Coverage:
     def summary(self) -> str:
         text = f"{self.with_coach}/{plural(self.teachers, 'teacher')} coached"
         if self.teachers:
-            text += f" ({100 * self.with_coach // self.teachers}%)"
+            text += f" ({percent(self.with_coach, self.teachers)})"
         text += f" · {len(self.loads)} coach{'es' if len(self.loads) != 1 else ''}"
         over = self.overloaded
         if len(over) == 1:

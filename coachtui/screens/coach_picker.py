@@ -60,8 +60,11 @@ and press Enter. Esc cancels.
                 continue
             shown += 1
             key = f"{shown}  " if shown <= 9 else "   "
-            current = "  ← current" if c.id == self.row.coach_id else ""
-            label = Text(f"{key}{c.name} · {site or 'no site'} · coaching {self.loads.get(c.id, 0)}{current}")
+            # One line each, what matters first: the mark for the current coach
+            # beside the name, the site last (cut with … when the line is short).
+            current = " ← current" if c.id == self.row.coach_id else ""
+            label = Text(f"{key}{c.name}{current} · coaching {self.loads.get(c.id, 0)} · {site or 'no site'}",
+                         no_wrap=True, overflow="ellipsis")
             options.append(Option(label, id=c.id))
         ol = self.query_one("#picker-list", OptionList)
         ol.clear_options()

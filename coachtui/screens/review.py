@@ -5,6 +5,7 @@ joins); acts through the same services and screens as the roster."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from types import SimpleNamespace
 
 from rich.text import Text
@@ -13,15 +14,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Checkbox, Footer, Header, Input, Sparkline, Static, TabbedContent, TabPane
+from textual.widgets import Checkbox, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from coachtui.base.errors import UserError
 from coachtui.base.glyphs import glyph
+from coachtui.base.numbers import share
 from coachtui.base.user_files import export_path, typed_path
 from coachtui.leader import report, review
 from coachtui.roster import staff
 from coachtui.screens.common import ReloadOnResume, guarded
-from coachtui.widgets.charts import BarChart, bar
+from coachtui.widgets.charts import BarChart, ColumnChart, bar
+from coachtui.widgets.inputs import Tick
 from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.
@@ -48,7 +51,7 @@ SITE_COLUMNS = [
 COACH_COLUMNS = [
     Column("name", "Coach", 14, weight=3),
     Column("site", "Site", 10, weight=2, priority=2),
-    Column("load", "Teachers", 16, weight=1),
+    Column("load", "Teachers", 17, weight=1),
     Column("overdue", "Overdue", 7),
     Column("soon", "Due soon", 8, priority=1),
 ]
@@ -67,8 +70,9 @@ def today() -> dt.date:
     return dt.date.today()  # one place, so tests can fix the clock
 
 
-def _pct(part: int, whole: int) -> float:
-    return 100 * part / whole if whole else 0
+def _pct(part: int, whole: int) -> int:
+    # The same rounding as the roster and the report (base.numbers).
+    return share(part, whole) or 0
 
 
 class ReviewScreen(ReloadOnResume, Screen):
@@ -76,7 +80,7 @@ class ReviewScreen(ReloadOnResume, Screen):
     ReviewScreen .rv-title { text-style: bold; color: $accent; margin-top: 1; }
     ReviewScreen #rv-summary { color: $foreground; }
     ReviewScreen #rv-due-line, ReviewScreen #rv-focus-sites, ReviewScreen #rv-mastered-line { color: $text-muted; }
-    ReviewScreen #rv-mastered { height: 3; margin: 0 1; }
+    ReviewScreen #rv-mastered { margin: 0 1; }
     ReviewScreen #rv-sites { height: 1fr; }
     ReviewScreen #rv-coaches { height: 1fr; }
     ReviewScreen #rv-tabs, ReviewScreen #rv-tabs ContentSwitcher { height: 1fr; }
@@ -94,7 +98,8 @@ support levels are never shown here, and private notes are never read.
      and each site's intervals). On a teacher:
        Enter / h  their history     c  reassign their coach (then 1-9)
        j          plan a join for a date (it becomes their date due)
-  3  Per site and per coach: load, overdue, due soon.
+  3  Per site and per coach: load, overdue, due soon. A coach with more
+     teachers than the limit (F9, coach load limit) reads "over".
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
      half term, how long coaching cycles take. A count resting on fewer
@@ -129,9 +134,9 @@ support levels are never shown here, and private notes are never read.
             with TabPane("1 Coverage", id="rv-coverage"):
                 with VerticalScroll(id="rv-cov-scroll"):
                     yield Static("Reading…", id="rv-summary", markup=False)
-                    yield BarChart(label_width=20, fmt=lambda v: f"{v:.0f}%", id="rv-cov-bars")
+                    yield BarChart(label_width=20, fmt=lambda v: f"{v:g}%", id="rv-cov-bars")
                     yield Static("With a coach, per site", classes="rv-title", markup=False)
-                    yield BarChart(fmt=lambda v: f"{v:.0f}%", id="rv-site-bars")
+                    yield BarChart(fmt=lambda v: f"{v:g}%", id="rv-site-bars")
             with TabPane("2 Overdue & due soon", id="rv-due-tab"):
                 yield Static("", id="rv-due-line", markup=False)
                 yield self.due
@@ -151,7 +156,7 @@ support levels are never shown here, and private notes are never read.
                     yield Static("Development areas teachers carry now", classes="rv-title", markup=False)
                     yield BarChart(id="rv-dev")
                     yield Static("Action steps mastered per half term", classes="rv-title", markup=False)
-                    yield Sparkline([], id="rv-mastered")
+                    yield ColumnChart(id="rv-mastered")
                     yield Static("", id="rv-mastered-line", markup=False)
                     yield Static("Coaching cycles", classes="rv-title", markup=False)
                     yield Static("", id="rv-cycles", markup=False)
@@ -228,7 +233,9 @@ support levels are never shown here, and private notes are never read.
             self.call_after_refresh(self._load_patterns, data)
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
-        return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 10)}", str(k.overdue),
+        # A load over the limit (F9) says so in a word, as the roster's line does.
+        over = " over" if k.load > self.app.config.coach_load_limit else ""
+        return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 8):<8}{over}", str(k.overdue),
                 str(k.due_soon)]
 
     def _show_patterns(self, raw: review.Review) -> None:
@@ -251,8 +258,8 @@ support levels are never shown here, and private notes are never read.
         self.query_one("#rv-focus-sites", Static).update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"))
         self.query_one("#rv-steps", BarChart).show([(f.label, n(f.count)) for f in r.steps[:TOP]])
         self.query_one("#rv-dev", BarChart).show([(f.label, n(f.teachers)) for f in r.development[:TOP]])
-        # A hidden half term is drawn as 0 in the sparkline; the line below says "<3".
-        self.query_one("#rv-mastered", Sparkline).data = [h.mastered or 0 for h in r.mastered]
+        # A hidden half term reads "<3" with no bar; 0 reads 0 with no bar.
+        self.query_one("#rv-mastered", ColumnChart).show([(h.label, n(h.mastered)) for h in r.mastered])
         if r.mastered:
             first, last = r.mastered[0], r.mastered[-1]
             counts = " ".join(str(n(h.mastered)) for h in r.mastered)
@@ -356,6 +363,18 @@ support levels are never shown here, and private notes are never read.
         self.refresh_data()
 
 
+class NamesBox(Tick, inherit_bindings=False):
+    """Tick for a named report. Space toggles; Enter is left to the dialog
+    (it writes). The box and its words both change: "no" or "yes", never
+    the colour alone."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Names", show=False)]
+
+    def __init__(self, id: str) -> None:
+        super().__init__("names: yes (overdue list and coaches named)", False,
+                         off_label="names: no (aggregate report)", id=id, compact=True)
+
+
 class ReportModal(ModalScreen[None]):
     """Ask for a file name, then write the report in a thread worker."""
 
@@ -363,13 +382,20 @@ class ReportModal(ModalScreen[None]):
 Export a report
 
 Type a file name ending in .md (Markdown), .html or .csv and press Enter.
+A .csv name writes one file per table beside it (NAME-coverage.csv,
+NAME-sites.csv, ... and NAME-notes.csv), readable by Excel.
 Reports are aggregate: counts per site, coach loads without names, patterns;
 no teacher names and no note text, and no count below 3 ("fewer than 3";
-F9 sets the 3). Tick "names" (Tab, then Space) to add the overdue and
+F9 sets the 3). Space on "names" (Tab to reach it) adds the overdue and
 due-soon list with names and the coaches' names.
+A file that is there already is replaced only when you press Enter again.
 The file is written whole or not at all. Esc closes.
 """
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "write", "Write", show=False)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._asked: tuple[str, bool] | None = None  # the name and kind the last "replace?" was about
 
     def compose(self) -> ComposeResult:
         default = export_path(f"coaching-review-{dt.date.today().isoformat()}", ".md")
@@ -377,19 +403,36 @@ The file is written whole or not at all. Esc closes.
             yield Static("Export the leader's review", classes="form-title", markup=False)
             yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
                         compact=True, select_on_focus=False)
-            yield Checkbox("names (overdue list and coaches named)", False, id="rv-named", compact=True)
+            yield NamesBox(id="rv-named")
             yield Static("", id="form-error", markup=False)
-            yield Static("Enter: write · Tab: names · Esc: close", classes="hint", markup=False)
+            yield Static("Enter: write · Tab, Space: names · Esc: close", classes="hint", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#rv-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        path = typed_path(event.value)
+        event.stop()
+        self.action_write()
+
+    def action_write(self) -> None:
+        path = typed_path(self.query_one("#rv-path", Input).value)
         if not path:
             return
+        named = self.query_one("#rv-named", Checkbox).value
+        try:
+            files = report.outputs(Path(path).expanduser().absolute(), named)
+        except UserError as exc:
+            self._say(f"{glyph('error')} {exc}", True)
+            return
+        there = [f for f in files if f.exists()]
+        if there and self._asked != (path, named):
+            self._asked = (path, named)
+            what = str(there[0]) if len(there) == 1 else f"{len(there)} of its files ({there[0]}, ...)"
+            self._say(f"{what} exists: Enter again replaces it, or change the name.", True)
+            return
+        self._asked = None
         self._say("Writing…")
-        self._write(path, self.query_one("#rv-named", Checkbox).value)
+        self._write(str(files[0].parent / Path(path).name), named)
 
     @work(thread=True, exclusive=True, group="report")
     def _write(self, path: str, named: bool) -> None:
@@ -398,7 +441,8 @@ The file is written whole or not at all. Esc closes.
         except UserError as exc:
             self.app.call_from_thread(self._say, f"{glyph('error')} {exc}", True)
             return
-        self.app.call_from_thread(self._say, f"{glyph('ok')} Wrote {done}" + (" (with names)" if named else " (aggregate)"))
+        self.app.call_from_thread(self._say, f"{glyph('ok')} Wrote {report.said(done)}" + (" (with names)" if named else
+                                                                                         " (aggregate)"))
 
     def _say(self, text: str, error: bool = False) -> None:
         box = self.query_one("#form-error", Static)

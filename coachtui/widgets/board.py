@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol, Sequence
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -42,7 +42,8 @@ class Column(Protocol):
     last_met: str
     cards: Sequence[Card]
 
-COLUMN_WIDTH = 26  # 3 columns at 80 wide
+COLUMN_WIDTH = 26  # 3 columns at 80 wide; the least a column gets
+MAX_WIDTH = 60  # the most: fewer columns than fit share the width up to this
 HEAD = 4  # name, focus, leader, count
 
 
@@ -176,7 +177,12 @@ class Board(Widget, can_focus=True):
         self._into_view()
 
     def on_click(self, event: events.Click) -> None:
-        ci = self.first + event.x // COLUMN_WIDTH
+        x, ci = event.x, self.first
+        for w in self._widths():
+            if x < w:
+                break
+            x -= w
+            ci += 1
         if 0 <= ci < len(self.columns):
             self.col = ci
             ri = self.tops[ci] + event.y - HEAD
@@ -187,17 +193,30 @@ class Board(Widget, can_focus=True):
 
     # --- drawing ---------------------------------------------------------------------
 
+    def _widths(self) -> list[int]:
+        """The shown columns' widths: the screen's width shared among them
+        (the last ones get the odd cells), no more than MAX_WIDTH each."""
+        width = self.size.width
+        n = max(1, min(self._shown(), len(self.columns) - self.first))
+        each, odd = divmod(width, n)
+        if each >= MAX_WIDTH:
+            return [MAX_WIDTH] * n
+        return [each + (1 if i >= n - odd else 0) for i in range(n)]
+
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
         segments: list[Segment] = []
         used = 0
-        for ci in range(self.first, min(len(self.columns), self.first + self._shown())):
+        for ci, w in zip(range(self.first, len(self.columns)), self._widths(), strict=False):
             text, style = self._cell(ci, y, base)
-            w = min(COLUMN_WIDTH, width - used)
+            w = min(w, width - used)
             if w <= 0:
                 break
-            segments.append(Segment(set_cell_size(" " + _line(text), w - 1), style))
+            text = _line(text)
+            if cell_len(text) > w - 2 and text.strip("─"):
+                text = set_cell_size(text, w - 3) + "…"  # a cut name must look cut
+            segments.append(Segment(set_cell_size(" " + text, w - 1), style))
             segments.append(Segment(" ", base))
             used += w
         if used < width:
@@ -209,7 +228,8 @@ class Board(Widget, can_focus=True):
         here = ci == self.col
         style = self.get_component_rich_style
         if y == 0:
-            title = c.name + (" (archived)" if c.archived else "")
+            # Archived first, in words: a long name is cut at its end.
+            title = ("(archived) " if c.archived else "") + c.name
             return title, base + style("board--here" if here else "board--title")
         if y == 1:
             return c.focus or "no focus set", base + style("board--muted")
@@ -221,7 +241,7 @@ class Board(Widget, can_focus=True):
             return "led by " + c.leader, base + style("board--muted")
         if y == 3:
             n = len(c.cards)
-            count = plural(n, "member") if c.plc_id else "─" * (COLUMN_WIDTH - 2)
+            count = plural(n, "member") if c.plc_id else "─" * (MAX_WIDTH - 2)
             if c.plc_id:
                 count += f" · met {c.last_met[5:]}" if c.last_met else " · not met yet"
             return count, base + style("board--muted")

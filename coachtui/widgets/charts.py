@@ -72,3 +72,67 @@ class BarChart(Widget):
         if self.items is None:
             return Text("Reading…", style="dim")
         return bar_lines(self.items, self.content_size.width or 40, self.label_width, self.most, self.fmt)
+
+
+LEVELS = " ▁▂▃▄▅▆▇█"
+MIN_SLOT = 5  # a bar 4 wide, a gap: room for "Aut1" and "<3" under and over it
+
+
+def column_lines(items: list[tuple[str, float | str]], width: int, height: int = 5, fmt=lambda v: f"{v:g}") -> Text:
+    """Vertical bars over time, one slot per (label, value): the value above its
+    bar (0 says 0 and draws no bar; a hidden small count, given as text, draws
+    none either), the label's first word under it, and its second word (a
+    school year) once, under the first slot that has it. Where the slots would
+    be too narrow for a label, the oldest items are left out."""
+    out = Text(no_wrap=True, overflow="crop")
+    if not items:
+        out.append("(nothing yet)", style="dim")
+        return out
+    items = items[-max(1, width // MIN_SLOT):]
+    slot = max(MIN_SLOT, width // len(items))
+    bar_width = max(1, slot - 1)
+    numbers = [0 if isinstance(v, str) else v for _, v in items]
+    top = max(numbers, default=0)
+    eighths = [0 if v <= 0 or top <= 0 else max(1, round(8 * height * v / top)) for v in numbers]
+    out.append("".join(set_cell_size((v if isinstance(v, str) else fmt(v)).center(bar_width), slot)
+                       for _, v in items))
+    for level in range(height, 0, -1):
+        line = ""
+        for e in eighths:
+            filled = min(8, max(0, e - (level - 1) * 8))
+            line += set_cell_size(LEVELS[filled] * bar_width, slot)
+        out.append("\n" + line, style="bold")
+    firsts, seconds, last = "", "", None
+    for label, _ in items:
+        first, _, second = label.partition(" ")
+        firsts += set_cell_size(first.center(bar_width), slot)
+        if second and second != last and cell_len(seconds) <= cell_len(firsts) - slot:
+            seconds = set_cell_size(seconds, cell_len(firsts) - slot) + second
+            last = second
+    out.append("\n" + firsts, style="dim")
+    out.append("\n" + seconds, style="dim")
+    return out
+
+
+class ColumnChart(Widget):
+    """Vertical bars with a label under each (values over time); set with `show`."""
+
+    DEFAULT_CSS = "ColumnChart { height: auto; width: 1fr; }"
+    BAR_HEIGHT = 5
+
+    def __init__(self, *, fmt=lambda v: f"{v:g}", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[tuple[str, float | str]] | None = None
+        self.fmt = fmt
+
+    def show(self, items: list[tuple[str, float | str]]) -> None:
+        self.items = items
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return self.BAR_HEIGHT + 3 if self.items else 1
+
+    def render(self) -> Text:
+        if self.items is None:
+            return Text("Reading…", style="dim")
+        return column_lines(self.items, self.content_size.width or 60, self.BAR_HEIGHT, self.fmt)

@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input
 
 from coachtui.base.errors import UserError
+from coachtui.base.glyphs import glyph
 from coachtui.widgets.table import RowTable
 
 
@@ -74,8 +75,9 @@ class Tick(Checkbox):
     `off_label`, the words change too, with their own `marks`."""
 
     def __init__(self, label: str, value: bool = False, *, off_label: str | None = None,
-                 marks: tuple[str, str] = ("[✓]", "[ ]"), **kwargs) -> None:
-        self._on_label, self._off_label, self._marks = label, off_label, marks
+                 marks: tuple[str, str] | None = None, **kwargs) -> None:
+        self._on_label, self._off_label = label, off_label
+        self._marks = marks or (f"[{glyph('ok')}]", "[ ]")  # "[+]" in ASCII mode
         super().__init__(label if value or off_label is None else off_label, value, **kwargs)
 
     @property

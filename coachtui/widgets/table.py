@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+SAMPLE = 300  # rows measured for column widths
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,8 @@ class RowTable(ScrollView, can_focus=True):
         # own key handler, so the keys queued behind it follow it in order.
         self.type_ahead: Callable[[str], bool] | None = None
         self._line_cache: dict[int, list[str]] = {}
+        self._natural_widths: list[int] | None = None
+        self._laid_out_for = -1
 
     # --- data -----------------------------------------------------------------
 
@@ -105,6 +109,7 @@ class RowTable(ScrollView, can_focus=True):
         current = self.current_row
         self.rows = rows
         self._line_cache.clear()
+        self._natural_widths = None
         self._fit()
         new = 0
         if current is not None and keep is not None:
@@ -151,28 +156,51 @@ class RowTable(ScrollView, can_focus=True):
         else:
             self.virtual_size = new
 
+    def _natural(self) -> list[int]:
+        """Per column, the widest of its title and its cells (over the first
+        SAMPLE rows: a filter redone on each keystroke must stay quick)."""
+        if self._natural_widths is None:
+            widths = [cell_len(c.title) for c in self.columns]
+            for index in range(min(len(self.rows), SAMPLE)):
+                for i, value in enumerate(self.cells_for(index)):
+                    n = cell_len(value)
+                    if n > widths[i]:
+                        widths[i] = n
+            self._natural_widths = widths
+        return self._natural_widths
+
     def _layout(self, width: int) -> None:
-        shown = list(range(len(self.columns)))
+        """Widths for `width` cells: each column starts at its minimum (less,
+        when nothing in it is that wide: an empty column takes no room), the
+        spare width goes first to the columns whose text is cut, by weight,
+        and only then to the weighted columns. A column drops (highest
+        priority first) when the minimums do not fit."""
+        self._laid_out_for = width
+        natural = self._natural()
+        cols = self.columns
+        low = {i: min(c.min_width, natural[i] + (2 if c.key == self.sort_key else 0)) for i, c in enumerate(cols)}
+        shown = [i for i in range(len(cols)) if low[i] > 0]
         # Drop the lowest-priority columns until the minimum widths fit.
-        while shown and sum(self.columns[i].min_width + 1 for i in shown) > width:
-            drop = max(shown, key=lambda i: (self.columns[i].priority, i))
-            if self.columns[drop].priority == 0:
+        while shown and sum(low[i] + 1 for i in shown) > width:
+            drop = max(shown, key=lambda i: (cols[i].priority, i))
+            if cols[drop].priority == 0:
                 break
             shown.remove(drop)
-        spare = max(0, width - sum(self.columns[i].min_width + 1 for i in shown))
-        weights = sum(self.columns[i].weight for i in shown) or 1
-        widths = []
-        for i in shown:
-            extra = spare * self.columns[i].weight // weights
-            widths.append((i, self.columns[i].min_width + extra))
-        self._widths = widths
+        widths = {i: low[i] for i in shown}
+        spare = max(0, width - sum(w + 1 for w in widths.values()))
+        spare = _share(spare, widths, {i: natural[i] - widths[i] for i in shown},
+                       {i: cols[i].weight or 1 for i in shown})
+        weighted = {i: cols[i].weight for i in shown if cols[i].weight}
+        if spare and weighted:
+            _share(spare, widths, dict.fromkeys(weighted, spare), weighted)
+        self._widths = [(i, widths[i]) for i in shown]
 
     # --- rendering ------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        if not self._widths:
-            self._layout(width)
+        if width != self._laid_out_for:
+            self._layout(width)  # whatever the order of resize, show and set_rows: lay out for the width drawn
         base = self.rich_style
         if y == 0:
             return self._header(width)
@@ -188,7 +216,7 @@ class RowTable(ScrollView, can_focus=True):
         if index == self.cursor:
             style = style + self.get_component_rich_style("rowtable--cursor")
         cells = self.cells_for(index)
-        text = "".join(set_cell_size(" " + _one_line(cells[i]), w + 1) for i, w in self._widths)
+        text = "".join(" " + _fit_cell(cells[i], w) for i, w in self._widths)
         return Strip([Segment(set_cell_size(text, width), style)], width)
 
     def _header(self, width: int) -> Strip:
@@ -201,7 +229,7 @@ class RowTable(ScrollView, can_focus=True):
             if col.key == self.sort_key:
                 title += " ▼" if self.sort_reverse else " ▲"
                 style = head + self.get_component_rich_style("rowtable--sorted")
-            segments.append(Segment(set_cell_size(" " + title, w + 1), style))
+            segments.append(Segment(" " + _fit_cell(title, w), style))
         used = sum(w + 1 for _, w in self._widths)
         if used < width:
             segments.append(Segment(" " * (width - used), head))
@@ -278,6 +306,32 @@ class RowTable(ScrollView, can_focus=True):
 
     def visible_columns(self) -> list[str]:
         return [self.columns[i].key for i, _ in self._widths]
+
+
+def _share(spare: int, widths: dict[int, int], want: dict[int, int], weights: dict[int, int]) -> int:
+    """Give out `spare` cells to the columns that `want` more, in proportion to
+    their weights, none beyond its want; returns what is left."""
+    while spare > 0:
+        takers = [i for i, n in want.items() if n > 0]
+        if not takers:
+            break
+        total = sum(weights[i] for i in takers)
+        given = 0
+        for i in takers:
+            n = min(want[i], max(1, spare * weights[i] // total), spare - given)
+            widths[i] += n
+            want[i] -= n
+            given += n
+        spare -= given
+    return spare
+
+
+def _fit_cell(value: str, width: int) -> str:
+    """`value` in `width` cells, with "…" where it is cut (a cut name must look cut)."""
+    text = _one_line(value)
+    if cell_len(text) > width and width > 1:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
 
 
 def _one_line(value: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import fields, replace
 from typing import Iterable
 
@@ -43,6 +44,11 @@ class CoachApp(App):
     def __init__(self, ctx: AppContext, ask_who: bool = False) -> None:
         """`ask_who`: at start, ask who uses this laptop when the settings do
         not say (the command line asks; tests and benches open without it)."""
+        # Building the first screen makes many objects that live on (CSS
+        # rules, widgets, the roster's rows) and little garbage: collecting
+        # while they are made only walks them again and again (~30 ms of the
+        # start-up). Collection resumes once the first screen is up.
+        gc.disable()
         super().__init__()
         self.ctx = ctx
         self.config = ctx.config
@@ -90,9 +96,11 @@ class CoachApp(App):
         a full collection otherwise costs tens of ms on every later screen.
         New objects are collected as usual. No collection first: it would cost
         the start-up ~30 ms, and what little garbage there is stays small."""
-        import gc
-
         gc.freeze()
+        gc.enable()
+
+    def on_unmount(self) -> None:
+        gc.enable()  # an app that ended before its first screen was up
 
     # --- who uses this laptop ------------------------------------------------------
 
@@ -132,10 +140,11 @@ class CoachApp(App):
     def _resume_running_join(self) -> None:
         """After a crash or a restart, go straight back to the join in progress."""
         from coachtui.lessons import joins
-        from coachtui.screens.join import JoinScreen
 
         running = joins.running_join()
         if running is not None:
+            from coachtui.screens.join import JoinScreen  # only then: it is a big import
+
             self.push_screen(JoinScreen(running.id))
             self.notify("Back in the join that was running: every note and tally is here.", timeout=5)
 

@@ -17,3 +17,55 @@ def test_substrings_initials_and_no_scattered_letters():
 def test_word_start_ranks_before_middle():
     assert fuzzy_score(["sam"], "sam brown") < fuzzy_score(["sam"], "usama ng")
     assert fuzzy_score(["smith"], "jane smith") < fuzzy_score(["jsm"], "jane smith")
+
+
+def _reference_score(query_words, haystack):
+    """The matcher as first written (per-character tokenising, no shortcuts):
+    the faster one must agree with it on every input."""
+    def _prefix_match(word, tokens):
+        best = None
+        for start in range(len(tokens)):
+            rest, skipped, i = word, 0, start
+            while rest and i < len(tokens):
+                tok, n = tokens[i], 0
+                while n < len(rest) and n < len(tok) and rest[n] == tok[n]:
+                    n += 1
+                if n:
+                    rest = rest[n:]
+                elif i > start:
+                    skipped += 1
+                else:
+                    break
+                i += 1
+            if not rest:
+                best = skipped if best is None else min(best, skipped)
+        return best
+
+    score, tokens = 0, None
+    for word in query_words:
+        pos = haystack.find(word)
+        if pos >= 0:
+            score += 0 if pos == 0 or not haystack[pos - 1].isalnum() else 1
+            continue
+        if tokens is None:
+            tokens = "".join(c if c.isalnum() else " " for c in haystack).split()
+        skipped = _prefix_match(word, tokens)
+        if skipped is None:
+            return None
+        score += 10 + skipped
+    return score
+
+
+def test_fast_matcher_agrees_with_the_plain_one():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    letters = st.sampled_from(list("abjsmé'_- 6ñ"))
+    words = st.lists(st.text(letters.filter(lambda c: c != " "), min_size=1, max_size=4), min_size=1, max_size=3)
+
+    @settings(max_examples=400, deadline=None)
+    @given(words, st.text(letters, max_size=30))
+    def check(query, haystack):
+        assert fuzzy_score(query, haystack) == _reference_score(query, haystack)
+
+    check()

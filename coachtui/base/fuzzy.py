@@ -5,12 +5,26 @@ across the middle of words do not count: that matched almost everything."""
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[^\W_]+")  # runs of str.isalnum() characters
+
+
+@lru_cache(maxsize=20_000)
+def _tokens(haystack: str) -> list[str]:
+    # Cached: the roster asks again for the same rows at every keystroke.
+    return _WORD.findall(haystack)
+
 
 def _prefix_match(word: str, tokens: list[str]) -> int | None:
     """Match `word` as a run of token prefixes (tokens may be skipped).
     Returns the number of tokens skipped, or None."""
     best = None
+    first = word[0]
     for start in range(len(tokens)):
+        if tokens[start][0] != first:
+            continue
         rest, skipped, i = word, 0, start
         while rest and i < len(tokens):
             tok = tokens[i]
@@ -39,8 +53,10 @@ def fuzzy_score(query_words: list[str], haystack: str) -> int | None:
             # Prefer matches at the start of a word.
             score += 0 if pos == 0 or not haystack[pos - 1].isalnum() else 1
             continue
+        if word[0] not in haystack:
+            return None  # a prefix match starts on a token, so its first letter is there
         if tokens is None:
-            tokens = [t for t in "".join(c if c.isalnum() else " " for c in haystack).split()]
+            tokens = _tokens(haystack)
         skipped = _prefix_match(word, tokens)
         if skipped is None:
             return None

@@ -136,7 +136,8 @@ teachers than the limit in the config (coach_load_limit, default 10).
         yield Header()
         with Horizontal(id="roster-top"):
             yield Static("Find", id="roster-find-label")
-            yield FindBox(self.table, placeholder="type a name, team, site or coach…", id="roster-filter")
+            yield FindBox(self.table, on_change=lambda _: self.apply_filter(),
+                          placeholder="type a name, team, site or coach…", id="roster-filter")
             yield Static("", id="roster-count", markup=False)
         yield Static("", id="roster-filters", markup=False)
         yield Static("", id="coverage", markup=False)
@@ -216,7 +217,11 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.table.columns = ONE_COACH_COLUMNS if one_coach else COLUMNS
         self.table.set_rows(rows, keep=lambda r: r.id)
         shown = len(rows)
-        total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)
+        counted = getattr(self, "_counted", None)  # (rows, archived, total): once per data and filter
+        if counted is None or counted[0] is not self.all_rows or counted[1] != self.filters.archived:
+            total = sum(1 for r in self.all_rows if r.archived == self.filters.archived)
+            self._counted = (self.all_rows, self.filters.archived, total)
+        total = self._counted[2]
         # Fixed-size line: no re-layout needed on each keystroke.
         self.query_one("#roster-count", Static).update(f"{shown} of {total}", layout=False)
         desc = self.filters.describe()
@@ -252,10 +257,6 @@ teachers than the limit in the config (coach_load_limit, default 10).
         return row
 
     # --- events ---------------------------------------------------------------
-
-    @on(Input.Changed, "#roster-filter")
-    def _filter_changed(self) -> None:
-        self.apply_filter()
 
     def _search_from_list(self, character: str) -> bool:
         """In the list, a character that is not a command starts a new search."""

@@ -5,6 +5,7 @@ checkbox whose look says its state."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from textual import events
 from textual.content import Content
@@ -30,9 +31,18 @@ class FindBox(FixedInput):
     once, in the key handler itself (a binding would run only after the key
     bubbles to the app, by which time the next keys are already queued here)."""
 
-    def __init__(self, table: RowTable, **kwargs) -> None:
+    def __init__(self, table: RowTable, on_change: Callable[[str], None] | None = None, **kwargs) -> None:
         super().__init__(compact=True, select_on_focus=False, **kwargs)
         self.table = table
+        self.on_change = on_change
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        # Filter now, inside the key's own handling, so the box and the table
+        # are repainted together: waiting for Input.Changed lands the table in
+        # the screen's next update tick, up to two frames (~30 ms) later.
+        if self.on_change is not None and self.is_mounted:
+            self.on_change(value)
 
     def action_to_table(self) -> None:
         self.screen.set_focus(self.table)

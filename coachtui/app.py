@@ -10,7 +10,7 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import TextArea
+from textual.widgets import Input, TextArea
 
 from coachtui.base.config import Config, update_config
 from coachtui.base.errors import UserError
@@ -18,6 +18,9 @@ from coachtui.base.resources import resource
 from coachtui.launch import AppContext
 from coachtui.screens.common import guarded, polled
 from coachtui.screens.places import PLACE_KEYS, PLACES
+
+# Keys that only edit the text in a box: typing them moves no focus.
+_EDITING_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end", "space"})
 
 
 class CoachApp(App):
@@ -58,6 +61,8 @@ class CoachApp(App):
         self.fatal: UserError | None = None
         self._held_keys: list[events.Key] | None = None
         self._releasing = False
+        self._until_handled = False
+        self._in_flight: events.Key | None = None
         if ctx.demo:
             self.sub_title = "demo data"
 
@@ -386,6 +391,7 @@ class CoachApp(App):
         """Keys typed from now on wait until `release_keys()` (at most a second),
         then go where the focus is: typing straight after Ctrl+S in the join
         setup goes into the join's note box, not into the roster between them."""
+        self._until_handled = False  # held on purpose: only release_keys() lets them go
         if self._held_keys is None:
             self._held_keys = []
             self._hold_timer = self.set_timer(1.0, self.release_keys)
@@ -401,11 +407,59 @@ class CoachApp(App):
         held, self._held_keys = self._held_keys or [], None
         self._releasing = False
         self._hold_timer.stop()
-        for event in held:
-            await super().on_event(event)
+        while held:
+            await self._route_key(held.pop(0))
+            if self._held_keys is not None:  # that key holds the rest in turn
+                self._held_keys[:0] = held
+                return
 
     async def on_event(self, event: events.Event) -> None:
-        if self._held_keys is not None and isinstance(event, events.Key) and not event.is_forwarded:
-            self._held_keys.append(event)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held_keys is not None:
+                self._held_keys.append(event)
+                return
+            await self._route_key(event)
             return
         await super().on_event(event)
+        if event is self._in_flight:  # back at the app: its bindings (and their actions) have run
+            self._key_done()
+
+    async def _route_key(self, event: events.Key) -> None:
+        """Keys are routed to the focused widget as they arrive, before the ones
+        ahead of them are handled: in a burst (a fast typist, a remote desktop,
+        tmux) the text after a Tab would land in the field being left, and the
+        letters after a key that opens a form would be searched for. So after
+        any key but text typed into a text box, the keys behind it wait until
+        it has been handled (stopped by a widget, or back at the app after the
+        bindings) and the screen has caught up; then they go where the focus is."""
+        target = self.focused
+        await super().on_event(event)
+        if isinstance(target, (Input, TextArea)) and (event.is_printable or event.key in _EDITING_KEYS):
+            return
+        if self._held_keys is None:
+            self._held_keys = []
+            self._until_handled = True
+            self._hold_timer = self.set_timer(1.0, self.release_keys)
+        self._in_flight = event
+        if target is not None:
+            self._follow(event, target)
+
+    def _follow(self, event: events.Key, node) -> None:
+        """Behind the key in each queue it bubbles through: done where a widget stopped it."""
+        def check() -> None:
+            if event is not self._in_flight:
+                return
+            if event._stop_propagation or not event.bubble:
+                self._key_done()
+            elif node.parent is not None and node.parent is not self:
+                self._follow(event, node.parent)
+
+        node.call_later(check)
+
+    def _key_done(self) -> None:
+        self._in_flight = None
+        self.call_after_refresh(self._handled)
+
+    def _handled(self) -> None:
+        if self._until_handled:
+            self.release_keys()

@@ -1,0 +1,54 @@
+"""Keys that arrive together (a fast typist, a laggy remote desktop, a text
+expander, tmux) go where they would have gone one by one: a key that moves the
+focus or changes the screen is handled before the keys behind it are routed."""
+
+import pytest
+from textual import events
+from textual.widgets import Input
+
+from coachtui.roster import staff
+
+
+@pytest.fixture
+def seed(ctx):
+    coach = staff.save(name="Cara Coach", roles="teacher,coach")
+    staff.save(name="Jane Smith", team="Maths", coach_id=coach)
+
+
+def burst(app, keys):
+    """Post every key at once, as a terminal delivers a burst: none waits for the one before."""
+    chars = {"tab": "\t", "slash": "/", "space": " ", "enter": "\r"}
+    for key in keys:
+        char = key if len(key) == 1 else chars.get(key)
+        app.post_message(events.Key("space" if key == " " else key, char))
+
+
+async def test_text_after_tab_goes_into_the_next_field(app, until):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "a")  # into the list, add a person
+        await until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm", what="the staff form")
+        burst(app, list("Ann Lee") + ["tab"] + list("ann@x.org"))
+        await until(pilot, lambda: app.screen.query_one("#email", Input).value, what="text in the email box")
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "Ann Lee"
+        assert app.screen.query_one("#email", Input).value == "ann@x.org"
+
+
+async def test_text_after_a_key_that_opens_a_screen_goes_into_that_screen(app, until):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down")
+        burst(app, ["a"] + list("Bo"))  # `a` opens the form; "Bo" is typed into it, not searched for
+        await until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm", what="the staff form")
+        await until(pilot, lambda: app.screen.query_one("#name", Input).value, what="text in the name box")
+        await pilot.pause()
+        assert app.screen.query_one("#name", Input).value == "Bo"
+
+
+async def test_find_in_the_framework_takes_the_whole_word(app, until):
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        await pilot.press("down")
+        burst(app, ["slash"] + list("feedback"))
+        await until(pilot, lambda: app.screen.query_one("#fw-find", Input).value.endswith("k"), what="the word")
+        assert app.screen.query_one("#fw-find", Input).value == "feedback"

@@ -63,10 +63,10 @@ def test_a_quoted_data_dir_means_the_folder_inside_the_quotes(tmp_path, monkeypa
     cwd.mkdir()
     monkeypatch.chdir(cwd)
     data = tmp_path / "data-q"
-    assert cli(capsys, "--data-dir", f'"{data}"', "backups")[0] == 0
+    assert cli(capsys, "--data-dir", f'"{data}"', "passphrase", "where")[0] == 0
     assert data.is_dir() and list(cwd.iterdir()) == []
     monkeypatch.setenv("COACHTUI_DATA_DIR", f'"{tmp_path / "env-q"}"')  # cmd's set VAR="..." keeps them
-    assert cli(capsys, "backups")[0] == 0
+    assert cli(capsys, "passphrase", "where")[0] == 0
     assert (tmp_path / "env-q").is_dir() and list(cwd.iterdir()) == []
 
 

@@ -49,6 +49,7 @@ def data_paths(data_dir: str | None = None, *, demo: bool = False,
     Syncthing, iCloud) is refused: the database would be damaged there. One on
     removable media is used, after one line to `warn`."""
     paths = resolve_paths(data_dir)
+    refuse_bundle_folder(paths.data_dir)
     if demo:
         # The demo lives apart from real data: nothing of the user's is touched.
         demo_dir = paths.data_dir / "demo"
@@ -57,6 +58,21 @@ def data_paths(data_dir: str | None = None, *, demo: bool = False,
     if line and warn:
         warn(line)
     return paths
+
+
+def refuse_bundle_folder(folder: Path) -> None:
+    """UserError when `folder` holds sync bundles: it is a stick or shared
+    folder for bundles, and the database (and a passphrase in its config)
+    would travel, and be lost, with them."""
+    from coachtui.sync.bundle import SUFFIX
+
+    try:
+        holds = folder.is_dir() and any(p.suffix.lower() == SUFFIX for p in folder.iterdir())
+    except OSError:
+        return  # unreadable: opening it says why
+    if holds:
+        raise UserError(f"{folder} holds sync bundles ({SUFFIX}): it is for bundles, not a data folder. "
+                        "Keep the data on this laptop's own disk (leave --data-dir out for the usual folder)")
 
 
 def place_warning(paths: Paths) -> str | None:

@@ -105,7 +105,9 @@ def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
     open_database(paths.db)
     if demo:
         from coachtui.demo import school
+        from coachtui.sync.bundle import mark_demo
 
+        mark_demo()  # its bundles say so, and real data refuses them
         school.fill_if_empty()
     prepare_config(paths)
     return AppContext(paths, load_config(paths), demo, warnings)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from coachtui.base.config import Config, Paths, load_config, prepare_config, resolve_paths
+from coachtui.base.config import Config, Paths, ensure_dir, load_config, prepare_config, resolve_paths
 from coachtui.base.errors import UserError
 
 
@@ -102,6 +102,8 @@ def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
     Raises UserError (one line) when it cannot; `warnings` holds lines to show first."""
     warnings: list[str] = []
     paths = data_paths(data_dir, demo=demo, warn=warnings.append)
+    if demo:
+        ensure_dir(paths.data_dir.parent)  # the data root holding demo/: private too, whoever makes it
     open_database(paths.db)
     if demo:
         from coachtui.demo import school

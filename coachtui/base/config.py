@@ -98,6 +98,11 @@ def ensure_dir(path: Path) -> None:
     keeps its mode: `--data-dir ~`, a sticky shared folder such as /tmp, one
     that is not ours (the files coachtui puts there are private themselves)."""
     existed = path.is_dir()
+    # Folders made on the way are private too (mkdir(parents=True) would make
+    # them 0755): the data root that first holds only demo/, say.
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True, mode=0o700)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         if existed and not _coachtuis(path):

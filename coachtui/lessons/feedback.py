@@ -269,9 +269,9 @@ def find_for_export(who: str, when: str | None = None) -> Feedback:
             by_id = [f for f in live if f.id.startswith(key) or f.join_id.startswith(key)]
         if by_id:
             return _one(by_id, f"{len(by_id)} feedbacks have an id starting {wanted!r}: give more of it")
-    key = wanted.casefold()
-    teachers = {s.id for s in Staff.select().where(Staff.live())
-                if key in {s.name.strip().casefold(), s.email.strip().casefold(), (s.external_id or "").strip().casefold()}}
+    from coachtui.roster.staff import lookup
+
+    teachers = {s.id for s in lookup(wanted, partial=True)}  # accent-blind; "aisha" alone if only one matches
     if not teachers:
         raise UserError(f"no feedback has the id {wanted!r}, and nobody here is called that (by name, email or MIS id)")
     theirs = sorted((f for f in live if f.staff_id in teachers), key=_started, reverse=True)

@@ -72,10 +72,10 @@ def test_export_by_short_id_teacher_latest_and_date(seed, tmp_path, capsys, ctx)
     out = tmp_path / "a.md"
     assert main([*data, "feedback", "export", short, "--out", str(out)]) == 0
     assert "strength of Routines" in out.read_text()
-    assert main([*data, "feedback", "export", "Jane Smith", "latest", "--out", str(out)]) == 0
+    assert main([*data, "feedback", "export", "Jane Smith", "latest", "--out", str(out), "--force"]) == 0
     assert "strength of Questioning" in out.read_text()
     old_day = joins.day_of(joins.get(old))
-    assert main([*data, "feedback", "export", "jane@school.test", old_day, "--out", str(out)]) == 0
+    assert main([*data, "feedback", "export", "jane@school.test", old_day, "--out", str(out), "--force"]) == 0
     assert "strength of Routines" in out.read_text()
     capsys.readouterr()
     # a teacher alone, with two feedbacks: both listed, one line each, exit 1, nothing written

@@ -256,6 +256,7 @@ def test_the_summary_has_no_date_format_hints(aisha):
     text = feedback.teacher_summary(aisha[1])
     assert "## Next join" in text and "2030-01-02" in text
     assert "YYYY" not in text
+    assert all("(" not in line for line in text.splitlines() if line.startswith("## ")), text  # no form hints
 
 
 # --- 10. the same summary is not written twice -------------------------------------------------

@@ -24,6 +24,7 @@ from coachtui.lessons import joins
 from coachtui.store import write as w
 from coachtui.store.models import (
     FEEDBACK_FIELDS,
+    FEEDBACK_HEADINGS,
     FEEDBACK_LABELS,
     ActionStep,
     Feedback,
@@ -209,7 +210,7 @@ def teacher_summary(join_id: str) -> str:
         item = parts.get(part)
         if item is None or item.private or not item.text.strip():
             continue
-        lines += ["", f"## {FEEDBACK_LABELS[part]}", "", item.text.strip()]
+        lines += ["", f"## {FEEDBACK_HEADINGS[part]}", "", item.text.strip()]
     return "\n".join(lines) + "\n"
 
 

@@ -112,10 +112,11 @@ async def test_ctrl_e_never_overwrites_and_says_the_full_path(app, until, tmp_pa
 
     async with app.run_test(size=(80, 24)) as pilot:
         paths = []
-        for jid in (first, second, second):
+        for n, jid in enumerate((first, second, second)):
             await app.push_screen(FeedbackScreen(jid))
             await pilot.pause()
-            app.screen.query_one("#fb-strengths", TextArea).text = f"strength {jid}"
+            # changed text each time (the same text again reuses its file: test_it_trial)
+            app.screen.query_one("#fb-strengths", TextArea).text = f"strength {jid} ({n})"
             app._notifications.clear()
             await pilot.press("ctrl+e")
             await pilot.pause()

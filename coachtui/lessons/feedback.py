@@ -229,13 +229,18 @@ def framework_step(item_id: str | None) -> FrameworkItem | None:
 def export_new(join_id: str, folder: Path) -> str:
     """Write the teacher's summary into folder under a name no earlier export
     has (feedback NAME DAY.md, then -2, -3 …): nothing is overwritten. Returns
-    the full path written."""
+    the full path written; or, where an earlier export of this join already
+    holds the same text, that file's path: pressing the key again makes no
+    second copy of a teacher's feedback."""
     join = Join.get_by_id(join_id)
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     # Named as the teacher is written ("feedback Siân Jones 2026-03-02.md"): only what a file system refuses changes.
     stem = safe_file_name(f"feedback {teacher.name if teacher else 'teacher'} {joins.day_of(join)}")
     Path(folder).mkdir(parents=True, exist_ok=True)
     text = teacher_summary(join_id)
+    same = _same_export(Path(folder).resolve(), stem, text)
+    if same is not None:
+        return str(same)
     for n in range(1, 1000):
         path = Path(folder).resolve() / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
         try:  # claimed at once, so two exports in the same moment take different names
@@ -244,6 +249,22 @@ def export_new(join_id: str, folder: Path) -> str:
             continue
         return str(write_text(path, text))
     raise UserError(f"{folder} already holds 999 summaries named {stem}: move some away")
+
+
+def _same_export(folder: Path, stem: str, text: str) -> Path | None:
+    """An earlier export (NAME.md, NAME-2.md …) holding exactly `text`, if any."""
+    for n in range(1, 1000):
+        path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
+        if not path.exists():
+            if n > 1:
+                return None  # the names are taken in order: none further
+            continue
+        try:
+            if path.is_file() and path.stat().st_size < 1_000_000 and path.read_text(encoding="utf-8") == text:
+                return path
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def _line(fb: Feedback) -> str:

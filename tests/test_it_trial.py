@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from coachtui.base import storage
 from coachtui.base.errors import UserError
 from coachtui.base.storage import LOCAL, SYNCED, Facts, where
 from coachtui.cli.main import main

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from coachtui.base.config import Config, Paths, load_config, prepare_config, resolve_paths
+from coachtui.base.config import Config, Paths, ensure_dir, load_config, prepare_config, resolve_paths
 from coachtui.base.errors import UserError
 
 
@@ -49,6 +49,7 @@ def data_paths(data_dir: str | None = None, *, demo: bool = False,
     Syncthing, iCloud) is refused: the database would be damaged there. One on
     removable media is used, after one line to `warn`."""
     paths = resolve_paths(data_dir)
+    refuse_bundle_folder(paths.data_dir)
     if demo:
         # The demo lives apart from real data: nothing of the user's is touched.
         demo_dir = paths.data_dir / "demo"
@@ -57,6 +58,21 @@ def data_paths(data_dir: str | None = None, *, demo: bool = False,
     if line and warn:
         warn(line)
     return paths
+
+
+def refuse_bundle_folder(folder: Path) -> None:
+    """UserError when `folder` holds sync bundles: it is a stick or shared
+    folder for bundles, and the database (and a passphrase in its config)
+    would travel, and be lost, with them."""
+    from coachtui.sync.bundle import SUFFIX
+
+    try:
+        holds = folder.is_dir() and any(p.suffix.lower() == SUFFIX for p in folder.iterdir())
+    except OSError:
+        return  # unreadable: opening it says why
+    if holds:
+        raise UserError(f"{folder} holds sync bundles ({SUFFIX}): it is for bundles, not a data folder. "
+                        "Keep the data on this laptop's own disk (leave --data-dir out for the usual folder)")
 
 
 def place_warning(paths: Paths) -> str | None:
@@ -86,10 +102,14 @@ def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
     Raises UserError (one line) when it cannot; `warnings` holds lines to show first."""
     warnings: list[str] = []
     paths = data_paths(data_dir, demo=demo, warn=warnings.append)
+    if demo:
+        ensure_dir(paths.data_dir.parent)  # the data root holding demo/: private too, whoever makes it
     open_database(paths.db)
     if demo:
         from coachtui.demo import school
+        from coachtui.sync.bundle import mark_demo
 
+        mark_demo()  # its bundles say so, and real data refuses them
         school.fill_if_empty()
     prepare_config(paths)
     return AppContext(paths, load_config(paths), demo, warnings)

@@ -72,10 +72,10 @@ def test_export_by_short_id_teacher_latest_and_date(seed, tmp_path, capsys, ctx)
     out = tmp_path / "a.md"
     assert main([*data, "feedback", "export", short, "--out", str(out)]) == 0
     assert "strength of Routines" in out.read_text()
-    assert main([*data, "feedback", "export", "Jane Smith", "latest", "--out", str(out)]) == 0
+    assert main([*data, "feedback", "export", "Jane Smith", "latest", "--out", str(out), "--force"]) == 0
     assert "strength of Questioning" in out.read_text()
     old_day = joins.day_of(joins.get(old))
-    assert main([*data, "feedback", "export", "jane@school.test", old_day, "--out", str(out)]) == 0
+    assert main([*data, "feedback", "export", "jane@school.test", old_day, "--out", str(out), "--force"]) == 0
     assert "strength of Routines" in out.read_text()
     capsys.readouterr()
     # a teacher alone, with two feedbacks: both listed, one line each, exit 1, nothing written
@@ -112,10 +112,11 @@ async def test_ctrl_e_never_overwrites_and_says_the_full_path(app, until, tmp_pa
 
     async with app.run_test(size=(80, 24)) as pilot:
         paths = []
-        for jid in (first, second, second):
+        for n, jid in enumerate((first, second, second)):
             await app.push_screen(FeedbackScreen(jid))
             await pilot.pause()
-            app.screen.query_one("#fb-strengths", TextArea).text = f"strength {jid}"
+            # changed text each time (the same text again reuses its file: test_it_trial)
+            app.screen.query_one("#fb-strengths", TextArea).text = f"strength {jid} ({n})"
             app._notifications.clear()
             await pilot.press("ctrl+e")
             await pilot.pause()

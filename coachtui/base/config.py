@@ -15,7 +15,7 @@ import platformdirs
 
 from coachtui.base.atomic_write import atomic, target
 from coachtui.base.errors import UserError
-from coachtui.base.user_files import kind_of, read_bytes
+from coachtui.base.user_files import kind_of, read_bytes, typed_path
 
 APP = "coachtui"
 DB_NAME = "coachtui.db"
@@ -69,10 +69,15 @@ def resolve_paths(data_dir: str | os.PathLike | None = None) -> Paths:
     An explicit data dir holds the config too, so a USB stick or a test
     directory is self-contained.
     """
-    if data_dir is not None and not str(data_dir).strip():
+    # Read as a pasted path is (one parser): quotes from cmd's `set VAR="..."` or a
+    # doubly quoted --data-dir would otherwise make a folder named with them.
+    if data_dir is not None and not typed_path(os.fspath(data_dir)):
         # An empty --data-dir '' (an unset shell variable, often) is not "the usual folder".
         raise UserError("--data-dir is empty: give a folder, or leave --data-dir out for the usual one")
-    chosen = data_dir or os.environ.get("COACHTUI_DATA_DIR")
+    env = os.environ.get("COACHTUI_DATA_DIR")
+    if data_dir is None and env and not typed_path(env):
+        raise UserError("COACHTUI_DATA_DIR is empty: give a folder, or unset it for the usual one")
+    chosen = typed_path(os.fspath(data_dir)) if data_dir is not None else typed_path(env) if env else ""
     if chosen:
         try:
             d = Path(chosen).expanduser().resolve()
@@ -93,6 +98,11 @@ def ensure_dir(path: Path) -> None:
     keeps its mode: `--data-dir ~`, a sticky shared folder such as /tmp, one
     that is not ours (the files coachtui puts there are private themselves)."""
     existed = path.is_dir()
+    # Folders made on the way are private too (mkdir(parents=True) would make
+    # them 0755): the data root that first holds only demo/, say.
+    missing = [p for p in [path, *path.parents] if not p.exists()]
+    for folder in reversed(missing):
+        folder.mkdir(exist_ok=True, mode=0o700)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
         if existed and not _coachtuis(path):

@@ -108,25 +108,48 @@ def _network(p: PurePath, facts: Facts) -> Place | None:
 
 
 def _synced(p: PurePath, facts: Facts) -> Place | None:
-    system, home = facts.system, facts.home
-    if system == "windows":
+    system = facts.system
+    if system == "windows":  # where OneDrive's folders are, whatever they are called
         for var in ONEDRIVE_VARS:
             if _inside(p, facts.env.get(var, ""), system):
                 return Place(SYNCED, "a OneDrive folder")
-        if home and _inside(p, str(PureWindowsPath(home) / "iCloudDrive"), system):
-            return Place(SYNCED, "an iCloud Drive folder")
-    if system == "macos" and home:
-        if _inside(p, f"{home}/Library/Mobile Documents", system):
-            return Place(SYNCED, "an iCloud Drive folder")
-        cloud = PurePosixPath(home) / "Library" / "CloudStorage"
-        if _inside(p, str(cloud), system) and len(p.parts) > len(cloud.parts):
-            name = p.parts[len(cloud.parts)].split("-")[0]  # OneDrive-School, Dropbox, GoogleDrive-me@x
-            return Place(SYNCED, f"a {name} folder")
+    # Any system: a folder named as a sync client names its own (a Windows
+    # drive letter, a Mac with the client's settings moved, a disk from
+    # another machine: the name still says what it is).
+    named = _named_cloud(p, system)
+    if named:
+        return named
     # Any system: the marker a sync client leaves at the top of its folder.
     for folder in [p, *p.parents]:
         for marker, client in SYNC_MARKERS.items():
             if facts.has_entry(str(folder / marker)):
                 return Place(SYNCED, f"a {client} folder ({folder})")
+    return None
+
+
+def _named_cloud(p: PurePath, system: str) -> Place | None:
+    """The sync client whose folder `p` is inside, known by the folder's name:
+    `OneDrive`, `OneDrive - Trust`, `OneDrive-Trust`, `Dropbox`, `iCloud Drive`,
+    `iCloudDrive`, Google Drive's `My Drive` and `GoogleDrive-me@x`, anything
+    in `Library/CloudStorage` (macOS's File Provider clouds: Box, OneDrive,
+    Google Drive, Dropbox) and `Library/Mobile Documents` (iCloud)."""
+    parts = [part.casefold() if system == "windows" else part for part in p.parts]
+    fold = (lambda name: name.casefold()) if system == "windows" else (lambda name: name)
+    for i, part in enumerate(parts):
+        if part == fold("OneDrive") or part.startswith((fold("OneDrive - "), fold("OneDrive-"))):
+            return Place(SYNCED, "a OneDrive folder")
+        if part == fold("Dropbox"):
+            return Place(SYNCED, "a Dropbox folder")
+        if part in (fold("iCloud Drive"), fold("iCloudDrive")):
+            return Place(SYNCED, "an iCloud Drive folder")
+        if part == fold("My Drive") or part.startswith(fold("GoogleDrive-")):
+            return Place(SYNCED, "a Google Drive folder")
+        if part == fold("Library") and i + 1 < len(parts):
+            if parts[i + 1] == fold("Mobile Documents"):
+                return Place(SYNCED, "an iCloud Drive folder")
+            if parts[i + 1] == fold("CloudStorage") and i + 2 < len(parts):
+                name = p.parts[i + 2].split("-")[0]  # OneDrive-School, Dropbox, GoogleDrive-me@x, Box-Box
+                return Place(SYNCED, f"a {name} folder")
     return None
 
 

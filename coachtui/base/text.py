@@ -4,6 +4,7 @@ one place that decides which characters a field may hold and how long it is."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from coachtui.base.errors import ValidationError
 
@@ -74,3 +75,12 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     """`n` and the word, singular for one: "1 note", "2 notes", "0 notes"
     (`many` where adding an s is wrong: "coaches", "staff")."""
     return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def fold(text: str) -> str:
+    """`text` as a person would match it by eye: accents dropped (NFKD, then no
+    combining marks, so composed and decomposed input are alike), case folded,
+    spaces collapsed. "Aisha Ní Bhriain" and "aisha ni  bhriain" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())

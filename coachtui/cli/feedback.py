@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 
+from coachtui.base.errors import UserError
 from coachtui.cli.common import open_paths
 
 
@@ -17,7 +19,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                                                      "email or MIS id")
     p.add_argument("when", nargs="?", metavar="latest|DATE", help='with a teacher: "latest" or the join\'s date '
                                                                   "(YYYY-MM-DD)")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write; one already there is refused")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     p.set_defaults(func=_export)
 
 
@@ -25,5 +28,8 @@ def _export(args) -> int:
     from coachtui.lessons import feedback
 
     open_paths(args)
+    if not args.force and os.path.lexists(os.path.expanduser(args.out)):
+        # A summary holds a teacher's feedback: never written over a file silently.
+        raise UserError(f"{args.out} already exists: nothing written (--force replaces it)")
     print(f"wrote {feedback.export_by_id(args.who, args.out, args.when)}")
     return 0

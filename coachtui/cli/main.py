@@ -69,6 +69,11 @@ def _main(argv: list[str] | None) -> int:
         return _fail(exc)
     except KeyboardInterrupt:
         return 130
+    except EOFError:
+        # Ctrl+D (Ctrl+Z Enter on Windows) at a prompt: every prompt comes before its command changes anything.
+        if sys.stderr.isatty():
+            print(file=sys.stderr)  # off the prompt's line
+        return _fail("no answer given (end of input): nothing changed")
     except BrokenPipeError:
         raise
     except Exception as exc:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from coachtui.base.errors import UserError
-from coachtui.base.text import plural
+from coachtui.base.text import fold, plural
 from coachtui.cli.common import open_paths
 
 
@@ -40,7 +40,7 @@ def _erase(args) -> int:
         if not sys.stdin.isatty():
             raise UserError("nothing was erased: run again with --yes to erase")
         answer = input(f"Type their name ({person.name}) to erase them: ")
-        if answer.strip() != person.name.strip():
+        if fold(answer) != fold(person.name):  # "Aisha Ni Bhriain" for Aisha Ní Bhriain: accents as the keyboard has them
             raise UserError("nothing was erased: the name did not match")
     done = erase.erase(person.id, data_dir=paths.data_dir)
     print(f"erased {done.name}: {plural(sum(done.rows.values()), 'record')}; "

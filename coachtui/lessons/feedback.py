@@ -24,6 +24,7 @@ from coachtui.lessons import joins
 from coachtui.store import write as w
 from coachtui.store.models import (
     FEEDBACK_FIELDS,
+    FEEDBACK_HEADINGS,
     FEEDBACK_LABELS,
     ActionStep,
     Feedback,
@@ -209,7 +210,7 @@ def teacher_summary(join_id: str) -> str:
         item = parts.get(part)
         if item is None or item.private or not item.text.strip():
             continue
-        lines += ["", f"## {FEEDBACK_LABELS[part]}", "", item.text.strip()]
+        lines += ["", f"## {FEEDBACK_HEADINGS[part]}", "", item.text.strip()]
     return "\n".join(lines) + "\n"
 
 
@@ -228,13 +229,18 @@ def framework_step(item_id: str | None) -> FrameworkItem | None:
 def export_new(join_id: str, folder: Path) -> str:
     """Write the teacher's summary into folder under a name no earlier export
     has (feedback NAME DAY.md, then -2, -3 …): nothing is overwritten. Returns
-    the full path written."""
+    the full path written; or, where an earlier export of this join already
+    holds the same text, that file's path: pressing the key again makes no
+    second copy of a teacher's feedback."""
     join = Join.get_by_id(join_id)
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     # Named as the teacher is written ("feedback Siân Jones 2026-03-02.md"): only what a file system refuses changes.
     stem = safe_file_name(f"feedback {teacher.name if teacher else 'teacher'} {joins.day_of(join)}")
     Path(folder).mkdir(parents=True, exist_ok=True)
     text = teacher_summary(join_id)
+    same = _same_export(Path(folder).resolve(), stem, text)
+    if same is not None:
+        return str(same)
     for n in range(1, 1000):
         path = Path(folder).resolve() / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
         try:  # claimed at once, so two exports in the same moment take different names
@@ -243,6 +249,22 @@ def export_new(join_id: str, folder: Path) -> str:
             continue
         return str(write_text(path, text))
     raise UserError(f"{folder} already holds 999 summaries named {stem}: move some away")
+
+
+def _same_export(folder: Path, stem: str, text: str) -> Path | None:
+    """An earlier export (NAME.md, NAME-2.md …) holding exactly `text`, if any."""
+    for n in range(1, 1000):
+        path = folder / (f"{stem}.md" if n == 1 else f"{stem}-{n}.md")
+        if not path.exists():
+            if n > 1:
+                return None  # the names are taken in order: none further
+            continue
+        try:
+            if path.is_file() and path.stat().st_size < 1_000_000 and path.read_text(encoding="utf-8") == text:
+                return path
+        except (OSError, UnicodeDecodeError):
+            continue
+    return None
 
 
 def _line(fb: Feedback) -> str:
@@ -269,9 +291,9 @@ def find_for_export(who: str, when: str | None = None) -> Feedback:
             by_id = [f for f in live if f.id.startswith(key) or f.join_id.startswith(key)]
         if by_id:
             return _one(by_id, f"{len(by_id)} feedbacks have an id starting {wanted!r}: give more of it")
-    key = wanted.casefold()
-    teachers = {s.id for s in Staff.select().where(Staff.live())
-                if key in {s.name.strip().casefold(), s.email.strip().casefold(), (s.external_id or "").strip().casefold()}}
+    from coachtui.roster.staff import lookup
+
+    teachers = {s.id for s in lookup(wanted, partial=True)}  # accent-blind; "aisha" alone if only one matches
     if not teachers:
         raise UserError(f"no feedback has the id {wanted!r}, and nobody here is called that (by name, email or MIS id)")
     theirs = sorted((f for f in live if f.staff_id in teachers), key=_started, reverse=True)

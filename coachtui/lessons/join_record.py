@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from coachtui.lessons import feedback, joins
-from coachtui.store.models import FEEDBACK_FIELDS, FEEDBACK_LABELS, NOTE_LABELS, Staff
+from coachtui.store.models import FEEDBACK_FIELDS, FEEDBACK_HEADINGS, NOTE_LABELS, Staff
 
 
 @dataclass
@@ -74,7 +74,7 @@ def record(join_id: str) -> JoinRecord | None:
     if fb is not None:
         rec.has_feedback = True
         parts = feedback.items(fb.id)
-        rec.feedback = [FeedbackLine(p, FEEDBACK_LABELS[p], parts[p].text, bool(parts[p].private))
+        rec.feedback = [FeedbackLine(p, FEEDBACK_HEADINGS[p], parts[p].text, bool(parts[p].private))
                         for p in FEEDBACK_FIELDS if p in parts and parts[p].text.strip()]
     return rec
 

@@ -66,12 +66,13 @@ class Erasure:
 
 
 def find(who: str) -> list[Staff]:
-    """Everyone (archived too) whose name, email or MIS id is `who`, ignoring case."""
-    wanted = (who or "").strip().casefold()
-    if not wanted:
+    """Everyone (archived too) whose whole name, email or MIS id is `who`,
+    ignoring case and accents; never a part of a name: an erasure is for good."""
+    from coachtui.roster.staff import lookup
+
+    if not (who or "").strip():
         raise UserError("say who to erase: their name, email or MIS id")
-    return [s for s in Staff.select().where(Staff.live())
-            if wanted in {s.name.strip().casefold(), s.email.strip().casefold(), (s.external_id or "").strip().casefold()}]
+    return lookup(who)
 
 
 def _in_chunks(model, column: str, values: set[str]) -> list[str]:

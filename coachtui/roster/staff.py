@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from coachtui.base.errors import ValidationError
 from coachtui.base.numbers import percent
-from coachtui.base.text import MAX_FIELD, MAX_NAME, clean, plural
+from coachtui.base.text import MAX_FIELD, MAX_NAME, clean, fold, plural
 from coachtui.store import write as w
 from coachtui.store.models import ERASED, ROLES, SUPPORT_LABELS, SUPPORT_LEVELS, Site, Staff, database
 
@@ -352,6 +352,21 @@ def id_named(name: str, what: str = "person") -> str | None:
     if len(found) > 1:
         raise ValidationError(f"{what}: {len(found)} people are called {name!r}; merge or rename them first")
     return found[0]
+
+
+def lookup(who: str, *, partial: bool = False) -> list[Staff]:
+    """The one command-line lookup of a person: everyone (archived too) whose
+    name, email or MIS id is `who`, matched case- and accent-blind (`fold`).
+    With `partial` and no such match, those whose name has a word starting
+    with it ("aisha", "ni bhr"): the caller lists them when there are several."""
+    key = fold(who or "")
+    if not key:
+        return []
+    people = list(Staff.select().where(Staff.live()))
+    exact = [s for s in people if key in {fold(s.name), fold(s.email), fold(s.external_id or "")}]
+    if exact or not partial:
+        return exact
+    return [s for s in people if f" {fold(s.name)}".find(f" {key}") >= 0]
 
 
 def active_names() -> list[str]:

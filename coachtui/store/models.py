@@ -240,6 +240,9 @@ FEEDBACK_LABELS = {
     "reflection": "Teacher's reflection",
     "next_join": "Next join (YYYY-MM-DD)",
 }
+# The same fields named in what is read, not typed (the teacher's summary, a
+# past join's page): the form's hints in brackets, a date's format, left out.
+FEEDBACK_HEADINGS = {part: label.split(" (")[0] for part, label in FEEDBACK_LABELS.items()}
 
 
 class Feedback(Replicated):

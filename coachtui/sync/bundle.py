@@ -18,7 +18,7 @@ from coachtui.base.errors import UserError
 from coachtui.base.text import for_terminal
 from coachtui.base.user_files import open_regular
 from coachtui.store import hlc, schema
-from coachtui.store.db import device_id
+from coachtui.store.db import device_id, get_meta, set_meta
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
@@ -53,6 +53,28 @@ class Manifest:
     schema: int
     created_at: str
     scope: str
+    demo: bool = False  # written from a demo database (made-up people)
+
+
+DEMO_KEY = "demo"  # in Meta, and in the manifest of a demo database's bundles
+
+
+def mark_demo() -> None:
+    """This database is a demo's: its bundles carry made-up people."""
+    if get_meta(DEMO_KEY) != "1":
+        set_meta(DEMO_KEY, "1")
+
+
+def is_demo() -> bool:
+    return get_meta(DEMO_KEY) == "1"
+
+
+def refuse_other_world(m: Manifest, name: str) -> None:
+    """Made-up people never reach real data, and real people never a demo."""
+    if m.demo and not is_demo():
+        raise BundleError(f"{name} comes from a demo database (made-up people): not applied to real data")
+    if not m.demo and is_demo():
+        raise BundleError(f"{name} comes from real data: not applied to the demo database")
 
 
 def _rows_for_export(site: str | None) -> Iterator[dict]:
@@ -106,10 +128,13 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
         digest.update(line)
         out.write(line)
 
-    emit({"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": uuid.uuid4().hex,
-          "device": device_id(), "device_name": device_name, "site": site, "schema": schema.SCHEMA_VERSION,
-          "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-          "scope": f"site:{site}" if site else "all"})
+    manifest = {"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": uuid.uuid4().hex,
+                "device": device_id(), "device_name": device_name, "site": site, "schema": schema.SCHEMA_VERSION,
+                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "scope": f"site:{site}" if site else "all"}
+    if is_demo():
+        manifest["demo"] = True  # only then: real bundles are byte for byte what older readers know
+    emit(manifest)
     rows = purged = 0
     dumps = json.dumps
     for table, rid, values, clocks in _rows_for_export(site):
@@ -258,7 +283,8 @@ def _clean_manifest(obj: dict, name: str) -> None:
 def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
     for obj in read(path, passphrase, allow_plain):
         return Manifest(obj["bundle_id"], obj["device"], obj.get("device_name") or "", obj.get("site"),
-                        obj["schema"], obj.get("created_at") or "", obj.get("scope") or "all")
+                        obj["schema"], obj.get("created_at") or "", obj.get("scope") or "all",
+                        obj.get("demo") is True)
     raise BundleError("empty bundle")
 
 

@@ -30,6 +30,7 @@ from coachtui.sync.bundle import (
     newest_base,
     newest_stamp,
     read,
+    refuse_other_world,
 )
 from coachtui.sync.cleaning import TextError, clean_values, is_id
 
@@ -137,6 +138,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     summary = Summary(str(path))
     manifest = manifest_of(path, passphrase, allow_plain)
     summary.manifest = manifest
+    refuse_other_world(manifest, Path(path).name)
     if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
         summary.already_applied = True
         return summary

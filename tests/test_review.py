@@ -52,8 +52,8 @@ def trust(store):
     Annabel  North, coach Cara, formal support; joined 10 Mar, agreed next join 17 Mar -> due soon
     Bobbin   North, coach Cara, support (every 14 days); joined 10 Feb -> join due 24 Feb: overdue
     Cyrus    South, coach Benedikt; joined 1 Mar, no extra support -> follow-up in May: on track
-    Dee      South, no coach, never joined -> due today: due soon
-    Cara     North, a coach who teaches, no coach, never joined -> due today: due soon
+    Dee      South, no coach, never joined, on the roster since 18 Dec -> follow-up due on 12 Mar: due soon
+    Cara     North, a coach who teaches, no coach, never joined, the same
     Eve      North, archived: left out of everything
     """
     s1, s2 = framework.steps()[:2]
@@ -101,7 +101,20 @@ def trust(store):
         dict(staff_id=cy, coach_id=ben, started_on="2022-09-01", ended_on="2023-01-01"),  # over a year ago
         dict(staff_id=ann, coach_id=cara, started_on="2025-02-20"),  # open
     ])
+    # Dee and Cara came onto the roster 12 weeks (the follow-up interval) before `on`: due on it.
+    for sid in (dee, cara):
+        made_on(sid, "2024-12-18")
     return dict(north=north, south=south, cara=cara, ben=ben, ann=ann, bob=bob, cy=cy, dee=dee, s1=s1, s2=s2)
+
+
+def made_on(staff_id: str, day: str) -> None:
+    """Backdate a staff record's stamps: as if it had been made on `day`."""
+    import json
+
+    (clocks,) = database.execute_sql("SELECT clocks FROM staff WHERE id = ?", (staff_id,)).fetchone()
+    stamp = f"{ms(day, 9):013d}-00000-test"
+    database.execute_sql("UPDATE staff SET clocks = ? WHERE id = ?",
+                         (json.dumps({k: stamp for k in json.loads(clocks) if k != "_base"}), staff_id))
 
 
 def test_coverage_coaches_and_sites(trust):
@@ -109,7 +122,7 @@ def test_coverage_coaches_and_sites(trust):
     c = r.coverage
     assert (c.teachers, c.with_coach, c.joined_recently, c.overdue, c.due_soon, c.coaches) == (5, 3, 2, 1, 3, 2)
     coaches = {k.name: (k.load, k.overdue, k.due_soon) for k in r.coaches}
-    assert coaches == {COACHES[0]: (2, 1, 1), COACHES[1]: (1, 0, 0)}
+    assert coaches == {COACHES[0]: (2, 1, 1), COACHES[1]: (1, 0, 0), review.NO_COACH: (2, 0, 2)}
     sites = {s.name: (s.teachers, s.with_coach, s.joined_recently, s.overdue, s.due_soon, s.coaches) for s in r.sites}
     assert sites == {"North <b>&": (3, 2, 1, 1, 2, 1), "South": (2, 1, 1, 0, 1, 1)}
 
@@ -302,7 +315,7 @@ async def test_review_screen_reassigns_a_coach_from_the_overdue_list(trust, tmp_
         assert screen.loads == 2
         row = next(d for d in screen.due.rows if d.name == TEACHERS[1])
         assert row.coach == COACHES[1]
-        assert {k.name: k.overdue for k in screen.data.coaches} == {COACHES[0]: 0, COACHES[1]: 1}
+        assert {k.name: k.overdue for k in screen.data.coaches} == {COACHES[0]: 0, COACHES[1]: 1, review.NO_COACH: 0}
         # The patterns are read when their tab opens, once per load.
         assert screen.pattern_loads == 0
         await pilot.press("4")
@@ -321,6 +334,8 @@ async def test_planning_a_join_from_the_overdue_list(trust, tmp_path, monkeypatc
     from coachtui.widgets.form import FormModal
 
     monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
+    # ON is today: a review of a past date would leave out plans made after it, as this one is.
+    monkeypatch.setattr("coachtui.coaching.cadence._today", lambda: ON)
     app = CoachApp(open_data(str(tmp_path / "data")))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f6")
@@ -340,3 +355,101 @@ async def test_planning_a_join_from_the_overdue_list(trust, tmp_path, monkeypatc
         [p] = PlannedJoin.select()
         assert (p.staff_id, p.on) == (who.staff_id, "2099-01-05")
         assert all(d.staff_id != who.staff_id for d in screen.due.rows)  # no longer due: planned
+
+
+# --- the leader's hour at the desk (issue 13) ----------------------------------------------
+
+
+def test_a_teacher_never_seen_is_due_from_joining_the_roster_and_then_overdue(trust):
+    from coachtui.coaching import cadence
+
+    # Dee: no extra support, on the roster since 18 Dec: follow-up due 12 Mar; overdue after it.
+    assert cadence.dues(ON)[trust["dee"]].due_on == "2025-03-12"
+    later = cadence.dues(dt.date(2025, 4, 1))[trust["dee"]]
+    assert (later.due_on, later.state) == ("2025-03-12", "overdue")
+    # On support (every 14 days) since 1 Mar: due 15 Mar, overdue on the 20th.
+    made_on(trust["dee"], "2025-03-01")
+    w.write(Staff, trust["dee"], support="support")
+    d = cadence.dues(dt.date(2025, 3, 20))[trust["dee"]]
+    assert (d.due_on, d.why, d.state) == ("2025-03-15", "join", "overdue")
+
+
+def test_teachers_with_no_coach_have_their_own_row_so_the_coach_columns_add_up(trust):
+    r = review.build(ON)
+    rows = {k.name: (k.load, k.overdue, k.due_soon) for k in r.coaches}
+    assert rows[review.NO_COACH] == (2, 0, 2)  # Dee and Cara
+    assert sum(k.overdue for k in r.coaches) == r.coverage.overdue
+    assert sum(k.due_soon for k in r.coaches) == r.coverage.due_soon
+    assert r.coverage.coaches == 2  # the row is not a coach
+
+
+def test_a_review_on_a_past_date_reads_what_had_happened_by_then(trust):
+    from coachtui.store.models import SupportChange
+
+    # Bob moved up from no extra support to support on 1 Mar.
+    w.insert_new(SupportChange, [dict(staff_id=trust["bob"], from_level="none", to_level="support",
+                                      on="2025-03-01")])
+    r = review.build(dt.date(2025, 3, 5))
+    assert r.coverage.joined_recently == 2  # Ann on 3 Mar, Cyrus on 1 Mar (not Ann's 10 Mar join)
+    due = {d.name: (d.due_on, d.why) for d in r.due}
+    assert due[TEACHERS[0]] == ("2025-03-10", "join due")  # formal support, joined 3 Mar; the 10 Mar feedback not yet
+    assert due[TEACHERS[1]] == ("2025-02-24", "join due")
+    # On 20 Feb Bob had no extra support yet: his follow-up (May) was not due.
+    assert TEACHERS[1] not in {d.name for d in review.build(dt.date(2025, 2, 20)).due}
+    # Ann's first cycle (6 Jan - 15 Feb) was open on 1 Feb; two had ended in the year before it.
+    cy = review.build(dt.date(2025, 2, 1)).cycles
+    assert (cy.ended, cy.open) == (2, 1)
+
+
+def test_a_report_on_a_past_date_says_what_is_todays(trust, tmp_path):
+    from coachtui.leader import report
+
+    past = report.to_markdown(review.build(ON), named=True)
+    assert "today's" in past and "roster" in past
+    now = report.to_markdown(review.build(dt.date.today()), named=True)
+    assert "as of today" not in now.lower() or "today's" not in now
+
+
+def test_a_csv_set_written_again_without_names_removes_the_named_files(trust, tmp_path):
+    from coachtui.leader import report
+
+    path = tmp_path / "review.csv"
+    write_report(path, named=True, on=ON)
+    assert TEACHERS[1] in (tmp_path / "review-due.csv").read_text(encoding="utf-8-sig")
+    (tmp_path / "review-other.csv").write_text("not ours")  # not a name of the set: left alone
+    done = write_report(path, named=False, on=ON)
+    assert not (tmp_path / "review-due.csv").exists()
+    assert (tmp_path / "review-other.csv").exists()
+    assert "review-due.csv" in report.said(done) and "removed" in report.said(done)
+    for f in tmp_path.glob("review-*.csv"):
+        for name in TEACHERS + COACHES:
+            assert name not in f.read_text(encoding="utf-8-sig"), (f.name, name)
+
+
+def leaders_sites(overdue=(2, 5, 4, 4, 3)) -> review.Review:
+    """The leader's per-site table: Oakwood 2 overdue of 18."""
+    names = ["Oakwood", "Brook", "Castle", "Dale", "Elm"]
+    sites = [review.SiteRow(f"s{i}", n, teachers=20, with_coach=20, joined_recently=10, overdue=o, due_soon=5,
+                            coaches=3) for i, (n, o) in enumerate(zip(names, overdue, strict=True))]
+    cov = review.Coverage(100, 100, 50, sum(overdue), 25, 15)
+    return review.Review(ON, cov, [], sites, [], [], [], [], [], review.Cycles(0, None, 0))
+
+
+def test_a_hidden_count_cannot_be_worked_out_from_its_total():
+    r = review.suppress(leaders_sites(), 3, figures=True)
+    assert r.coverage.overdue == 18
+    assert [s.overdue for s in r.sites] == [None, 5, 4, 4, None]  # the next smallest goes too
+    # Two hidden already, or none: nothing more.
+    assert [s.overdue for s in review.suppress(leaders_sites((2, 1, 4, 4, 3)), 3, figures=True).sites] == [
+        None, None, 4, 4, 3]
+    assert [s.overdue for s in review.suppress(leaders_sites((6, 5, 4, 4, 3)), 3, figures=True).sites] == [
+        6, 5, 4, 4, 3]
+
+
+@pytest.mark.parametrize("ext", ["md", "html", "csv"])
+def test_reports_mark_overloaded_coaches_and_state_the_limit(trust, tmp_path, ext):
+    files = write_report(tmp_path / f"r.{ext}", named=True, on=ON, limit=1)
+    text = report_text(files)
+    assert "load limit 1" in text
+    coach_table = report_text([f for f in files if "coaches" in f.name]) if ext == "csv" else text
+    assert "over" in coach_table.split(COACHES[0], 1)[1].split(COACHES[1], 1)[0]  # Cara has 2

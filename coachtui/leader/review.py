@@ -31,6 +31,7 @@ OWN_STEP = "own wording (free text)"
 WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "planned join": "planned join",
               "follow-up": "follow-up"}
 NO_SITE = "(no site)"
+NO_COACH = "(no coach)"  # the coaches table's row for teachers nobody coaches (coach id "")
 # Counts resting on 1 to SUPPRESS_BELOW - 1 people are hidden, as published
 # school statistics do: in a small school a count of 1 beside a site names a
 # person. The config's `suppress_below` changes it (at least 2).
@@ -49,7 +50,7 @@ class Coverage:
 
 @dataclass
 class CoachRow:
-    coach_id: str
+    coach_id: str  # "" for the row of teachers with no coach (NO_COACH)
     name: str
     site: str
     load: int  # active teachers they coach
@@ -273,10 +274,16 @@ def build_core(on: dt.date | None = None) -> Review:
                                    crow.name if crow else "", d.due_on, WHY_LABELS.get(d.why, d.why),
                                    d.last_joined, d.state))
     due_rows.sort(key=lambda r: (r.due_on, r.name.casefold(), r.staff_id))
+    # Teachers nobody coaches get a row of their own, last: the coaches'
+    # overdue and due-soon columns then add up to the headline figures.
+    uncoached = [r for r in due_rows if r.coach_id is None]
+    no_coach = CoachRow("", NO_COACH, "", cov.teachers - cov.with_coach,
+                        sum(r.state == "overdue" for r in uncoached), sum(r.state == "due soon" for r in uncoached))
     return Review(
         on=on,
         coverage=cov,
-        coaches=sorted(coaches.values(), key=lambda c: (c.name.casefold(), c.coach_id)),
+        coaches=sorted(coaches.values(), key=lambda c: (c.name.casefold(), c.coach_id))
+        + ([no_coach] if no_coach.load else []),
         sites=sorted(sites.values(), key=lambda s: (s.site_id is None, s.name.casefold())),
         due=due_rows,
         focus=[], development=[], steps=[], mastered=[], cycles=Cycles(0, None, 0),
@@ -355,8 +362,8 @@ def cycle_lengths(on: dt.date, days: int = CYCLE_DAYS) -> Cycles:
     lengths = [days for days, _ in ended]
     still_open, open_teachers = database.execute_sql(
         "SELECT COUNT(*), COUNT(DISTINCT c.staff_id) FROM coaching_cycle c JOIN staff s ON s.id = c.staff_id "
-        f"WHERE c.deleted = 0 AND c.ended_on = '' AND c.started_on <= ? AND {_TEACHER}",
-        (on.isoformat(),)).fetchone()
+        f"WHERE c.deleted = 0 AND (c.ended_on = '' OR c.ended_on > ?) AND c.started_on <= ? AND {_TEACHER}",
+        (on.isoformat(), on.isoformat())).fetchone()
     return Cycles(len(lengths), statistics.median(lengths) if lengths else None, still_open,
                   len({sid for _, sid in ended}), open_teachers)
 

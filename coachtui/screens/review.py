@@ -234,7 +234,7 @@ support levels are never shown here, and private notes are never read.
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
         # A load over the limit (F9) says so in a word, as the roster's line does.
-        over = " over" if k.load > self.app.config.coach_load_limit else ""
+        over = " over" if k.coach_id and k.load > self.app.config.coach_load_limit else ""
         return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 8):<8}{over}", str(k.overdue),
                 str(k.due_soon)]
 

@@ -36,6 +36,9 @@ NO_COACH = "(no coach)"  # the coaches table's row for teachers nobody coaches (
 # school statistics do: in a small school a count of 1 beside a site names a
 # person. The config's `suppress_below` changes it (at least 2).
 SUPPRESS_BELOW = 3
+# A count shown in full would let a hidden one be worked out from its total
+# (secondary suppression): it is withheld too, and reads so.
+WITHHELD = "withheld"
 
 
 @dataclass
@@ -418,11 +421,35 @@ def suppress(r: Review, below: int = SUPPRESS_BELOW, *, figures: bool) -> Review
     cy.ended, cy.open = _few(cy.ended, cy.ended_teachers, below), _few(cy.open, cy.open_teachers, below)
     if figures:
         c = out.coverage
-        for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+        columns = ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches")
+        for name in columns:
             setattr(c, name, _few(getattr(c, name), getattr(c, name), below))
         for row in out.sites:
-            for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+            for name in columns:
                 setattr(row, name, _few(getattr(row, name), getattr(row, name), below))
         for k in out.coaches:
             k.load, k.overdue, k.due_soon = (_few(v, v, below) for v in (k.load, k.overdue, k.due_soon))
+        # The sites' columns add up to the coverage figures, and the coaches'
+        # (with the no-coach row) too: one hidden cell beside its total is a subtraction.
+        for name in columns:
+            if _secondary(out.sites, name, getattr(c, name)):
+                setattr(c, name, WITHHELD)
+        for name, total in (("load", "teachers"), ("overdue", "overdue"), ("due_soon", "due_soon")):
+            if _secondary(out.coaches, name, getattr(c, total)):
+                setattr(c, total, WITHHELD)
     return out
+
+
+def _secondary(rows: list, name: str, total) -> bool:
+    """Secondary suppression, as published statistics do: where a column whose
+    total is shown has exactly one hidden cell, withhold the next smallest
+    cell (a count above 0) too, so neither can be worked out from the total.
+    True when there is no such cell: the total is to be withheld instead."""
+    cells = [getattr(row, name) for row in rows]
+    if not isinstance(total, int) or sum(not isinstance(v, int) for v in cells) != 1:
+        return False
+    shown = [(v, i) for i, v in enumerate(cells) if isinstance(v, int) and v > 0]
+    if not shown:
+        return True
+    setattr(rows[min(shown)[1]], name, WITHHELD)
+    return False

@@ -437,7 +437,8 @@ The file is written whole or not at all. Esc closes.
     @work(thread=True, exclusive=True, group="report")
     def _write(self, path: str, named: bool) -> None:
         try:
-            done = report.write_report(path, named=named, below=self.app.config.suppress_below)
+            done = report.write_report(path, named=named, below=self.app.config.suppress_below,
+                                      limit=self.app.config.coach_load_limit)
         except UserError as exc:
             self.app.call_from_thread(self._say, f"{glyph('error')} {exc}", True)
             return

@@ -456,3 +456,66 @@ def test_reports_mark_overloaded_coaches_and_state_the_limit(trust, tmp_path, ex
     assert "load limit 1" in text
     coach_table = report_text([f for f in files if "coaches" in f.name]) if ext == "csv" else text
     assert "over" in coach_table.split(COACHES[0], 1)[1].split(COACHES[1], 1)[0]  # Cara has 2
+
+
+async def test_a_new_small_counts_setting_is_taken_up_by_the_review_at_once(trust, tmp_path, monkeypatch, until):
+    from textual.widgets import Static
+
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
+    from coachtui.widgets.inputs import NumberInput
+
+    monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
+    app = CoachApp(open_data(str(tmp_path / "data")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        await until(pilot, lambda: screen.loads)
+        await pilot.press("4")
+        await until(pilot, lambda: screen.pattern_loads)
+        small = screen.query_one("#rv-small", Static)
+        assert "<3" in str(small.render())
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#suppress_below", NumberInput).value = "5"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: "<5" in str(small.render()), what="the review showing <5")
+
+
+async def test_review_keys_show_only_on_the_tab_where_they_act(trust, tmp_path, monkeypatch, until):
+    from textual.widgets._footer import FooterKey
+
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
+
+    monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
+    app = CoachApp(open_data(str(tmp_path / "data")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        await until(pilot, lambda: screen.loads)
+        for tab, acts in (("1", False), ("2", True), ("3", False), ("4", False)):
+            await pilot.press(tab)
+            await pilot.pause()
+            await pilot.pause()
+            shown = {k.description for k in screen.query(FooterKey)}
+            assert ({"History", "Coach"} <= shown) is acts and (shown & {"History", "Coach"} == set()) is not acts
+            assert "Undo" in shown, shown  # the footer is not cut short by keys that do nothing
+
+
+async def test_the_palette_finds_the_words_a_leader_types(trust, tmp_path, monkeypatch, until):
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
+
+    app = CoachApp(open_data(str(tmp_path / "data")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.loads)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        for title in ("Export a report (e)", "Coverage (1)", "Overdue and due soon (2)", "Coaches & sites (3)",
+                      "Patterns (4)", "Light or dark theme"):
+            assert title in commands, title
+        assert "Theme" not in commands  # Textual's own picker would apply a theme F9 knows nothing of
+        assert not any(help.startswith("Switch to the") for help in commands.values())
+        assert not any(title.startswith("Section ") for title in commands)

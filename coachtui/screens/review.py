@@ -29,6 +29,7 @@ from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.
 TABS = ("rv-coverage", "rv-due-tab", "rv-teams", "rv-patterns")
+TAB_TITLES = ("Coverage", "Overdue and due soon", "Coaches & sites", "Patterns")
 TOP = 8  # bars per pattern chart: more would not fit a laptop screen
 
 DUE_COLUMNS = [
@@ -116,7 +117,11 @@ support levels are never shown here, and private notes are never read.
         Binding("j", "join", "Plan join"),
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload", show=False),
-    ] + [Binding(str(i + 1), f"tab('{t}')", f"Section {i + 1}", show=False) for i, t in enumerate(TABS)]
+    ] + [Binding(str(i + 1), f"tab('{t}')", title, show=False)
+         for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))]
+    # The command palette's titles (app.get_system_commands): the words a leader searches for.
+    PALETTE_TITLES = {"export": "Export a report (e)", "reload": "Read the figures again (r)"} | {
+        f"tab('{t}')": f"{title} ({i + 1})" for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))}
 
     def __init__(self) -> None:
         super().__init__()
@@ -295,7 +300,8 @@ support levels are never shown here, and private notes are never read.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("history", "coach", "join"):
-            return True if self.is_mounted and self.tab == "rv-due-tab" else None  # shown dimmed elsewhere
+            # Hidden elsewhere: a key shown where it does nothing misleads (and crowds the footer).
+            return self.is_mounted and self.tab == "rv-due-tab"
         return True
 
     def _selected(self) -> review.DueRow | None:

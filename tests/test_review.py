@@ -519,3 +519,33 @@ async def test_the_palette_finds_the_words_a_leader_types(trust, tmp_path, monke
         assert "Theme" not in commands  # Textual's own picker would apply a theme F9 knows nothing of
         assert not any(help.startswith("Switch to the") for help in commands.values())
         assert not any(title.startswith("Section ") for title in commands)
+
+
+async def test_the_export_dialog_shows_home_as_tilde_and_forgets_an_old_message(trust, tmp_path, monkeypatch, until):
+    from textual.widgets import Input, Static
+
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
+    from coachtui.screens.review import ReportModal
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = CoachApp(open_data(str(tmp_path / "data")))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f6")
+        await until(pilot, lambda: app.screen.loads)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ReportModal))
+        box = app.screen.query_one("#rv-path", Input)
+        assert box.value.startswith("~/Documents/") and box.value.endswith(".md")  # not "root/Documents/…"
+        said = app.screen.query_one("#form-error", Static)
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wrote" in str(said.render()), what="the written message")
+        assert (tmp_path / "Documents").is_dir() and list((tmp_path / "Documents").rglob("*.md"))
+        box.value = "~/Documents/other.md"
+        await pilot.pause()
+        assert "Wrote" not in str(said.render())
+        await pilot.press("enter")
+        await until(pilot, lambda: "Wrote" in str(said.render()), what="the written message")
+        await pilot.press("tab", "space")
+        await pilot.pause()
+        assert "Wrote" not in str(said.render())

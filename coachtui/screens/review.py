@@ -369,6 +369,15 @@ support levels are never shown here, and private notes are never read.
         self.refresh_data()
 
 
+def _home_as_tilde(path: Path) -> str:
+    """The home folder as ~ (typed_path expands it): in a narrow box the path's
+    end is shown, and "root/Documents/…" would read as a relative path."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 class NamesBox(Tick, inherit_bindings=False):
     """Tick for a named report. Space toggles; Enter is left to the dialog
     (it writes). The box and its words both change: "no" or "yes", never
@@ -407,7 +416,7 @@ The file is written whole or not at all. Esc closes.
         default = export_path(f"coaching-review-{dt.date.today().isoformat()}", ".md")
         with Vertical(id="form"):
             yield Static("Export the leader's review", classes="form-title", markup=False)
-            yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
+            yield Input(_home_as_tilde(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
                         compact=True, select_on_focus=False)
             yield NamesBox(id="rv-named")
             yield Static("", id="form-error", markup=False)
@@ -415,6 +424,12 @@ The file is written whole or not at all. Esc closes.
 
     def on_mount(self) -> None:
         self.query_one("#rv-path", Input).focus()
+
+    @on(Input.Changed, "#rv-path")
+    @on(Checkbox.Changed, "#rv-named")
+    def _changed(self) -> None:
+        # "Wrote …" (or "exists: Enter again") was about what the dialog held then.
+        self._say("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

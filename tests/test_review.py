@@ -549,3 +549,19 @@ async def test_the_export_dialog_shows_home_as_tilde_and_forgets_an_old_message(
         await pilot.press("tab", "space")
         await pilot.pause()
         assert "Wrote" not in str(said.render())
+
+
+def test_help_texts_agree_with_the_keys_and_the_readme():
+    from coachtui.screens.review import ReviewScreen
+    from coachtui.screens.settings import SettingsForm
+    from coachtui.screens.sync import SyncScreen
+
+    assert "F9/settings" not in ReviewScreen.HELP and "k on the roster" in " ".join(ReviewScreen.HELP.split())
+    sync = " ".join(SyncScreen.HELP.split())
+    assert 'passphrase = "' not in sync and "coachtui passphrase set" in sync and "keyring" in sync
+    # One paragraph per setting, not one dense block.
+    paragraphs = [p for p in SettingsForm.HELP.split("\n\n") if p.strip()]
+    assert len(paragraphs) >= 8
+    for name in ("Device name:", "Home site:", "Join length:", "Coach load limit:", "Small counts:", "I am:",
+                 "Theme:", "Symbols:"):
+        assert any(p.lstrip().startswith(name) for p in paragraphs), name

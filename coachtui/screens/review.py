@@ -95,12 +95,14 @@ support levels are never shown here, and private notes are never read.
 
   1  Coverage: teachers with a coach, joined in the last 14 days,
      overdue and due soon, trust-wide and per site.
-  2  Overdue and due soon, by due date (the school's cadence: F9/settings
-     and each site's intervals). On a teacher:
+  2  Overdue and due soon, by due date (the cadence, how often each
+     support level is seen: k on the roster, F2). Someone never seen is
+     due from the day they came onto the roster. On a teacher:
        Enter / h  their history     c  reassign their coach (then 1-9)
        j          plan a join for a date (it becomes their date due)
   3  Per site and per coach: load, overdue, due soon. A coach with more
      teachers than the limit (F9, coach load limit) reads "over".
+     Teachers with no coach are the row "(no coach)".
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
      half term, how long coaching cycles take. A count resting on fewer

@@ -219,7 +219,7 @@ def test_aggregate_report_shows_no_count_from_1_to_2(school, tmp_path):
     sites = {r[1]: r[2:] for r in rows if r[0] == "sites"}
     # The big site's 4 is withheld too: beside the total of 5 it would give the small one away.
     assert sites[SMALL][0] == "fewer than 3" and sites[BIG][0] == "withheld"
-    mastered = {r[1]: r[3] for r in rows if r[0] == "mastered"}
+    mastered = {r[1]: r[4] for r in rows if r[0] == "mastered"}  # half term, months, from, mastered
     assert (mastered["Aut1 24/25"], mastered["Spr1 24/25"], mastered["Aut2 24/25"]) == ("fewer than 3", "4", "0")
     cycles = {r[1]: r[2] for r in rows if r[0] == "cycles"}
     assert cycles["Cycles ended"] == "fewer than 3"

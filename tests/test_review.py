@@ -162,11 +162,15 @@ def test_half_terms_by_month():
     assert review.half_term(dt.date(2024, 12, 20)) == (2024, 1)
     assert review.half_term(dt.date(2025, 2, 14)) == (2024, 2)
     assert review.half_term(dt.date(2025, 3, 31)) == (2024, 3)
-    assert review.half_term(dt.date(2025, 5, 1)) == (2024, 4)
-    assert review.half_term(dt.date(2025, 8, 20)) == (2024, 5)
-    terms = review.half_terms(dt.date(2025, 9, 5), 2)
+    assert review.half_term(dt.date(2025, 4, 20)) == (2024, 3)  # Spr2 is March and April
+    assert review.half_term(dt.date(2025, 5, 1)) == (2024, 4)  # Sum1 is May
+    assert review.half_term(dt.date(2025, 7, 10)) == (2024, 5)
+    terms = review.half_terms(dt.date(2025, 9, 5), 3)
     assert [(t[0], t[1].isoformat(), t[2].isoformat()) for t in terms] == [
-        ("Sum2 24/25", "2025-06-01", "2025-09-01"), ("Aut1 25/26", "2025-09-01", "2025-11-01")]
+        ("Sum1 24/25", "2025-05-01", "2025-06-01"), ("Sum2 24/25", "2025-06-01", "2025-08-01"),  # August in none
+        ("Aut1 25/26", "2025-09-01", "2025-11-01")]
+    assert review.half_months("Spr2 24/25") == "Mar-Apr"
+    assert "August" in review.HALF_TERM_RULE and "Sum2 Jun-Jul" in review.HALF_TERM_RULE
 
 
 def test_review_never_reads_note_or_feedback_text(trust, monkeypatch):
@@ -565,3 +569,37 @@ def test_help_texts_agree_with_the_keys_and_the_readme():
     for name in ("Device name:", "Home site:", "Join length:", "Coach load limit:", "Small counts:", "I am:",
                  "Theme:", "Symbols:"):
         assert any(p.lstrip().startswith(name) for p in paragraphs), name
+
+
+async def test_patterns_say_how_many_are_shown_in_what_unit_and_the_months(trust, tmp_path, monkeypatch, until):
+    from textual.widgets import Static
+
+    from coachtui.app import CoachApp
+    from coachtui.launch import open_data
+
+    monkeypatch.setattr("coachtui.screens.review.today", lambda: ON)
+    monkeypatch.setattr("coachtui.screens.review.TOP", 2)
+    app = CoachApp(open_data(str(tmp_path / "data")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f6")
+        screen = app.screen
+        await until(pilot, lambda: screen.loads)
+        await pilot.press("4")
+        await until(pilot, lambda: screen.pattern_loads)
+
+        def text(wid: str) -> str:
+            return " ".join(str(screen.query_one(wid, Static).render()).split())
+
+        assert "joins" in text("#rv-focus-title") and "2 of 3" in text("#rv-focus-title")
+        assert "teachers" in text("#rv-dev-title") and "2 of 2" in text("#rv-dev-title")
+        assert "steps" in text("#rv-steps-title")
+        assert "Spr2 Mar-Apr" in text("#rv-mastered-line") and "August" in text("#rv-mastered-line")
+
+
+def test_bar_labels_use_the_width_there_is():
+    from coachtui.widgets.charts import bar_lines
+
+    title = "IN.2.2 Show what excellent work looks like before pupils begin theirs"  # 70 characters
+    assert title in bar_lines([(title, 85), ("BR.1.2 Short", 79)], 120).plain
+    at_80 = bar_lines([(title, 85)], 80).plain
+    assert "IN.2.2 Show what excellent work looks like before" in at_80 and "█" * 10 in at_80

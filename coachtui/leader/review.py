@@ -140,22 +140,28 @@ class Review:
 
 # --- half terms ------------------------------------------------------------------
 
-# English school half terms, by month (a simple mapping; real dates vary by
-# school and by year): Sep-Oct, Nov-Dec, Jan-Feb, Mar (to Easter), Apr-May,
-# Jun-Aug (summer holiday counted with the last half term).
-_HALF_OF_MONTH = {9: 0, 10: 0, 11: 1, 12: 1, 1: 2, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 5, 8: 5}
-_HALF_START_MONTH = (9, 11, 1, 3, 4, 6)
+# English school half terms, by month (a documented rule; real dates vary by
+# school, year and Easter): Aut1 Sep-Oct, Aut2 Nov-Dec, Spr1 Jan-Feb, Spr2
+# Mar-Apr, Sum1 May, Sum2 Jun-Jul. August, the summer holiday, is in no half
+# term: a step mastered then is in none of the counts (HALF_TERM_RULE says so).
+_HALF_START_MONTH = (9, 11, 1, 3, 5, 6)
+_HALF_END_MONTH = (11, 1, 3, 5, 6, 8)  # the month after each (exclusive)
 _HALF_NAMES = ("Aut1", "Aut2", "Spr1", "Spr2", "Sum1", "Sum2")
+HALF_MONTHS = ("Sep-Oct", "Nov-Dec", "Jan-Feb", "Mar-Apr", "May", "Jun-Jul")
+HALF_TERM_RULE = ("Half terms by month: " + ", ".join(f"{n} {m}" for n, m in zip(_HALF_NAMES, HALF_MONTHS, strict=True))
+                  + "; August (the summer holiday) is in none.")
+_HALF_OF_MONTH = {9: 0, 10: 0, 11: 1, 12: 1, 1: 2, 2: 2, 3: 3, 4: 3, 5: 4, 6: 5, 7: 5, 8: 5}  # August: after Sum2
 
 
 def half_term(day: dt.date) -> tuple[int, int]:
-    """(year the school year starts, half 0-5)."""
+    """(year the school year starts, half 0-5): the half term `day` is in, or
+    for a day in August the one just ended (Sum2)."""
     half = _HALF_OF_MONTH[day.month]
     return (day.year if day.month >= 9 else day.year - 1), half
 
 
-def _half_start(year: int, half: int) -> dt.date:
-    month = _HALF_START_MONTH[half]
+def _month_start(year: int, month: int) -> dt.date:
+    """The 1st of `month` in the school year starting in `year`."""
     return dt.date(year if month >= 9 else year + 1, month, 1)
 
 
@@ -164,11 +170,16 @@ def half_terms(on: dt.date, count: int = HALF_TERMS_SHOWN) -> list[tuple[str, dt
     year, half = half_term(on)
     out = []
     for _ in range(count):
-        start = _half_start(year, half)
-        nxt = _half_start(year + (half == 5), (half + 1) % 6)
-        out.append((f"{_HALF_NAMES[half]} {year % 100:02d}/{(year + 1) % 100:02d}", start, nxt))
+        start, end = _month_start(year, _HALF_START_MONTH[half]), _month_start(year, _HALF_END_MONTH[half])
+        out.append((f"{_HALF_NAMES[half]} {year % 100:02d}/{(year + 1) % 100:02d}", start, end))
         year, half = (year, half - 1) if half else (year - 1, 5)
     return out[::-1]
+
+
+def half_months(label: str) -> str:
+    """"Spr2 24/25" -> "Mar-Apr"."""
+    name = label.split(" ", 1)[0]
+    return HALF_MONTHS[_HALF_NAMES.index(name)] if name in _HALF_NAMES else ""
 
 
 # --- queries ---------------------------------------------------------------------

@@ -31,6 +31,15 @@ from coachtui.widgets.table import Column, RowTable
 TABS = ("rv-coverage", "rv-due-tab", "rv-teams", "rv-patterns")
 TAB_TITLES = ("Coverage", "Overdue and due soon", "Coaches & sites", "Patterns")
 TOP = 8  # bars per pattern chart: more would not fit a laptop screen
+# Each chart's title says what its numbers count.
+FOCUS_TITLE = f"Agreed focus of joins, last {review.PATTERN_WEEKS} weeks: joins per focus"
+STEPS_TITLE = f"Action steps set, last {review.PATTERN_WEEKS} weeks: steps set per step"
+DEV_TITLE = "Development areas teachers carry now: teachers per area"
+
+
+def _of(title: str, shown: int, total: int) -> str:
+    """A chart's title with how many of its items it shows (the most first)."""
+    return f"{title} ({shown} of {total}, most first)" if total else title
 
 DUE_COLUMNS = [
     Column("name", "Teacher", 14, weight=3),
@@ -153,14 +162,12 @@ support levels are never shown here, and private notes are never read.
             with TabPane("4 Patterns", id="rv-patterns"):
                 with VerticalScroll(id="rv-pat-scroll"):
                     yield Static("", id="rv-small", markup=False)
-                    yield Static(f"Agreed focus of joins, last {review.PATTERN_WEEKS} weeks", classes="rv-title",
-                                 markup=False)
+                    yield Static(FOCUS_TITLE, classes="rv-title", id="rv-focus-title", markup=False)
                     yield BarChart(id="rv-focus")
                     yield Static("", id="rv-focus-sites", markup=False)
-                    yield Static(f"Action steps set, last {review.PATTERN_WEEKS} weeks", classes="rv-title",
-                                 markup=False)
+                    yield Static(STEPS_TITLE, classes="rv-title", id="rv-steps-title", markup=False)
                     yield BarChart(id="rv-steps")
-                    yield Static("Development areas teachers carry now", classes="rv-title", markup=False)
+                    yield Static(DEV_TITLE, classes="rv-title", id="rv-dev-title", markup=False)
                     yield BarChart(id="rv-dev")
                     yield Static("Action steps mastered per half term", classes="rv-title", markup=False)
                     yield ColumnChart(id="rv-mastered")
@@ -257,6 +264,9 @@ support levels are never shown here, and private notes are never read.
         self.query_one("#rv-small", Static).update(Text(
             f"{few}: fewer than {below} teachers, not shown: a small count could point at one person "
             f"(F9, Small counts). Sites are named where {below} or more teachers are.", style="dim"))
+        for wid, title, items in (("#rv-focus-title", FOCUS_TITLE, r.focus), ("#rv-steps-title", STEPS_TITLE, r.steps),
+                                  ("#rv-dev-title", DEV_TITLE, r.development)):
+            self.query_one(wid, Static).update(Text(_of(title, min(TOP, len(items)), len(items))))
         self.query_one("#rv-focus", BarChart).show([(f.label, n(f.count)) for f in r.focus[:TOP]])
         # Where each of the most common focus areas is most common.
         lines = [f"  {f.short}: most at " + ", ".join(
@@ -273,6 +283,7 @@ support levels are never shown here, and private notes are never read.
             text = f"{first.label} → {last.label} (so far): {counts}"
         else:
             text = "(none yet)"
+        text += "\n" + review.HALF_TERM_RULE
         self.query_one("#rv-mastered-line", Static).update(Text(text))
         cy = r.cycles
         median = few if cy.ended is None else "—" if cy.median_days is None else f"{cy.median_days:g} days"

@@ -603,3 +603,24 @@ def test_bar_labels_use_the_width_there_is():
     assert title in bar_lines([(title, 85), ("BR.1.2 Short", 79)], 120).plain
     at_80 = bar_lines([(title, 85)], 80).plain
     assert "IN.2.2 Show what excellent work looks like before" in at_80 and "█" * 10 in at_80
+
+
+async def test_a_cut_sort_header_keeps_its_mark():
+    from textual.app import App
+
+    from coachtui.widgets.table import Column, RowTable
+
+    table = RowTable([Column("name", "Name", 8, weight=1), Column("last", "Last joined", 6)],
+                     lambda r: [r, "2025-01-01"])
+
+    class One(App):
+        def compose(self):
+            yield table
+
+    async with One().run_test(size=(30, 6)) as pilot:
+        table.set_rows(["Ann", "Bob"])
+        table.sort_key = "last"
+        table.refresh()
+        await pilot.pause()
+        header = "".join(s.text for s in table._header(30))
+        assert "▲" in header and "…" in header, header

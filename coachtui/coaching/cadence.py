@@ -154,9 +154,12 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
     on = on or dt.date.today()
     today = on.isoformat()
     end_ms = _end_of(on)
-    # Plans made after a past `on` had not been made then. (Not for today or
-    # later: the clock may be behind a plan's stamp, and every plan made counts.)
-    end_stamp = f"{end_ms:013d}" if on < _today() else "9" * 13
+    # Only a past `on` leaves out what came after it; for today (or a test's
+    # fixed today) everything recorded counts, whatever its date or stamp.
+    if on >= _today():
+        end_ms, end_stamp, upto = 10 ** 13, "9" * 13, "9999-12-31"
+    else:
+        end_stamp, upto = f"{end_ms:013d}", today
     table = settings()
     # One pass over the teachers with an index seek each (schema 7's partial
     # indexes on live rows), not a pass over every join and feedback: a trust
@@ -174,7 +177,7 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         '(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0 '
         f"AND substr({_MADE.format('p')}, 1, 13) < ?), "
         f"{_MADE.format('s')} "
-        f"FROM staff s {_TEACHERS}", (today, end_ms, today, today, end_stamp)).fetchall()
+        f"FROM staff s {_TEACHERS}", (upto, end_ms, upto, upto, end_stamp)).fetchall()
     out: dict[str, Due] = {}
     for sid, site, level, last_join, latest_fb, last_meeting, planned, made in rows:
         joined = _day(last_join)

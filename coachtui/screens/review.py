@@ -125,13 +125,15 @@ support levels are never shown here, and private notes are never read.
     BINDINGS = [
         Binding("h", "history", "History"),
         Binding("c", "coach", "Coach"),
-        Binding("j", "join", "Plan join"),
+        Binding("j", "join", "Plan"),  # short: "Plan join" cut the footer's Undo at 80 columns
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload", show=False),
     ] + [Binding(str(i + 1), f"tab('{t}')", title, show=False)
          for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))]
     # The command palette's titles (app.get_system_commands): the words a leader searches for.
-    PALETTE_TITLES = {"export": "Export a report (e)", "reload": "Read the figures again (r)"} | {
+    PALETTE_TITLES = {"export": "Export a report (e)", "reload": "Read the figures again (r)",
+                      "join": "Plan a join (j)", "history": "Teacher's history (h)",
+                      "coach": "Change a teacher's coach (c)"} | {
         f"tab('{t}')": f"{title} ({i + 1})" for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))}
 
     def __init__(self) -> None:

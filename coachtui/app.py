@@ -372,25 +372,29 @@ class CoachApp(App):
         self.notify("Settings saved.", timeout=2)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own Theme picker is left out: it applies a theme unsaved, which
+        # F9 knows nothing of. "Light or dark theme" below saves it.
+        yield from (c for c in super().get_system_commands(screen) if c.title != "Theme")
         yield SystemCommand("Help for this screen", "Keys and how this screen works (F1)", self.action_help)
         yield SystemCommand("Undo", "Take back the last change (Ctrl+Z)", self.action_undo)
         yield SystemCommand("Redo", "Take back the last undo (Ctrl+R)", self.action_redo)
         yield SystemCommand("Settings", "Device name, who uses this laptop, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
-            yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",
+            yield SystemCommand(f"Go to: {title}", f"Open {title} ({key.upper()})",
                                 lambda mode=mode: self.action_place(mode))
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)
         # Every binding of the current screen is a command too (read from the
         # screen itself: while a text box has focus, its letters are not keys).
+        # A screen's PALETTE_TITLES may give a binding a fuller title, in the words searched for.
         seen = set()
+        titles = getattr(screen, "PALETTE_TITLES", {})
         for b in getattr(screen, "BINDINGS", []):
             if not isinstance(b, Binding) or not b.description or b.action in seen:
                 continue
             seen.add(b.action)
-            yield SystemCommand(b.description, f"key {b.key_display or b.key.split(',')[0]}",
+            yield SystemCommand(titles.get(b.action, b.description), f"key {b.key_display or b.key.split(',')[0]}",
                                 lambda action=b.action: self.call_later(screen.run_action, action))
 
     # --- keys typed while one screen gives way to another -------------------------

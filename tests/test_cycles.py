@@ -102,8 +102,10 @@ def test_support_changes_are_recorded_with_reason_and_who(school):
 def test_cadence_due_overdue_and_on_track_with_a_fixed_clock(school, monkeypatch):
     north, coach, t = school
     on = dt.date(2026, 11, 23)
+    monkeypatch.setattr(cadence, "_today", lambda: on)  # today is `on`: the changes made below count
     d = cadence.dues(on)
-    assert d[t].due_on == "2026-11-23" and d[t].state == "due soon"  # never seen: due today
+    # Never seen: due from coming onto the roster (today here), + 14 days on support.
+    assert d[t].due_on == "2026-12-07" and d[t].state == "on track"
     assert coach in d  # coaches who teach are teachers too
     join_on(monkeypatch, t, "2026-11-02")  # support: every 14 days
     d = cadence.dues(on)[t]

@@ -27,6 +27,7 @@ def _report(args) -> int:
         raise UserError(f"--on {args.on!r}: give a date as YYYY-MM-DD") from None
     report.format_for(args.out)  # before opening the store: a typo costs nothing
     config = open_for(args).config
-    files = report.write_report(args.out, named=args.named, on=on, below=config.suppress_below)
+    files = report.write_report(args.out, named=args.named, on=on, below=config.suppress_below,
+                                 limit=config.coach_load_limit)
     print("wrote " + report.said(files))
     return 0

@@ -11,13 +11,14 @@ A teacher's next date is the earlier of:
   with interval 0 have no regular joins);
 - the next follow-up: the last contact (join, feedback or cycle meeting)
   plus the follow-up interval.
-Nobody seen yet is due today. All of it from a handful of grouped queries,
+Nobody seen yet counts from the day they came onto the roster. All of it from a handful of grouped queries,
 so the leader's review stays quick over years of joins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from coachtui.base.errors import UserError
@@ -118,31 +119,72 @@ def _plus(day: str, days: int) -> str:
 
 
 _TEACHERS = "WHERE s.deleted = 0 AND s.archived = 0 AND (',' || s.roles || ',') LIKE '%,teacher,%'"
+# The earliest field stamp of a row (all its fields are stamped when it is
+# made): when it came onto this trust's roster. "_base" holds an object, not a stamp.
+_MADE = "(SELECT MIN(value) FROM json_each({0}.clocks) WHERE key != '_base')"
+
+
+def _end_of(on: dt.date) -> int:
+    """Local midnight after `on`, in ms (joins and stamps are wall-clock ms)."""
+    nxt = on + dt.timedelta(days=1)
+    return int(time.mktime((nxt.year, nxt.month, nxt.day, 0, 0, 0, 0, 0, -1)) * 1000)
+
+
+def _today() -> dt.date:
+    return dt.date.today()  # one place, so tests can move the clock
+
+
+def roster_day(stamp: str | None, on: dt.date) -> str:
+    """The day a row was made, from its earliest stamp; `on` when unknown
+    (no stamp, shipped rows) or later than `on`."""
+    wall = int(stamp[:13]) if stamp and stamp[:13].isdigit() else 0
+    if not wall:
+        return on.isoformat()
+    return min(dt.date.fromtimestamp(wall / 1000).isoformat(), on.isoformat())
 
 
 def dues(on: dt.date | None = None) -> dict[str, Due]:
-    """The next date for every active teacher (role teacher, not archived)."""
+    """The next date for every active teacher (role teacher, not archived),
+    as of the end of `on`: joins, feedback, cycle meetings, planned joins and
+    support changes after it are not read, so a past date reads as it was then.
+    (Who is on the roster, archived or coached is today's: the store keeps no
+    history of those.) Someone never seen is due from the day they came onto
+    the roster plus their level's interval (the follow-up interval where the
+    level has no regular joins), and overdue after it."""
     on = on or dt.date.today()
     today = on.isoformat()
+    end_ms = _end_of(on)
+    # Only a past `on` leaves out what came after it; for today (or a test's
+    # fixed today) everything recorded counts, whatever its date or stamp.
+    if on >= _today():
+        end_ms, end_stamp, upto = 10 ** 13, "9" * 13, "9999-12-31"
+    else:
+        end_stamp, upto = f"{end_ms:013d}", today
     table = settings()
     # One pass over the teachers with an index seek each (schema 7's partial
     # indexes on live rows), not a pass over every join and feedback: a trust
     # has years of them. The latest feedback is by date, then clock.
     rows = database.execute_sql(
-        "SELECT s.id, s.site_id, s.support, "
-        '(SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0), '
+        "SELECT s.id, s.site_id, "
+        # The level then: the one a later change moved them from, else today's.
+        "COALESCE((SELECT sc.from_level FROM support_change sc WHERE sc.staff_id = s.id AND sc.deleted = 0 "
+        'AND sc."on" > ? ORDER BY sc."on", sc.hlc LIMIT 1), s.support), '
+        '(SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0 AND j.started_at < ?), '
         "(SELECT x.given_on || char(31) || x.next_join FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
-        "ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
+        "AND x.given_on <= ? ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
         '(SELECT MAX(e."on") FROM coaching_cycle c JOIN cycle_event e ON e.cycle_id = c.id '
-        "WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0), "
-        '(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0) '
-        f"FROM staff s {_TEACHERS}").fetchall()
+        'WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0 AND e."on" <= ?), '
+        '(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0 '
+        f"AND substr({_MADE.format('p')}, 1, 13) < ?), "
+        f"{_MADE.format('s')} "
+        f"FROM staff s {_TEACHERS}", (upto, end_ms, upto, upto, end_stamp)).fetchall()
     out: dict[str, Due] = {}
-    for sid, site, level, last_join, latest_fb, last_meeting, planned in rows:
+    for sid, site, level, last_join, latest_fb, last_meeting, planned, made in rows:
         joined = _day(last_join)
         given, _, agreed = (latest_fb or "").partition("\x1f")
         contact = max(joined, given, last_meeting or "")
-        follow = _plus(contact, days_for(site, "follow-up", table)) if contact else today
+        since = contact or roster_day(made, on)  # never seen: from their first day on the roster
+        follow = _plus(since, days_for(site, "follow-up", table))
         candidates = []
         every = days_for(site, level, table)
         # One rule for both: a join on or after the date satisfies it, so a
@@ -152,7 +194,7 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
         elif agreed and agreed > (joined or ""):
             candidates.append((agreed, "agreed join"))
         elif every:
-            candidates.append((_plus(joined, every) if joined else today, "join"))
+            candidates.append((_plus(joined or since, every), "join"))
         candidates.append((follow, "follow-up"))  # last: on the same day, the join is the reason
         due_on, why = min(candidates, key=lambda c: c[0])
         out[sid] = Due(sid, due_on, why, joined, state(due_on, on))

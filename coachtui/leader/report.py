@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coachtui.base.atomic_write import target, write_text, write_texts
+from coachtui.base.config import Config
 from coachtui.base.errors import UserError
 from coachtui.base.numbers import percent
 from coachtui.base.text import strip_bidi
@@ -50,7 +51,7 @@ def _top(counts: dict[str, int], n: int = 3) -> str:
 
 
 def _pct(part: int | None, whole: int | None) -> str:
-    if part is None or whole is None:
+    if not isinstance(part, int) or not isinstance(whole, int):
         return ""  # a hidden count has no share either
     return percent(part, whole)
 
@@ -63,11 +64,34 @@ def about_small_counts(below: int, named: bool) -> str:
     where = "In the patterns, a count" if named else "A count"
     return (f"{where} resting on 1 to {below - 1} people is shown as \"{fewer_than(below)}\", as published school "
             f"statistics do: in a small school a small count beside a site could point at one person. A site is "
-            f"named beside a pattern only where at least {below} of its teachers are.")
+            f"named beside a pattern only where at least {below} of its teachers are. \"{rv.WITHHELD}\": a count not "
+            f"shown because, with its total, it would let a hidden one be worked out.")
 
 
-def sections(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> list[Section]:
+LOAD_LIMIT = Config.coach_load_limit  # when no limit is given
+
+
+def about_load_limit(limit: int) -> str:
+    return f"A coach with more than {limit} teachers (the coach load limit, F9) is marked \"over\"."
+
+
+def about_date(r: rv.Review, today: dt.date | None = None) -> str:
+    """On a past date, what is as it was then and what is today's (the store keeps no history of it)."""
+    if r.on >= (today or dt.date.today()):
+        return ""
+    return (f"Figures as of {r.on.isoformat()}: joins, feedback, cycle meetings, planned joins, support levels "
+            f"and action steps as they were then. Who is on the roster (and archived), their site, team and "
+            f"coach, and the development areas they carry are today's: the store keeps no history of them.")
+
+
+def sections(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW,
+             limit: int = LOAD_LIMIT) -> list[Section]:
     r = rv.suppress(r, below, figures=not named)
+
+    def over(k: rv.CoachRow) -> str:
+        # Only on a load that is shown: "over" beside a hidden load would bound it.
+        return "over" if k.coach_id and isinstance(k.load, int) and k.load > limit else ""
+
     few = fewer_than(below)
 
     def n(value: int | None) -> int | str:
@@ -88,15 +112,25 @@ def sections(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) 
                 [[s.name, n(s.teachers), n(s.with_coach), n(s.joined_recently), n(s.overdue), n(s.due_soon),
                   n(s.coaches)] for s in r.sites]),
     ]
+    no_coach = "" if all(k.coach_id for k in r.coaches) else (
+        " Teachers with no coach are the last row, (no coach), so the columns add up to the totals.")
     if named:
-        out.append(Section("coaches", "Per coach", ["Coach", "Site", "Teachers coached", "Overdue", "Due soon"],
-                           [[k.name, k.site, k.load, k.overdue, k.due_soon] for k in r.coaches]))
+        out.append(Section("coaches", f"Per coach (load limit {limit})",
+                           ["Coach", "Site", "Teachers coached", "Load", "Overdue", "Due soon"],
+                           [[k.name, k.site, k.load, over(k), k.overdue, k.due_soon] for k in r.coaches],
+                           about_load_limit(limit) + no_coach))
     else:
         # Hidden counts sort as 0: where a coach sat would tell them.
-        loads = sorted(r.coaches, key=lambda k: (-(k.load or 0), -(k.overdue or 0), -(k.due_soon or 0)))
-        out.append(Section("coaches", "Coach loads (not named)", ["Coach", "Teachers coached", "Overdue", "Due soon"],
-                           [[f"coach {i}", n(k.load), n(k.overdue), n(k.due_soon)] for i, k in enumerate(loads, 1)],
-                           "Heaviest load first; names only in a named report (--named)."))
+        coaches = [k for k in r.coaches if k.coach_id]
+        loads = sorted(coaches, key=lambda k: tuple(-v if isinstance(v, int) else 0
+                                                    for v in (k.load, k.overdue, k.due_soon)))
+        loads += [k for k in r.coaches if not k.coach_id]
+        out.append(Section("coaches", f"Coach loads (not named; load limit {limit})",
+                           ["Coach", "Teachers coached", "Load", "Overdue", "Due soon"],
+                           [[f"coach {i}" if k.coach_id else k.name, n(k.load), over(k), n(k.overdue),
+                             n(k.due_soon)] for i, k in enumerate(loads, 1)],
+                           "Heaviest load first; names only in a named report (--named). "
+                           + about_load_limit(limit) + no_coach))
     cy = r.cycles
     median = few if cy.ended is None else "n/a" if cy.median_days is None else f"{cy.median_days:g}"
     out += [
@@ -107,9 +141,9 @@ def sections(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) 
                 [[f.label, n(f.teachers), _top(f.sites)] for f in r.development]),
         Section("steps", f"Action steps set, last {rv.PATTERN_WEEKS} weeks", ["Step", "Steps", "Teachers", "Most at"],
                 [[f.label, n(f.count), n(f.teachers), _top(f.sites)] for f in r.steps]),
-        Section("mastered", "Action steps mastered per half term", ["Half term", "From", "Mastered"],
-                [[h.label, h.start, n(h.mastered)] for h in r.mastered],
-                "Half terms by month: Sep-Oct, Nov-Dec, Jan-Feb, Mar, Apr-May, Jun-Aug."),
+        Section("mastered", "Action steps mastered per half term", ["Half term", "Months", "From", "Mastered"],
+                [[h.label, rv.half_months(h.label), h.start, n(h.mastered)] for h in r.mastered],
+                rv.HALF_TERM_RULE),
         Section("cycles", f"Coaching cycles (ended in the last {rv.CYCLE_DAYS} days)", ["Measure", "Value"], [
             ["Cycles ended", n(cy.ended)],
             ["Median length (days)", median],
@@ -149,9 +183,12 @@ def _md_cell(value: object) -> str:
     return text.translate(_MD_ESCAPES) or " "
 
 
-def to_markdown(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
+def to_markdown(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW,
+                limit: int = LOAD_LIMIT) -> str:
     lines = [f"# {_md_cell(_title(r, named))}", "", _md_cell(about_small_counts(below, named)), ""]
-    for s in sections(r, named, below):
+    if about_date(r):
+        lines += [_md_cell(about_date(r)), ""]
+    for s in sections(r, named, below, limit):
         lines += [f"## {_md_cell(s.title)}", ""]
         if s.note:
             lines += [_md_cell(s.note), ""]
@@ -165,14 +202,17 @@ def to_markdown(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELO
     return "\n".join(lines)
 
 
-def to_html(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> str:
+def to_html(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW,
+            limit: int = LOAD_LIMIT) -> str:
     e = html.escape
     title = e(_title(r, named))
     parts = ['<!DOCTYPE html>', '<html lang="en"><head><meta charset="utf-8">', f"<title>{title}</title>",
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
              "table{border-collapse:collapse}td,th{border:1px solid #999;padding:.2em .5em;text-align:left}"
              "</style></head><body>", f"<h1>{title}</h1>", f"<p>{e(about_small_counts(below, named))}</p>"]
-    for s in sections(r, named, below):
+    if about_date(r):
+        parts.append(f"<p>{e(about_date(r))}</p>")
+    for s in sections(r, named, below, limit):
         parts.append(f'<h2 id="{e(s.key)}">{e(s.title)}</h2>')
         if s.note:
             parts.append(f"<p>{e(s.note)}</p>")
@@ -197,11 +237,12 @@ def _csv_text(columns: list[str], rows: list[list[object]]) -> str:
     return BOM + buf.getvalue()
 
 
-def to_csv(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW) -> dict[str, str]:
+def to_csv(r: rv.Review, named: bool = False, below: int = rv.SUPPRESS_BELOW,
+           limit: int = LOAD_LIMIT) -> dict[str, str]:
     """{table key: CSV text}, one table each, and "notes": what each table is."""
     out: dict[str, str] = {}
-    notes = [["(all)", _title(r, named), about_small_counts(below, named)]]
-    for s in sections(r, named, below):
+    notes = [["(all)", _title(r, named), " ".join(filter(None, (about_small_counts(below, named), about_date(r))))]]
+    for s in sections(r, named, below, limit):
         out[s.key] = _csv_text(s.columns, s.rows)
         notes.append([f"{s.key}", s.title, s.note])
     out["notes"] = _csv_text(["Table", "Title", "Note"], notes)
@@ -239,26 +280,54 @@ def format_for(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
+class Written(list):
+    """The files a report wrote, and `removed`: an earlier export's files of
+    the same CSV set that this one does not write (its named tables)."""
+
+    removed: list[Path]
+
+    def __init__(self, files, removed=()):
+        super().__init__(files)
+        self.removed = list(removed)
+
+
 @store_db.reading()
 def write_report(path: str | Path, named: bool = False, on: dt.date | None = None,
-                 below: int = rv.SUPPRESS_BELOW) -> list[Path]:
+                 below: int = rv.SUPPRESS_BELOW, limit: int = LOAD_LIMIT) -> Written:
     """Write the report (counts resting on fewer than `below` people hidden);
     returns the files written (one, or one per table for CSV). UserError (one
-    line) on a bad name or a failed write, and then nothing is left behind."""
+    line) on a bad name or a failed write, and then nothing is left behind.
+    A CSV set written again without names removes its old named tables
+    (NAME-due.csv names teachers): only files of that set's exact names."""
     p = Path(path).expanduser()
     kind = format_for(p)
     files = outputs(p, named)
     for f in files:
         target(f)
-    rendered = RENDER[kind](rv.build(on), named, below)
-    if kind == "csv":
-        assert list(rendered) == csv_keys(named), "csv_keys lists every table"
-        return write_texts(dict(zip(files, rendered.values(), strict=True)))
-    return [write_text(p, rendered)]
+    rendered = RENDER[kind](rv.build(on), named, below, limit)
+    if kind != "csv":
+        return Written([write_text(p, rendered)])
+    assert list(rendered) == csv_keys(named), "csv_keys lists every table"
+    done = write_texts(dict(zip(files, rendered.values(), strict=True)))
+    removed = []
+    for old in set(outputs(p, True)) - set(files):
+        try:
+            old.unlink()
+            removed.append(old)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            raise UserError(f"wrote the report, but could not remove the old {old} ({exc.strerror}): "
+                            "remove it by hand, it names teachers") from None
+    return Written(done, sorted(removed))
 
 
 def said(files: list[Path]) -> str:
-    """What was written, for a person: the full path, or the folder and the names."""
-    if len(files) == 1:
-        return str(files[0])
-    return f"{len(files)} files in {files[0].parent}: " + ", ".join(f.name for f in files)
+    """What was written, for a person: the full path, or the folder and the
+    names; and any old file of the set removed."""
+    text = str(files[0]) if len(files) == 1 else \
+        f"{len(files)} files in {files[0].parent}: " + ", ".join(f.name for f in files)
+    removed = getattr(files, "removed", [])
+    if removed:
+        text += "; removed the earlier export's " + ", ".join(f.name for f in removed) + " (it had names)"
+    return text

@@ -31,10 +31,14 @@ OWN_STEP = "own wording (free text)"
 WHY_LABELS = {"join": "join due", "agreed join": "agreed join", "planned join": "planned join",
               "follow-up": "follow-up"}
 NO_SITE = "(no site)"
+NO_COACH = "(no coach)"  # the coaches table's row for teachers nobody coaches (coach id "")
 # Counts resting on 1 to SUPPRESS_BELOW - 1 people are hidden, as published
 # school statistics do: in a small school a count of 1 beside a site names a
 # person. The config's `suppress_below` changes it (at least 2).
 SUPPRESS_BELOW = 3
+# A count shown in full would let a hidden one be worked out from its total
+# (secondary suppression): it is withheld too, and reads so.
+WITHHELD = "withheld"
 
 
 @dataclass
@@ -49,7 +53,7 @@ class Coverage:
 
 @dataclass
 class CoachRow:
-    coach_id: str
+    coach_id: str  # "" for the row of teachers with no coach (NO_COACH)
     name: str
     site: str
     load: int  # active teachers they coach
@@ -136,22 +140,28 @@ class Review:
 
 # --- half terms ------------------------------------------------------------------
 
-# English school half terms, by month (a simple mapping; real dates vary by
-# school and by year): Sep-Oct, Nov-Dec, Jan-Feb, Mar (to Easter), Apr-May,
-# Jun-Aug (summer holiday counted with the last half term).
-_HALF_OF_MONTH = {9: 0, 10: 0, 11: 1, 12: 1, 1: 2, 2: 2, 3: 3, 4: 4, 5: 4, 6: 5, 7: 5, 8: 5}
-_HALF_START_MONTH = (9, 11, 1, 3, 4, 6)
+# English school half terms, by month (a documented rule; real dates vary by
+# school, year and Easter): Aut1 Sep-Oct, Aut2 Nov-Dec, Spr1 Jan-Feb, Spr2
+# Mar-Apr, Sum1 May, Sum2 Jun-Jul. August, the summer holiday, is in no half
+# term: a step mastered then is in none of the counts (HALF_TERM_RULE says so).
+_HALF_START_MONTH = (9, 11, 1, 3, 5, 6)
+_HALF_END_MONTH = (11, 1, 3, 5, 6, 8)  # the month after each (exclusive)
 _HALF_NAMES = ("Aut1", "Aut2", "Spr1", "Spr2", "Sum1", "Sum2")
+HALF_MONTHS = ("Sep-Oct", "Nov-Dec", "Jan-Feb", "Mar-Apr", "May", "Jun-Jul")
+HALF_TERM_RULE = ("Half terms by month: " + ", ".join(f"{n} {m}" for n, m in zip(_HALF_NAMES, HALF_MONTHS, strict=True))
+                  + "; August (the summer holiday) is in none.")
+_HALF_OF_MONTH = {9: 0, 10: 0, 11: 1, 12: 1, 1: 2, 2: 2, 3: 3, 4: 3, 5: 4, 6: 5, 7: 5, 8: 5}  # August: after Sum2
 
 
 def half_term(day: dt.date) -> tuple[int, int]:
-    """(year the school year starts, half 0-5)."""
+    """(year the school year starts, half 0-5): the half term `day` is in, or
+    for a day in August the one just ended (Sum2)."""
     half = _HALF_OF_MONTH[day.month]
     return (day.year if day.month >= 9 else day.year - 1), half
 
 
-def _half_start(year: int, half: int) -> dt.date:
-    month = _HALF_START_MONTH[half]
+def _month_start(year: int, month: int) -> dt.date:
+    """The 1st of `month` in the school year starting in `year`."""
     return dt.date(year if month >= 9 else year + 1, month, 1)
 
 
@@ -160,11 +170,16 @@ def half_terms(on: dt.date, count: int = HALF_TERMS_SHOWN) -> list[tuple[str, dt
     year, half = half_term(on)
     out = []
     for _ in range(count):
-        start = _half_start(year, half)
-        nxt = _half_start(year + (half == 5), (half + 1) % 6)
-        out.append((f"{_HALF_NAMES[half]} {year % 100:02d}/{(year + 1) % 100:02d}", start, nxt))
+        start, end = _month_start(year, _HALF_START_MONTH[half]), _month_start(year, _HALF_END_MONTH[half])
+        out.append((f"{_HALF_NAMES[half]} {year % 100:02d}/{(year + 1) % 100:02d}", start, end))
         year, half = (year, half - 1) if half else (year - 1, 5)
     return out[::-1]
+
+
+def half_months(label: str) -> str:
+    """"Spr2 24/25" -> "Mar-Apr"."""
+    name = label.split(" ", 1)[0]
+    return HALF_MONTHS[_HALF_NAMES.index(name)] if name in _HALF_NAMES else ""
 
 
 # --- queries ---------------------------------------------------------------------
@@ -273,10 +288,16 @@ def build_core(on: dt.date | None = None) -> Review:
                                    crow.name if crow else "", d.due_on, WHY_LABELS.get(d.why, d.why),
                                    d.last_joined, d.state))
     due_rows.sort(key=lambda r: (r.due_on, r.name.casefold(), r.staff_id))
+    # Teachers nobody coaches get a row of their own, last: the coaches'
+    # overdue and due-soon columns then add up to the headline figures.
+    uncoached = [r for r in due_rows if r.coach_id is None]
+    no_coach = CoachRow("", NO_COACH, "", cov.teachers - cov.with_coach,
+                        sum(r.state == "overdue" for r in uncoached), sum(r.state == "due soon" for r in uncoached))
     return Review(
         on=on,
         coverage=cov,
-        coaches=sorted(coaches.values(), key=lambda c: (c.name.casefold(), c.coach_id)),
+        coaches=sorted(coaches.values(), key=lambda c: (c.name.casefold(), c.coach_id))
+        + ([no_coach] if no_coach.load else []),
         sites=sorted(sites.values(), key=lambda s: (s.site_id is None, s.name.casefold())),
         due=due_rows,
         focus=[], development=[], steps=[], mastered=[], cycles=Cycles(0, None, 0),
@@ -355,8 +376,8 @@ def cycle_lengths(on: dt.date, days: int = CYCLE_DAYS) -> Cycles:
     lengths = [days for days, _ in ended]
     still_open, open_teachers = database.execute_sql(
         "SELECT COUNT(*), COUNT(DISTINCT c.staff_id) FROM coaching_cycle c JOIN staff s ON s.id = c.staff_id "
-        f"WHERE c.deleted = 0 AND c.ended_on = '' AND c.started_on <= ? AND {_TEACHER}",
-        (on.isoformat(),)).fetchone()
+        f"WHERE c.deleted = 0 AND (c.ended_on = '' OR c.ended_on > ?) AND c.started_on <= ? AND {_TEACHER}",
+        (on.isoformat(), on.isoformat())).fetchone()
     return Cycles(len(lengths), statistics.median(lengths) if lengths else None, still_open,
                   len({sid for _, sid in ended}), open_teachers)
 
@@ -411,11 +432,35 @@ def suppress(r: Review, below: int = SUPPRESS_BELOW, *, figures: bool) -> Review
     cy.ended, cy.open = _few(cy.ended, cy.ended_teachers, below), _few(cy.open, cy.open_teachers, below)
     if figures:
         c = out.coverage
-        for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+        columns = ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches")
+        for name in columns:
             setattr(c, name, _few(getattr(c, name), getattr(c, name), below))
         for row in out.sites:
-            for name in ("teachers", "with_coach", "joined_recently", "overdue", "due_soon", "coaches"):
+            for name in columns:
                 setattr(row, name, _few(getattr(row, name), getattr(row, name), below))
         for k in out.coaches:
             k.load, k.overdue, k.due_soon = (_few(v, v, below) for v in (k.load, k.overdue, k.due_soon))
+        # The sites' columns add up to the coverage figures, and the coaches'
+        # (with the no-coach row) too: one hidden cell beside its total is a subtraction.
+        for name in columns:
+            if _secondary(out.sites, name, getattr(c, name)):
+                setattr(c, name, WITHHELD)
+        for name, total in (("load", "teachers"), ("overdue", "overdue"), ("due_soon", "due_soon")):
+            if _secondary(out.coaches, name, getattr(c, total)):
+                setattr(c, total, WITHHELD)
     return out
+
+
+def _secondary(rows: list, name: str, total) -> bool:
+    """Secondary suppression, as published statistics do: where a column whose
+    total is shown has exactly one hidden cell, withhold the next smallest
+    cell (a count above 0) too, so neither can be worked out from the total.
+    True when there is no such cell: the total is to be withheld instead."""
+    cells = [getattr(row, name) for row in rows]
+    if not isinstance(total, int) or sum(not isinstance(v, int) for v in cells) != 1:
+        return False
+    shown = [(v, i) for i, v in enumerate(cells) if isinstance(v, int) and v > 0]
+    if not shown:
+        return True
+    setattr(rows[min(shown)[1]], name, WITHHELD)
+    return False

@@ -29,7 +29,17 @@ from coachtui.widgets.table import Column, RowTable
 
 # Pane ids are prefixed: the roster's stylesheet already styles #coverage.
 TABS = ("rv-coverage", "rv-due-tab", "rv-teams", "rv-patterns")
+TAB_TITLES = ("Coverage", "Overdue and due soon", "Coaches & sites", "Patterns")
 TOP = 8  # bars per pattern chart: more would not fit a laptop screen
+# Each chart's title says what its numbers count.
+FOCUS_TITLE = f"Agreed focus of joins, last {review.PATTERN_WEEKS} weeks: joins per focus"
+STEPS_TITLE = f"Action steps set, last {review.PATTERN_WEEKS} weeks: steps set per step"
+DEV_TITLE = "Development areas teachers carry now: teachers per area"
+
+
+def _of(title: str, shown: int, total: int) -> str:
+    """A chart's title with how many of its items it shows (the most first)."""
+    return f"{title} ({shown} of {total}, most first)" if total else title
 
 DUE_COLUMNS = [
     Column("name", "Teacher", 14, weight=3),
@@ -94,12 +104,14 @@ support levels are never shown here, and private notes are never read.
 
   1  Coverage: teachers with a coach, joined in the last 14 days,
      overdue and due soon, trust-wide and per site.
-  2  Overdue and due soon, by due date (the school's cadence: F9/settings
-     and each site's intervals). On a teacher:
+  2  Overdue and due soon, by due date (the cadence, how often each
+     support level is seen: k on the roster, F2). Someone never seen is
+     due from the day they came onto the roster. On a teacher:
        Enter / h  their history     c  reassign their coach (then 1-9)
        j          plan a join for a date (it becomes their date due)
   3  Per site and per coach: load, overdue, due soon. A coach with more
      teachers than the limit (F9, coach load limit) reads "over".
+     Teachers with no coach are the row "(no coach)".
   4  Patterns: the agreed focus of joins and the action steps set in the
      last 12 weeks, development areas teachers carry, steps mastered per
      half term, how long coaching cycles take. A count resting on fewer
@@ -113,10 +125,16 @@ support levels are never shown here, and private notes are never read.
     BINDINGS = [
         Binding("h", "history", "History"),
         Binding("c", "coach", "Coach"),
-        Binding("j", "join", "Plan join"),
+        Binding("j", "join", "Plan"),  # short: "Plan join" cut the footer's Undo at 80 columns
         Binding("e", "export", "Export"),
         Binding("r", "reload", "Reload", show=False),
-    ] + [Binding(str(i + 1), f"tab('{t}')", f"Section {i + 1}", show=False) for i, t in enumerate(TABS)]
+    ] + [Binding(str(i + 1), f"tab('{t}')", title, show=False)
+         for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))]
+    # The command palette's titles (app.get_system_commands): the words a leader searches for.
+    PALETTE_TITLES = {"export": "Export a report (e)", "reload": "Read the figures again (r)",
+                      "join": "Plan a join (j)", "history": "Teacher's history (h)",
+                      "coach": "Change a teacher's coach (c)"} | {
+        f"tab('{t}')": f"{title} ({i + 1})" for i, (t, title) in enumerate(zip(TABS, TAB_TITLES, strict=True))}
 
     def __init__(self) -> None:
         super().__init__()
@@ -146,14 +164,12 @@ support levels are never shown here, and private notes are never read.
             with TabPane("4 Patterns", id="rv-patterns"):
                 with VerticalScroll(id="rv-pat-scroll"):
                     yield Static("", id="rv-small", markup=False)
-                    yield Static(f"Agreed focus of joins, last {review.PATTERN_WEEKS} weeks", classes="rv-title",
-                                 markup=False)
+                    yield Static(FOCUS_TITLE, classes="rv-title", id="rv-focus-title", markup=False)
                     yield BarChart(id="rv-focus")
                     yield Static("", id="rv-focus-sites", markup=False)
-                    yield Static(f"Action steps set, last {review.PATTERN_WEEKS} weeks", classes="rv-title",
-                                 markup=False)
+                    yield Static(STEPS_TITLE, classes="rv-title", id="rv-steps-title", markup=False)
                     yield BarChart(id="rv-steps")
-                    yield Static("Development areas teachers carry now", classes="rv-title", markup=False)
+                    yield Static(DEV_TITLE, classes="rv-title", id="rv-dev-title", markup=False)
                     yield BarChart(id="rv-dev")
                     yield Static("Action steps mastered per half term", classes="rv-title", markup=False)
                     yield ColumnChart(id="rv-mastered")
@@ -234,7 +250,7 @@ support levels are never shown here, and private notes are never read.
 
     def _coach_cells(self, k: review.CoachRow) -> list[str]:
         # A load over the limit (F9) says so in a word, as the roster's line does.
-        over = " over" if k.load > self.app.config.coach_load_limit else ""
+        over = " over" if k.coach_id and k.load > self.app.config.coach_load_limit else ""
         return [k.name, k.site or "—", f"{k.load:>3} {bar(k.load, self._most_load, 8):<8}{over}", str(k.overdue),
                 str(k.due_soon)]
 
@@ -250,6 +266,9 @@ support levels are never shown here, and private notes are never read.
         self.query_one("#rv-small", Static).update(Text(
             f"{few}: fewer than {below} teachers, not shown: a small count could point at one person "
             f"(F9, Small counts). Sites are named where {below} or more teachers are.", style="dim"))
+        for wid, title, items in (("#rv-focus-title", FOCUS_TITLE, r.focus), ("#rv-steps-title", STEPS_TITLE, r.steps),
+                                  ("#rv-dev-title", DEV_TITLE, r.development)):
+            self.query_one(wid, Static).update(Text(_of(title, min(TOP, len(items)), len(items))))
         self.query_one("#rv-focus", BarChart).show([(f.label, n(f.count)) for f in r.focus[:TOP]])
         # Where each of the most common focus areas is most common.
         lines = [f"  {f.short}: most at " + ", ".join(
@@ -266,6 +285,7 @@ support levels are never shown here, and private notes are never read.
             text = f"{first.label} → {last.label} (so far): {counts}"
         else:
             text = "(none yet)"
+        text += "\n" + review.HALF_TERM_RULE
         self.query_one("#rv-mastered-line", Static).update(Text(text))
         cy = r.cycles
         median = few if cy.ended is None else "—" if cy.median_days is None else f"{cy.median_days:g} days"
@@ -295,7 +315,8 @@ support levels are never shown here, and private notes are never read.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("history", "coach", "join"):
-            return True if self.is_mounted and self.tab == "rv-due-tab" else None  # shown dimmed elsewhere
+            # Hidden elsewhere: a key shown where it does nothing misleads (and crowds the footer).
+            return self.is_mounted and self.tab == "rv-due-tab"
         return True
 
     def _selected(self) -> review.DueRow | None:
@@ -363,6 +384,15 @@ support levels are never shown here, and private notes are never read.
         self.refresh_data()
 
 
+def _home_as_tilde(path: Path) -> str:
+    """The home folder as ~ (typed_path expands it): in a narrow box the path's
+    end is shown, and "root/Documents/…" would read as a relative path."""
+    try:
+        return str(Path("~") / path.relative_to(Path.home()))
+    except ValueError:
+        return str(path)
+
+
 class NamesBox(Tick, inherit_bindings=False):
     """Tick for a named report. Space toggles; Enter is left to the dialog
     (it writes). The box and its words both change: "no" or "yes", never
@@ -401,7 +431,7 @@ The file is written whole or not at all. Esc closes.
         default = export_path(f"coaching-review-{dt.date.today().isoformat()}", ".md")
         with Vertical(id="form"):
             yield Static("Export the leader's review", classes="form-title", markup=False)
-            yield Input(str(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
+            yield Input(_home_as_tilde(default), placeholder="file.md, file.html or file.csv, then Enter", id="rv-path",
                         compact=True, select_on_focus=False)
             yield NamesBox(id="rv-named")
             yield Static("", id="form-error", markup=False)
@@ -409,6 +439,12 @@ The file is written whole or not at all. Esc closes.
 
     def on_mount(self) -> None:
         self.query_one("#rv-path", Input).focus()
+
+    @on(Input.Changed, "#rv-path")
+    @on(Checkbox.Changed, "#rv-named")
+    def _changed(self) -> None:
+        # "Wrote …" (or "exists: Enter again") was about what the dialog held then.
+        self._say("")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -437,7 +473,8 @@ The file is written whole or not at all. Esc closes.
     @work(thread=True, exclusive=True, group="report")
     def _write(self, path: str, named: bool) -> None:
         try:
-            done = report.write_report(path, named=named, below=self.app.config.suppress_below)
+            done = report.write_report(path, named=named, below=self.app.config.suppress_below,
+                                      limit=self.app.config.coach_load_limit)
         except UserError as exc:
             self.app.call_from_thread(self._say, f"{glyph('error')} {exc}", True)
             return

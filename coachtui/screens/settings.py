@@ -22,22 +22,34 @@ class SettingsForm(FormScreen):
     HELP = """\
 Settings
 
-Device name: how this laptop is named in sync bundles (e.g. "Head of Maths laptop").
+Device name: how this laptop is named in sync bundles
+  (e.g. "Head of Maths laptop").
+
 Home site: the site new staff get by default.
+
 Join length: the planned length of a lesson join, in minutes (default 20).
-Coach load limit: warn when a coach has more teachers than this (default 10).
-Symbols: ✓ ✗ ★ and the chart's blocks, or ASCII stand-ins (+ x * #) where they
-show as boxes; auto uses ASCII in Windows' old console only.
-I am: the coach who uses this laptop. Joins started here are recorded as
-theirs, and the roster opens on their teachers (f clears that filter).
-"not a coach" for a leader's or an office laptop; not set: asked at start.
+
+Coach load limit: a coach with more teachers than this reads "over" on the
+  roster, in the review (F6) and in reports (default 10).
+
 Small counts: aggregate reports and the review's patterns show a count
-resting on fewer people than this as "fewer than 3" (default 3, at least 2),
-as published school statistics do: in a small school a count of 1 beside a
-site points at one person.
+  resting on fewer people than this as "fewer than 3" (default 3, at least
+  2), as published school statistics do: in a small school a count of 1
+  beside a site points at one person.
+
+I am: the coach who uses this laptop. Joins started here are recorded as
+  theirs, and the roster opens on their teachers (f clears that filter).
+  "not a coach" for a leader's or an office laptop; not set: asked at start.
+
+Theme: dark, or light for bright rooms (Ctrl+T switches it anywhere).
+
+Symbols: ✓ ✗ ★ and the chart's blocks, or ASCII stand-ins (+ x * #) where
+  they show as boxes; auto uses ASCII in Windows' old console only.
+
 The bundle passphrase is not edited here: the line under the fields says
 where it is kept. `coachtui passphrase set` keeps it in the OS keyring (or,
 where there is none, in config.toml, readable by you only).
+
 Saved to config.toml in the config folder: only what you change here is
 written, the rest of the file stays as it is. Ctrl+S saves, Esc cancels
 (asking first when something was changed).

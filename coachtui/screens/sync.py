@@ -31,8 +31,10 @@ class SyncScreen(Screen):
 Sync with other laptops
 
 Bundles are files you carry on a USB stick or leave in a shared folder.
-They are encrypted with the trust's passphrase (set it in config.toml as
-passphrase = "...", or type it here). Private notes never leave this laptop.
+They are encrypted with the trust's passphrase: type it here, or keep it in
+the OS keyring with `coachtui passphrase set` (see the README; where there is
+no keyring it goes in config.toml, readable by you only). Private notes
+never leave this laptop.
 Only encrypted bundles are applied: a plain one is refused, with why.
 
   Ctrl+E   export: write this laptop's data to the file in "Path"

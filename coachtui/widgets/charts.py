@@ -31,7 +31,9 @@ def bar_lines(items: list[tuple[str, float | str]], width: int, label_width: int
     values = [v if isinstance(v, str) else fmt(v) for _, v in items]
     value_width = max(cell_len(v) for v in values)
     if label_width is None:
-        label_width = min(max(cell_len(label) for label, _ in items), max(8, width * 11 // 20))
+        # Labels take what the bars can spare (a bar keeps a quarter of the width, at least 10).
+        room = width - value_width - 3 - max(10, width // 4)
+        label_width = min(max(cell_len(label) for label, _ in items), max(8, room))
     bar_width = max(1, width - label_width - value_width - 3)
     top = most if most is not None else max((v for _, v in items if not isinstance(v, str)), default=0)
     for n, ((label, value), shown) in enumerate(zip(items, values, strict=True)):

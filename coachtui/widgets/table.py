@@ -227,7 +227,11 @@ class RowTable(ScrollView, can_focus=True):
             title = col.title
             style = head
             if col.key == self.sort_key:
-                title += " ▼" if self.sort_reverse else " ▲"
+                mark = " ▼" if self.sort_reverse else " ▲"
+                # The mark always shows: a title too long for its column is cut before it.
+                if cell_len(title + mark) > w and w > len(mark):
+                    title = _fit_cell(title, w - len(mark)).rstrip()
+                title += mark
                 style = head + self.get_component_rich_style("rowtable--sorted")
             segments.append(Segment(" " + _fit_cell(title, w), style))
         used = sum(w + 1 for _, w in self._widths)

@@ -6,6 +6,7 @@ across the middle of words do not count: that matched almost everything."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+")  # runs of str.isalnum() characters
@@ -44,7 +45,7 @@ def _prefix_match(word: str, tokens: list[str]) -> int | None:
 
 
 def fuzzy_score(query_words: list[str], haystack: str) -> int | None:
-    """Lower is better; None means no match. `haystack` must be lower-case."""
+    """Lower is better; None means no match. `haystack` must be `fold()`ed."""
     score = 0
     tokens: list[str] | None = None
     for word in query_words:
@@ -64,5 +65,14 @@ def fuzzy_score(query_words: list[str], haystack: str) -> int | None:
     return score
 
 
+def fold(text: str) -> str:
+    """Lower-case without accents, so `ciaran` finds Ciarán and NFC or NFD
+    input match alike. Query and every haystack go through this."""
+    if text.isascii():
+        return text.lower()  # the common case, and much faster
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def split_query(query: str) -> list[str]:
-    return query.lower().split()
+    return fold(query).split()

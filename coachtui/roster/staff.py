@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from coachtui.base.errors import ValidationError
+from coachtui.base.fuzzy import fold
 from coachtui.base.numbers import percent
 from coachtui.base.text import MAX_FIELD, MAX_NAME, clean, plural
 from coachtui.store import write as w
@@ -107,7 +108,7 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
             roles = [x for x in (r[3] or "").split(",") if x]
             row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], LISTED_SUPPORT.get(r[7], r[7]), r[8], r[9],
                             bool(r[10]))
-            row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
+            row.haystack = fold(" ".join((row.name, row.team, row.site, row.coach, row.email)))
             rows.append(row)
     finally:
         if gc_was_on:

@@ -11,7 +11,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui.base.errors import UserError
-from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.fuzzy import fold, fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
 from coachtui.lessons import joins, waiting
 from coachtui.roster import staff
@@ -94,7 +94,7 @@ typed here is asked about first).
         words = [] if initial else split_query(text)
         scored = []
         for n, s in enumerate(self.steps):
-            score = fuzzy_score(words, f"{s.code} {s.title}".lower()) if words else 0
+            score = fuzzy_score(words, fold(f"{s.code} {s.title}")) if words else 0
             if score is not None:
                 scored.append((score, n, s))
         scored.sort(key=lambda x: (x[0], x[1]))

@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from coachtui.base.errors import UserError
-from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.fuzzy import fold, fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
 
 
@@ -256,7 +256,7 @@ Up/Down to move, Enter to pick, Esc to cancel.
         words = split_query(query)
         matches = []
         for i, (label, value) in enumerate(self.items):
-            score = fuzzy_score(words, label.lower()) if words else 0
+            score = fuzzy_score(words, fold(label)) if words else 0
             if score is not None:
                 matches.append((score, i, label, value))
         if words:

@@ -72,9 +72,11 @@ Type in the find box to find people by name, team, site, coach or email
 (fuzzy: "jsm" finds "Jane Smith"). Enter or Down moves into the list, and
 single letters are commands only there. A letter that is no command starts
 a new search, and the letters after it go on into the find box. Coming back
-to the roster (from another screen, a form, help or another place) you are
-in the find box, your search kept and selected (typing replaces it) and the
-same person chosen: Enter or Down takes you back to them.
+to the roster (from another screen, a form that edits or another place) you
+are in the find box, your search kept and selected (typing replaces it) and
+the same person chosen: Enter or Down takes you back to them. Closing this
+help or a dialog opened from the list (k, c, f) returns to the list, on the
+same person.
 
 In the list:
   j           join a lesson with the selected teacher (focus pre-filled)
@@ -266,8 +268,21 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.set_focus(box)
         return True
 
+    def _dialog(self) -> None:
+        """A dialog opened from the list (cadence, coach, filters) or F1 help:
+        closing it returns to the list, so the next letter is a command."""
+        self._back_to_list = self.focused is self.table
+
+    help_closed = _dialog  # called by the help screen as it closes
+
     def on_screen_resume(self) -> None:
         super().on_screen_resume()  # re-read what was written meanwhile (a support level, a cadence)
+        if self.app.screen is not self:
+            return  # a dialog's answer opened the next one (cadence: where, then the days)
+        if getattr(self, "_back_to_list", False):
+            self._back_to_list = False
+            self.set_focus(self.table)
+            return
         # Coming back to the roster, typing finds a name: the find box has the
         # keys, the search kept and selected (typing replaces it), the same
         # person chosen; Enter or Down goes back to them for the commands.
@@ -339,6 +354,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         row = self._selected()
         if row is None:
             return
+        self._dialog()
         self.app.push_screen(CoachPicker(row), self._after_coach)
 
     @guarded
@@ -406,6 +422,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_cadence(self) -> None:
         from coachtui.screens.cadence_form import edit_cadence
 
+        self._dialog()
         edit_cadence(self)
 
     def action_cycle(self) -> None:
@@ -436,6 +453,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_filters(self) -> None:
         from coachtui.screens.roster_filters import FilterForm
 
+        self._dialog()
         self.app.push_screen(FilterForm(self.filters), self._after_filters)
 
     def _after_filters(self, filters: staff.Filters | None) -> None:

@@ -337,7 +337,20 @@ class CoachApp(App):
 
     def action_place(self, mode: str) -> None:
         if self.current_mode != mode:
-            self.switch_mode(mode)
+            self.switch_mode(mode)  # each place keeps where you were in it
+            return
+        # The key of the place you are in goes back to its first screen (the
+        # roster under a cycle), stopping at a running join or unsaved text.
+        from coachtui.screens.join import JoinScreen
+
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            ask = getattr(top, "has_unsaved", None)
+            if isinstance(top, JoinScreen) or (ask is not None and ask()):
+                self.notify(f"{top.sub_title or 'This screen'} is still open: Esc to leave it first.", timeout=4,
+                            markup=False)
+                return
+            self.pop_screen()
 
     def action_settings(self) -> None:
         from coachtui.screens.settings import SettingsForm

@@ -100,3 +100,36 @@ async def test_plan_a_join_and_cancel_it_from_the_cycle_screen(app):
         await pilot.pause()
         assert cadence.planned_joins(tia()) == []
         assert all(r[1] != "planned join" for r in app.screen.table.rows)
+
+
+async def test_the_key_of_the_place_you_are_in_goes_back_to_its_first_screen(app, until):
+    """Issue 13: from a cycle, F6 then F2 showed the cycle again and F2 there did nothing."""
+    from coachtui.screens.roster import RosterScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_cycle(pilot, app)
+        await pilot.press("f6")
+        await until(pilot, lambda: app.current_mode == "review", what="the review")
+        await pilot.press("f2")
+        await until(pilot, lambda: app.current_mode == "roster", what="the roster's place")
+        assert isinstance(app.screen, CycleScreen)  # each place keeps where you were
+        await pilot.press("f2")
+        await until(pilot, lambda: isinstance(app.screen, RosterScreen), what="the roster")
+        assert len(app.screen_stack) == 1
+
+
+async def test_every_place_key_goes_back_to_that_places_first_screen(app, until):
+    from textual.screen import Screen
+
+    from coachtui.screens.places import PLACES
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        for mode, key, _, _ in PLACES:
+            await pilot.press(key)
+            await until(pilot, lambda: app.current_mode == mode, what=mode)
+            first = type(app.screen)
+            app.push_screen(Screen())
+            await pilot.pause()
+            await pilot.press(key)
+            await until(pilot, lambda: len(app.screen_stack) == 1, what=f"{key} back to {mode}'s first screen")
+            assert type(app.screen) is first

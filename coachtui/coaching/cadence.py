@@ -72,7 +72,7 @@ def set_many(site_id: str | None, changes: dict[str, str | None]) -> None:
     for kind, days in changes.items():
         if days not in (None, ""):
             check_days(kind, days)
-    with w.action("cadence"):
+    with w.action("change the cadence"):
         for kind, days in changes.items():
             set_days(site_id, kind, days)
 

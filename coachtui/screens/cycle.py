@@ -245,8 +245,7 @@ on by themselves.
         @guarded
         def done(self, name):
             if name:
-                visits = "\n".join(x for x in (c.visits, f"Visit {name}") if x)
-                cycles.save_initial(c.id, visits=visits)
+                cycles.add_visit(c.id, name)
                 self.notify(f"Added a visit to {name} to the cycle.", markup=False)
                 self.refresh_data()
 

@@ -103,7 +103,7 @@ def test_cadence_due_overdue_and_on_track_with_a_fixed_clock(school, monkeypatch
     north, coach, t = school
     on = dt.date(2026, 11, 23)
     d = cadence.dues(on)
-    assert d[t].due_on == "2026-11-23" and d[t].state == "due soon"  # never seen: due today
+    assert d[t].due_on == "2026-11-23" and d[t].state == "due today"  # never seen: due today
     assert coach in d  # coaches who teach are teachers too
     join_on(monkeypatch, t, "2026-11-02")  # support: every 14 days
     d = cadence.dues(on)[t]
@@ -170,3 +170,12 @@ def test_undo_names_what_was_done(school):
     assert CoachingCycle.get_by_id(c).visits == "Visit Near Colleague\nVisit Far Colleague"
     cadence.set_many(north, {"support": "21"})
     assert write.undo_label() == "change the cadence"
+
+
+def test_due_today_reads_due_today():
+    on = dt.date(2026, 11, 29)
+    assert cadence.state("2026-11-29", on) == "due today"
+    assert cadence.state("2026-11-28", on) == "overdue"
+    assert cadence.state("2026-11-30", on) == "due soon"
+    assert cadence.state("2026-12-30", on) == "on track"
+    assert "due today" in cadence.STATES

@@ -24,6 +24,21 @@ LISTED_SUPPORT = {"none": "none", "support": "support", "structured": "structure
 LISTED_LEVELS = ("none", "support", "structured")  # what a list may show, sort or filter on
 
 
+# Words that belong to the surname that follows them ("Hannah Ní Bhriain").
+_PARTICLES = {"ní", "nic", "ni", "mac", "mc", "o", "ó", "de", "del", "della", "di", "da", "du", "van", "von", "der",
+              "den", "le", "la", "al", "el", "bin", "bint", "ibn", "ap", "st", "st."}
+
+
+def sort_name(name: str) -> tuple[str, str]:
+    """Schools list people by surname, then first name: the last word with any
+    particles before it ("Ní Bhriain", "van der Berg"), accents folded."""
+    words = name.split()
+    i = len(words) - 1
+    while i > 1 and words[i - 1].casefold() in _PARTICLES:
+        i -= 1
+    return fold(" ".join(words[i:])), fold(" ".join(words[:i]))
+
+
 @dataclass
 class RosterRow:
     id: str

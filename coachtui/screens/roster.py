@@ -40,12 +40,12 @@ ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
 # Rows carry the level as lists show it (formal support reads "structured": staff.LISTED_SUPPORT).
 SUPPORT_SHORT = {"none": "—", "support": "support", "structured": "structured"}
 SORT_KEYS = {
-    "name": lambda r: r.name.casefold(),
+    "name": lambda r: staff.sort_name(r.name),
     "roles": lambda r: r.role_text,
     "site": lambda r: r.site.casefold(),
     "team": lambda r: r.team.casefold(),
     "support": lambda r: LISTED_LEVELS.index(r.support) if r.support in LISTED_LEVELS else 9,
-    "coach": lambda r: r.coach.casefold(),
+    "coach": lambda r: staff.sort_name(r.coach) if r.coach else (),
     "last_joined": lambda r: r.last_joined,
     "next_due": lambda r: r.next_due,
 }
@@ -90,7 +90,7 @@ In the list:
   E           erase a leaver for good, everywhere (GDPR; type their name)
   i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
-  o / O       sort by the next column / reverse the sort
+  o / O       sort by the next column / reverse the sort (names: by surname)
   /           back to the find box           Esc clear the search
   any other character starts a new search
   Ctrl+Z      undo the last change
@@ -207,14 +207,14 @@ teachers than the limit in the config (coach_load_limit, default 10).
                     scored.append((s, r))
             self._search_cache[query] = [r for _, r in scored]
             if self.table.sort_key == "name" and not self.table.sort_reverse:
-                scored.sort(key=lambda p: (p[0], p[1].name.casefold()))  # best match first
+                scored.sort(key=lambda p: (p[0], staff.sort_name(p[1].name)))  # best match first
                 rows = [r for _, r in scored]
             else:
                 rows = self._sorted([r for _, r in scored])
         if not self.all_rows:
             self.table.empty_text = "No staff yet. Press Down then a to add someone, or i to import a CSV."
         else:
-            self.table.empty_text = "No staff match. Esc clears the search; f changes the filters."
+            self.table.empty_text = "No staff match. Esc clears the search; Down, then f changes the filters."
         one_coach = bool(self.filters.coach_id) and self.filters.coach_id != "none"
         self.table.columns = ONE_COACH_COLUMNS if one_coach else COLUMNS
         self.table.set_rows(rows, keep=lambda r: r.id)
@@ -245,7 +245,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])
-        rows = sorted(rows, key=lambda r: (key(r), r.name.casefold()), reverse=self.table.sort_reverse)
+        rows = sorted(rows, key=lambda r: (key(r), staff.sort_name(r.name)), reverse=self.table.sort_reverse)
         if self.table.sort_key in ("last_joined", "next_due", "coach"):
             # Blanks last whichever way the sort runs.
             rows = [r for r in rows if key(r)] + [r for r in rows if not key(r)]
@@ -458,6 +458,10 @@ teachers than the limit in the config (coach_load_limit, default 10).
 
     def _after_filters(self, filters: staff.Filters | None) -> None:
         if filters is not None:
+            if self.filters.coach_id and not filters.coach_id and self.table.sort_key == "next_due":
+                # "My teachers" sorted by Next due (off-screen when narrow): the
+                # whole roster goes back to its own order, by name.
+                self.table.sort_key, self.table.sort_reverse = "name", False
             self.filters = filters
             self._search_cache.clear()
             self.apply_filter()

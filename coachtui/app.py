@@ -125,8 +125,9 @@ class CoachApp(App):
         if me == "none" or me in {c.id for c in coaches} or not coaches or joins.running_join() is not None:
             return
         sites = {s.id: s.name for s in staff.sites()}
-        items = [(" · ".join(x for x in (c.name, sites.get(c.site_id, "")) if x), c.id) for c in coaches]
-        items.append(("Not a coach: don't ask again", "none"))
+        # "Not a coach" first: below a long list of coaches it was seen only by typing.
+        items = [("Not a coach: don't ask again", "none")]
+        items += [(" · ".join(x for x in (c.name, sites.get(c.site_id, "")) if x), c.id) for c in coaches]
         self.push_screen(PickModal("Who uses this laptop? Your joins are recorded as yours and the roster "
                                    "opens on your teachers. (Esc: ask next time; F9 changes it.)", items),
                          self._answer_who)

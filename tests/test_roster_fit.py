@@ -59,3 +59,30 @@ async def test_no_match_says_how_to_reach_the_filters(app):
         await pilot.press("down", "f")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "FilterForm"
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_filter_line_keeps_its_counts(app, size):
+    """Issue 13: at 80x24 the line ended "5 due this", at 60x20 "· 0"."""
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Yasmin Clarke)" in text
+        assert "overdue" in text and "due this week" in text
+
+
+def test_filter_line_shortens_words_then_wraps():
+    from coachtui.screens.roster import filter_lines
+
+    f = staff.Filters(coach_id="x", labels={"coach": "my teachers (Yasmin Clarke)"})
+    assert filter_lines(f, (2, 5), 120) == ["Filters (f): coach: my teachers (Yasmin Clarke) · 2 overdue (!) · "
+                                            "5 due this week"]
+    assert filter_lines(f, (2, 5), 78) == ["Filters (f): my teachers (Yasmin Clarke) · 2 overdue (!) · 5 due this week"]
+    assert filter_lines(f, (2, 5), 58) == ["f: mine (Yasmin Clarke) · 2 overdue · 5 due this week"]
+    assert filter_lines(f, (2, 5), 40) == ["f: mine (Yasmin Clarke)", "2 overdue (!) · 5 due this week"]
+    assert filter_lines(staff.Filters(), None, 80) == []

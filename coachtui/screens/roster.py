@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.scalar import Scalar
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
@@ -60,6 +62,27 @@ def cells(row: staff.RosterRow) -> list[str]:
     due = row.next_due + OVERDUE if row.next_due and row.next_due < dt.date.today().isoformat() else row.next_due
     return [name, roles, row.site, row.team, SUPPORT_SHORT.get(row.support, row.support), row.coach or "—",
             row.last_joined, due]
+
+
+def filter_lines(filters: staff.Filters, counts: tuple[int, int] | None, width: int) -> list[str]:
+    """The filter line in `width` cells. The counts are never cut: the words
+    shorten first ("coach: my teachers (…)" becomes "mine (…)"), then the
+    counts go to a second line."""
+    values = [v for v in filters.labels.values() if v] + (["archived staff"] if filters.archived else [])
+    if not values:
+        return []
+    full = [f"{k}: {v}" for k, v in filters.labels.items() if v] + (["archived staff"] if filters.archived else [])
+    short = [v.replace("my teachers", "mine") for v in values]
+    long_counts = short_counts = []
+    if counts is not None:
+        long_counts = [f"{counts[0]} overdue ({OVERDUE})", f"{counts[1]} due this week"]
+        short_counts = [f"{counts[0]} overdue", f"{counts[1]} due this week"]
+    for line in (" · ".join(["Filters (f): " + full[0]] + full[1:] + long_counts),
+                 " · ".join(["Filters (f): " + values[0]] + values[1:] + long_counts),
+                 " · ".join(["f: " + short[0]] + short[1:] + short_counts)):
+        if cell_len(line) <= width:
+            return [line]
+    return ["f: " + " · ".join(short)] + ([" · ".join(long_counts)] if long_counts else [])
 
 
 class RosterScreen(ReloadOnResume, Screen):
@@ -226,22 +249,32 @@ teachers than the limit in the config (coach_load_limit, default 10).
         total = self._counted[2]
         # Fixed-size line: no re-layout needed on each keystroke.
         self.query_one("#roster-count", Static).update(f"{shown} of {total}", layout=False)
-        desc = self.filters.describe()
-        if desc and one_coach:
-            desc += self._due_counts(rows)
+        self._counts = self._due_counts(rows) if one_coach else None
+        self._show_filters()
+
+    def on_resize(self) -> None:
+        self._show_filters()
+
+    def _show_filters(self) -> None:
+        if not self.is_mounted or not hasattr(self, "_counts"):
+            return
         bar = self.query_one("#roster-filters", Static)
-        bar.update(Text(f"Filters (f): {desc}" if desc else "", no_wrap=True, overflow="ellipsis"), layout=False)
-        if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
-            bar.display = bool(desc)
+        lines = filter_lines(self.filters, self._counts, max(20, self.size.width - 2))
+        bar.update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"), layout=False)
+        # Changing display or height re-lays out the screen: only when needed.
+        if bar.display != bool(lines):
+            bar.display = bool(lines)
+        if lines and bar.styles.height != Scalar.from_number(len(lines)):
+            bar.styles.height = len(lines)
 
     @staticmethod
-    def _due_counts(rows: list[staff.RosterRow]) -> str:
-        """Who of a coach's teachers is due: " · 2 overdue (!), 1 due this week"."""
+    def _due_counts(rows: list[staff.RosterRow]) -> tuple[int, int]:
+        """Who of a coach's teachers is due: (overdue, due within a week)."""
         today = dt.date.today()
         week = (today + dt.timedelta(days=7)).isoformat()
         overdue = sum(1 for r in rows if r.next_due and r.next_due < today.isoformat())
         soon = sum(1 for r in rows if r.next_due and today.isoformat() <= r.next_due <= week)
-        return f" · {overdue} overdue ({OVERDUE}) · {soon} due this week"
+        return overdue, soon
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])

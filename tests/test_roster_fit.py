@@ -86,3 +86,20 @@ def test_filter_line_shortens_words_then_wraps():
     assert filter_lines(f, (2, 5), 58) == ["f: mine (Yasmin Clarke) · 2 overdue · 5 due this week"]
     assert filter_lines(f, (2, 5), 40) == ["f: mine (Yasmin Clarke)", "2 overdue (!) · 5 due this week"]
     assert filter_lines(staff.Filters(), None, 80) == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_whole_names_before_last_joined(app, until, size):
+    """Issue 13: at 80x24 Name cut "[bold]Sam[/bold] Reyes" to the tag alone,
+    "Ciarán Fitzgeral", "Hannah Ní Bhriai"; Coach showed "Yasmin Clark"."""
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("down", "f")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "FilterForm", what="the filters")
+        await pilot.press("ctrl+l")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RosterScreen", what="the roster")
+        await pilot.pause()
+        text = screen_text(app)
+        for name in ("[bold]Sam[/bold] Reyes", "Ciarán Fitzgerald", "Hannah Ní Bhriain"):
+            assert name in text
+        if size[0] >= 80:
+            assert "Yasmin Clarke" in text.split("\n", 4)[4]  # in the Coach column, whole

@@ -24,14 +24,14 @@ from coachtui.widgets.inputs import FindBox
 from coachtui.widgets.table import Column, RowTable
 
 COLUMNS = [
-    Column("name", "Name", 16, weight=4),
+    Column("name", "Name", 22, weight=4),  # a whole name before Last joined (min: a name's natural width)
     Column("roles", "Role", 4, weight=0, priority=3),
     Column("site", "Site", 9, weight=2, priority=2),
     Column("team", "Team", 8, weight=2),
     Column("support", "Support", 10, weight=1),
     Column("coach", "Coach", 12, weight=3),
-    Column("last_joined", "Last joined", 11, weight=0, priority=1),
-    Column("next_due", "Next due", 11, weight=0, priority=4),
+    Column("last_joined", "Last joined", 11, weight=0, priority=4),
+    Column("next_due", "Next due", 11, weight=0, priority=5),
 ]
 # One coach's teachers: their Coach column says nothing, so it goes first when
 # narrow, and Next due (who is due: the coach's question) outlasts Last joined.

@@ -103,3 +103,28 @@ async def test_whole_names_before_last_joined(app, until, size):
             assert name in text
         if size[0] >= 80:
             assert "Yasmin Clarke" in text.split("\n", 4)[4]  # in the Coach column, whole
+
+
+async def test_the_footer_shows_its_keys_whole_and_f1_names_every_key(app, until):
+    """Issue 13: the footer was cut ("x Archiv"), the cycle's l/p/c not shown."""
+    from textual.binding import Binding
+
+    from coachtui.screens.cycle import CycleScreen
+    from coachtui.screens.help import screen_keys
+    from coachtui.screens.roster import RosterScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down")
+        await pilot.pause()
+        for screen_class in (RosterScreen, CycleScreen):
+            if screen_class is CycleScreen:
+                await pilot.press("y")
+                await until(pilot, lambda: isinstance(app.screen, CycleScreen), what="the cycle")
+                await pilot.pause()
+            footer = screen_text(app).splitlines()[-1]
+            bindings = [b for b in screen_class.BINDINGS if isinstance(b, Binding)]
+            for b in bindings:
+                if b.show:
+                    assert b.description in footer, (screen_class.__name__, b.description, footer)
+            named = " ".join(what for _, what in screen_keys(app.screen))
+            assert all(b.description in named for b in bindings)

@@ -75,14 +75,16 @@ on by themselves.
   Esc      back
 """
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "new", "New cycle"),
+        # The footer holds the keys used most once a cycle runs (the screen
+        # says "press n" when there is none); F1 and Ctrl+P name them all.
+        Binding("escape", "back", "Back", show=False),
+        Binding("n", "new", "New cycle", show=False),
         Binding("space", "advance", "Next stage"),
         Binding("i", "initial", "Initial meeting"),
-        Binding("v", "visits", "Visits"),
+        Binding("v", "visits", "Visits", show=False),
         Binding("l", "support", "Support level"),
         Binding("t", "stage", "Stage", show=False),
-        Binding("p", "plan", "Plan join", show=False),
+        Binding("p", "plan", "Plan join"),
         Binding("delete,d", "cancel_plan", "Cancel plan", show=False),  # d: a Mac's Delete is Backspace
         Binding("c", "close", "Close/reopen", show=False),
     ]

@@ -346,7 +346,7 @@ support levels are never shown here, and private notes are never read.
             return
         tomorrow = (today() + dt.timedelta(days=1)).isoformat()
         spec = FormSpec(f"Plan a join with {row.name}" + (f" ({row.coach})" if row.coach else ""),
-                        [Field("on", "Date (YYYY-MM-DD)"), Field("note", "Note for the coach (optional)")],
+                        [Field("on", "Date (YYYY-MM-DD)", replace=True), Field("note", "Note for the coach (optional)")],
                         {"on": tomorrow, "note": ""})
         self.app.push_screen(
             FormModal(spec, lambda v: cadence.plan_join(row.staff_id, v["on"], v["note"], row.coach_id)),

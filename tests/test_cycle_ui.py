@@ -126,7 +126,7 @@ async def test_every_place_key_goes_back_to_that_places_first_screen(app, until)
     async with app.run_test(size=(80, 24)) as pilot:
         for mode, key, _, _ in PLACES:
             await pilot.press(key)
-            await until(pilot, lambda: app.current_mode == mode, what=mode)
+            await until(pilot, lambda mode=mode: app.current_mode == mode, what=mode)
             first = type(app.screen)
             app.push_screen(Screen())
             await pilot.pause()

@@ -4,7 +4,6 @@ its order: by surname, by name again once "my teachers" is cleared."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pytest

@@ -14,10 +14,10 @@ import datetime as dt
 import random
 import time
 
-from coachtui.store import db as store_db
-from coachtui.store import write as w
 from coachtui.lessons.feedback import item_id
 from coachtui.lessons.joins import tally_labels_for
+from coachtui.store import db as store_db
+from coachtui.store import write as w
 from coachtui.store.models import (
     ActionStep,
     CoachingCycle,

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.scalar import Scalar
 from textual.containers import Horizontal
+from textual.css.scalar import Scalar
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 

@@ -348,7 +348,9 @@ class CoachApp(App):
             top = self.screen
             ask = getattr(top, "has_unsaved", None)
             if isinstance(top, JoinScreen) or (ask is not None and ask()):
-                self.notify(f"{top.sub_title or 'This screen'} is still open: Esc to leave it first.", timeout=4,
+                label = getattr(top, "unsaved_label", None)
+                what = (label() if label else top.sub_title) or "this screen"
+                self.notify(f"{what[0].upper()}{what[1:]} is still open: Esc to leave it first.", timeout=4,
                             markup=False)
                 return
             self.pop_screen()

@@ -63,3 +63,11 @@ def test_a_cycles_round_has_its_stages(demo):
         events = list(CycleEvent.select().where(CycleEvent.cycle_id == c.id))
         assert max(e.round for e in events) == c.round
         assert c.stage in {e.stage for e in events if e.round == c.round}
+
+
+def test_no_teacher_has_the_same_step_twice_in_a_row(demo):
+    by_teacher: dict[str, list] = {}
+    for s in ActionStep.select().where(ActionStep.live()).order_by(ActionStep.set_on):
+        by_teacher.setdefault(s.staff_id, []).append(s.item_id)
+    for items in by_teacher.values():
+        assert all(a != b for a, b in zip(items, items[1:]))

@@ -200,6 +200,9 @@ def _join(joins, fbs, acts, sid, coach, item, monday: dt.date, step_from, on: dt
         step_from = given
         took = rnd.randrange(10, 50)
         done = given + dt.timedelta(days=took) < on and rnd.random() < 0.8
+        last = acts[-1] if acts and acts[-1]["staff_id"] == sid else None
+        if last is not None and last["item_id"] == item:
+            return step_from  # the same step goes on: one step, not a copy (as lessons.feedback keeps it)
         acts.append(dict(id=new_id(), staff_id=sid, feedback_id=fid, item_id=item, text=None,
                          status="mastered" if done else "in progress", set_on=given.isoformat(),
                          mastered_on=(given + dt.timedelta(days=took)).isoformat() if done else ""))

@@ -32,12 +32,12 @@ TABS = ("rv-coverage", "rv-due-tab", "rv-teams", "rv-patterns")
 TOP = 8  # bars per pattern chart: more would not fit a laptop screen
 
 DUE_COLUMNS = [
-    Column("name", "Teacher", 14, weight=3),
+    Column("name", "Teacher", 12, weight=3),  # room at 60 columns for "due today"
     Column("site", "Site", 9, weight=2, priority=2),
     Column("coach", "Coach", 10, weight=2),
     Column("due", "Due", 10),
     Column("why", "Why", 11, weight=1, priority=1),
-    Column("state", "State", 8),
+    Column("state", "State", 9),  # "due today"
 ]
 SITE_COLUMNS = [
     Column("name", "Site", 14, weight=3),

@@ -7,6 +7,7 @@ import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coachtui.base.errors import ValidationError
 from coachtui.base.fuzzy import fold
@@ -29,6 +30,7 @@ _PARTICLES = {"ní", "nic", "ni", "mac", "mc", "o", "ó", "de", "del", "della", 
               "den", "le", "la", "al", "el", "bin", "bint", "ibn", "ap", "st", "st."}
 
 
+@lru_cache(maxsize=20_000)  # the roster sorts the same names at every keystroke
 def sort_name(name: str) -> tuple[str, str]:
     """Schools list people by surname, then first name: the last word with any
     particles before it ("Ní Bhriain", "van der Berg"), accents folded."""

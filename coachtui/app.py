@@ -138,8 +138,9 @@ class CoachApp(App):
         if me == "none" or me in {c.id for c in coaches} or not coaches or joins.running_join() is not None:
             return
         sites = {s.id: s.name for s in staff.sites()}
-        items = [(" · ".join(x for x in (c.name, sites.get(c.site_id, "")) if x), c.id) for c in coaches]
-        items.append(("Not a coach: don't ask again", "none"))
+        # "Not a coach" first: below a long list of coaches it was seen only by typing.
+        items = [("Not a coach: don't ask again", "none")]
+        items += [(" · ".join(x for x in (c.name, sites.get(c.site_id, "")) if x), c.id) for c in coaches]
         self.push_screen(PickModal("Who uses this laptop? Your joins are recorded as yours and the roster "
                                    "opens on your teachers. (Esc: ask next time; F9 changes it.)", items),
                          self._answer_who)
@@ -350,7 +351,22 @@ class CoachApp(App):
 
     def action_place(self, mode: str) -> None:
         if self.current_mode != mode:
-            self.switch_mode(mode)
+            self.switch_mode(mode)  # each place keeps where you were in it
+            return
+        # The key of the place you are in goes back to its first screen (the
+        # roster under a cycle), stopping at a running join or unsaved text.
+        from coachtui.screens.join import JoinScreen
+
+        while len(self.screen_stack) > 1:
+            top = self.screen
+            ask = getattr(top, "has_unsaved", None)
+            if isinstance(top, JoinScreen) or (ask is not None and ask()):
+                label = getattr(top, "unsaved_label", None)
+                what = (label() if label else top.sub_title) or "this screen"
+                self.notify(f"{what[0].upper()}{what[1:]} is still open: Esc to leave it first.", timeout=4,
+                            markup=False)
+                return
+            self.pop_screen()
 
     def action_settings(self) -> None:
         from coachtui.screens.settings import SettingsForm

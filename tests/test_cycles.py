@@ -158,3 +158,26 @@ def test_a_planned_join_is_the_date_due_until_a_join_happens(school, monkeypatch
     assert (d.due_on, d.why, d.state) == ("2026-11-26", "planned join", "due soon")
     join_on(monkeypatch, t, "2026-11-26")  # the planned join happened: back to the cadence
     assert cadence.dues(on)[t].why == "join" and cadence.dues(on)[t].due_on == "2026-12-10"
+
+
+def test_undo_names_what_was_done(school):
+    """Issue 13: v then Enter added a visit; Ctrl+Z said "Undone: edit the initial meeting"."""
+    north, coach, t = school
+    c = cycles.start(t, focus_item_id=framework.steps()[0].id)
+    cycles.add_visit(c, "Near Colleague")
+    assert CoachingCycle.get_by_id(c).visits == "Visit Near Colleague"
+    assert write.undo() == "add a visit to Near Colleague"
+    assert write.redo() == "add a visit to Near Colleague"
+    cycles.add_visit(c, "Far Colleague")
+    assert CoachingCycle.get_by_id(c).visits == "Visit Near Colleague\nVisit Far Colleague"
+    cadence.set_many(north, {"support": "21"})
+    assert write.undo_label() == "change the cadence"
+
+
+def test_due_today_reads_due_today():
+    on = dt.date(2026, 11, 29)
+    assert cadence.state("2026-11-29", on) == "due today"
+    assert cadence.state("2026-11-28", on) == "overdue"
+    assert cadence.state("2026-11-30", on) == "due soon"
+    assert cadence.state("2026-12-30", on) == "on track"
+    assert "due today" in cadence.STATES

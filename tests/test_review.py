@@ -131,8 +131,8 @@ def test_due_list_is_by_due_date_with_reasons_and_no_support_level(trust):
     r = review.build(ON)
     assert [(d.name, d.due_on, d.state) for d in r.due] == [
         (TEACHERS[1], "2025-02-24", "overdue"),
-        (COACHES[0], "2025-03-12", "due soon"),
-        (TEACHERS[3], "2025-03-12", "due soon"),
+        (COACHES[0], "2025-03-12", "due today"),  # issue 13: F6 called today "due soon"
+        (TEACHERS[3], "2025-03-12", "due today"),
         (TEACHERS[0], "2025-03-17", "due soon"),
     ]
     assert [d.why for d in r.due] == ["join due", "follow-up", "follow-up", "agreed join"]

@@ -2,9 +2,10 @@
 
 The rule: single-letter commands act in the list once Enter or Down has taken
 you there from the find box (or you clicked it). Coming back to the roster
-(from a screen, a form, help or another place) puts you in the find box, the
-search kept and selected (typing replaces it) and the same person chosen;
-Enter or Down goes back to them. A letter that is not a command starts a
+(from a screen, a form that edits or another place) puts you in the find box,
+the search kept and selected (typing replaces it) and the same person chosen;
+Enter or Down goes back to them. Closing F1 help or a dialog opened from the
+list (k, c, f) returns to the list. A letter that is not a command starts a
 new search, and the letters after it go on into the find box however fast
 they come. Enter on a person opens their edit form with nothing selected."""
 
@@ -130,3 +131,22 @@ async def test_the_rule_is_in_f1_help_and_the_readme(app, until):
         assert "Coming back to the roster" in text
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     assert "Coming back to the roster" in readme
+
+
+@pytest.mark.parametrize("opener", [["f1"], ["k"], ["c"], ["f"]])
+async def test_closing_help_or_a_list_dialog_returns_to_the_list(app, until, opener):
+    """Issue 13: F1 on the list, Esc, then j searched for "j" instead of joining;
+    closing the cadence dialog (k) then o searched instead of sorting."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter")
+        assert app.focused is app.screen.table
+        await pilot.press(*opener)
+        await until(pilot, lambda: screen_name(app) != "RosterScreen", what="the dialog")
+        await pilot.press("escape")
+        await until(pilot, lambda: screen_name(app) == "RosterScreen", what="the roster")
+        await pilot.pause()
+        assert app.focused is app.screen.table
+        assert app.screen.table.current_row.name == "Jane Smith"
+        await pilot.press("j")
+        await until(pilot, lambda: screen_name(app) == "JoinSetup", what="the join setup")
+        assert app.screen.teacher.name == "Jane Smith"

@@ -69,3 +69,33 @@ def test_fast_matcher_agrees_with_the_plain_one():
         assert fuzzy_score(query, haystack) == _reference_score(query, haystack)
 
     check()
+
+
+def test_accents_fold_in_query_and_haystack():
+    """Issue 13: `ciaran` found nobody though Ciarán Walsh exists."""
+    import unicodedata
+
+    from coachtui.base.fuzzy import fold
+
+    def m(q, text):
+        return fuzzy_score(split_query(q), fold(text)) is not None
+
+    assert m("ciaran", "Ciarán Walsh")
+    assert m("ni bhriain", "Hannah Ní Bhriain")
+    assert m("Ciarán", "Ciaran Walsh")
+    assert m("zoe", "Zoë Park") and m("ZOË", "zoe park")
+    nfd = unicodedata.normalize("NFD", "Ciarán")
+    assert m(nfd, "Ciarán Walsh") and m("ciarán", unicodedata.normalize("NFD", "Ciarán Walsh"))
+    assert m("strasse", "Straße")
+    assert fold("Jane Smith") == "jane smith"
+
+
+def test_roster_haystack_is_folded():
+    from coachtui.base.fuzzy import fold
+    from coachtui.roster import staff
+
+    assert staff.roster_rows  # the roster builds its haystack once per row with fold()
+    import inspect
+
+    assert "fold(" in inspect.getsource(staff.roster_rows)
+    assert fold("Ní Bhriain") == "ni bhriain"

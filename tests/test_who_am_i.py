@@ -172,3 +172,16 @@ def test_the_command_line_asks_at_first_start(monkeypatch, tmp_path):
     monkeypatch.setattr(CoachApp, "run", run)
     main(["--data-dir", str(tmp_path / "d")])
     assert seen["ask"] is True
+
+
+async def test_not_a_coach_is_visible_without_typing(ctx, seed, until):
+    """Issue 13: with many coaches, "Not a coach" only showed once you typed."""
+    for n in range(20):
+        staff.save(name=f"Coach Number{n:02d}", roles="coach")
+    app = make_app(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, PickModal), what="the who-am-I question")
+        await pilot.pause()
+        shown = "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+        assert "Not a coach" in shown
+        assert "Cara Coach" in shown

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from coachtui.base.text import fold
+
 _WORD = re.compile(r"[^\W_]+")  # runs of str.isalnum() characters
 
 
@@ -44,7 +46,7 @@ def _prefix_match(word: str, tokens: list[str]) -> int | None:
 
 
 def fuzzy_score(query_words: list[str], haystack: str) -> int | None:
-    """Lower is better; None means no match. `haystack` must be lower-case."""
+    """Lower is better; None means no match. `haystack` must be `fold()`ed."""
     score = 0
     tokens: list[str] | None = None
     for word in query_words:
@@ -65,4 +67,4 @@ def fuzzy_score(query_words: list[str], haystack: str) -> int | None:
 
 
 def split_query(query: str) -> list[str]:
-    return query.lower().split()
+    return fold(query).split()

@@ -30,7 +30,8 @@ DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-
 LABELS = dict(SUPPORT_LABELS, **{"none": "no extra support", "follow-up": "follow-up meeting (everyone)"})
 DUE_SOON_DAYS = 7
 MAX_DAYS = 366
-STATES = ("overdue", "due soon", "on track")
+STATES = ("overdue", "due today", "due soon", "on track")
+DUE = ("overdue", "due today", "due soon")  # the states a due list shows
 
 
 def cadence_id(site_id: str | None, kind: str) -> str:
@@ -73,7 +74,7 @@ def set_many(site_id: str | None, changes: dict[str, str | None]) -> None:
     for kind, days in changes.items():
         if days not in (None, ""):
             check_days(kind, days)
-    with w.action("cadence"):
+    with w.action("change the cadence"):
         for kind, days in changes.items():
             set_days(site_id, kind, days)
 
@@ -91,11 +92,13 @@ def check_days(kind: str, days: int | str) -> int:
 
 
 def state(due_on: str, on: dt.date, soon_days: int = DUE_SOON_DAYS) -> str:
-    """'' (no date), 'overdue', 'due soon' (within `soon_days`) or 'on track'."""
+    """'' (no date), 'overdue', 'due today', 'due soon' (within `soon_days`) or 'on track'."""
     if not due_on:
         return ""
     if due_on < on.isoformat():
         return "overdue"
+    if due_on == on.isoformat():
+        return "due today"
     if due_on <= (on + dt.timedelta(days=soon_days)).isoformat():
         return "due soon"
     return "on track"

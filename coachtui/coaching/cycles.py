@@ -116,6 +116,15 @@ def save_initial(cycle_id: str, *, focus_item_id: str | None = None, focus_text:
         w.write(CoachingCycle, c.id, **values)
 
 
+def add_visit(cycle_id: str, name: str) -> None:
+    """A colleague to visit, added to the cycle's list of visits."""
+    c = _need(cycle_id)
+    name = clean(name, "name", MAX_NAME)
+    visits = "\n".join(x for x in (c.visits, f"Visit {name}") if x)
+    with w.action(f"add a visit to {name}"):
+        w.write(CoachingCycle, c.id, visits=clean_block(visits, "visits", MAX_TEXT))
+
+
 def next_stage(stage: str, rnd: int) -> tuple[str, int]:
     """The stage after this one; after practice, round again from joining a lesson."""
     i = CYCLE_STAGES.index(stage) if stage in CYCLE_STAGES else 0

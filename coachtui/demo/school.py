@@ -33,7 +33,7 @@ def fill_if_empty() -> None:
     from coachtui.demo.history import fill_history
 
     fill()
-    fill_history(weeks=52)
+    fill_history(weeks=52, details=True)
 
 
 def fill(n_staff: int = 140, seed: int = 1, plcs: int | None = None, sites: int | None = None) -> dict[str, int]:

@@ -279,7 +279,7 @@ def build_core(on: dt.date | None = None) -> Review:
         if d.last_joined and recent <= d.last_joined <= today:
             srow.joined_recently += 1
             cov.joined_recently += 1
-        if d.state in ("overdue", "due soon"):
+        if d.state in cadence.DUE:  # due today counts among the due soon
             attr = "overdue" if d.state == "overdue" else "due_soon"
             for target in (cov, srow, crow):
                 if target is not None:

@@ -36,6 +36,7 @@ from coachtui.store.models import (
 )
 
 DATE_FIELDS = ("target_deadline", "next_join")
+REPLACED = "replaced"  # an action step's status once a newer step took its place
 MAX_FIELD = 5_000
 
 
@@ -167,15 +168,40 @@ def save(join: Join, values: dict[str, tuple[str, bool]], action_item_id: str | 
         sid = step_id(fid)
         existing = ActionStep.get_or_none(ActionStep.id == sid)
         if action and not action_private:
-            w.write(ActionStep, sid, staff_id=join.staff_id, feedback_id=fid, item_id=action_item_id, text=action,
-                    criteria="" if criteria_private else criteria,
-                    set_on=existing.set_on if existing and existing.set_on else today, deleted=False)
+            _set_step(join.staff_id, sid, existing, fid=fid, item_id=action_item_id, text=action,
+                      criteria="" if criteria_private else criteria, today=today)
         elif existing is not None and not existing.deleted:
             w.write(ActionStep, sid, text="", criteria="", deleted=True)
         from coachtui.coaching.cycles import on_feedback
 
         on_feedback(join.staff_id, today)  # the teacher's open cycle moves on
     return fid
+
+
+def _same_step(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _set_step(staff_id: str, sid: str, existing: ActionStep | None, *, fid: str, item_id: str | None, text: str,
+              criteria: str, today: str) -> None:
+    """One step in progress per teacher: the same step set again goes on (no
+    second copy, whatever undo and redo did before); a new one replaces the
+    step in progress, which is closed as "replaced"."""
+    others = [s for s in ActionStep.select().where((ActionStep.staff_id == staff_id) & ActionStep.live()
+                                                    & (ActionStep.status == "in progress")) if s.id != sid]
+    same = next((s for s in others if _same_step(s.text, text)), None)
+    if same is not None:
+        if criteria and not same.criteria:
+            w.write(ActionStep, same.id, criteria=criteria)
+        if existing is not None and not existing.deleted:
+            w.write(ActionStep, sid, text="", criteria="", deleted=True)
+        return
+    set_on = existing.set_on if existing and existing.set_on and not existing.deleted else today
+    w.write(ActionStep, sid, staff_id=staff_id, feedback_id=fid, item_id=item_id, text=text, criteria=criteria,
+            set_on=set_on, deleted=False)
+    for s in others:
+        if s.set_on <= set_on:  # a step set later than this one (an old feedback edited) stays
+            w.write(ActionStep, s.id, status=REPLACED)
 
 
 def set_mastered(step: str, mastered: bool = True) -> None:

@@ -48,7 +48,7 @@ def entries(staff_id: str) -> list[Entry]:
         out.append(Entry(day, "join", f"{title} · {state} · {plural(note_counts.get(j.id, 0), 'note')}{fb}",
                          join_id=j.id))
     for s in feedback.action_steps(staff_id):
-        status = f"mastered {s.mastered_on}" if s.status == "mastered" else "in progress"
+        status = f"mastered {s.mastered_on}" if s.status == "mastered" else s.status  # in progress, replaced
         out.append(Entry(s.set_on, "action step", f"[{status}] {s.text}", step_id=s.id,
                          mastered=s.status == "mastered"))
     targets = database.execute_sql(

@@ -208,7 +208,7 @@ def delete_peer_session(session_id: str) -> None:
 
 
 def due_state(due: str, finished: bool, on: str | None = None) -> str:
-    """'' (no date or finished), 'overdue', 'due soon' or 'on track'."""
+    """'' (no date or finished), 'overdue', 'due today', 'due soon' or 'on track'."""
     if finished:
         return ""
     return state(due, dt.date.fromisoformat(on) if on else today(), DUE_SOON_DAYS)

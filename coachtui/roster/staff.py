@@ -7,6 +7,7 @@ import gc
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from coachtui.base.errors import ValidationError
 from coachtui.base.numbers import percent
@@ -21,6 +22,22 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # (it is joined as often), so that no list, sort or filter can single it out.
 LISTED_SUPPORT = {"none": "none", "support": "support", "structured": "structured", "formal": "structured"}
 LISTED_LEVELS = ("none", "support", "structured")  # what a list may show, sort or filter on
+
+
+# Words that belong to the surname that follows them ("Hannah Ní Bhriain").
+_PARTICLES = {"ní", "nic", "ni", "mac", "mc", "o", "ó", "de", "del", "della", "di", "da", "du", "van", "von", "der",
+              "den", "le", "la", "al", "el", "bin", "bint", "ibn", "ap", "st", "st."}
+
+
+@lru_cache(maxsize=20_000)  # the roster sorts the same names at every keystroke
+def sort_name(name: str) -> tuple[str, str]:
+    """Schools list people by surname, then first name: the last word with any
+    particles before it ("Ní Bhriain", "van der Berg"), accents folded."""
+    words = name.split()
+    i = len(words) - 1
+    while i > 1 and words[i - 1].casefold() in _PARTICLES:
+        i -= 1
+    return fold(" ".join(words[i:])), fold(" ".join(words[:i]))
 
 
 @dataclass
@@ -107,7 +124,7 @@ def roster_rows(include_archived: bool = False) -> list[RosterRow]:
             roles = [x for x in (r[3] or "").split(",") if x]
             row = RosterRow(r[0], r[1], r[2], roles, r[4], r[5], r[6], LISTED_SUPPORT.get(r[7], r[7]), r[8], r[9],
                             bool(r[10]))
-            row.haystack = " ".join((row.name, row.team, row.site, row.coach, row.email)).lower()
+            row.haystack = fold(" ".join((row.name, row.team, row.site, row.coach, row.email)))
             rows.append(row)
     finally:
         if gc_was_on:

@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.text import fold
 from coachtui.roster import staff
 
 NO_COACH = "__none__"
@@ -55,7 +56,7 @@ and press Enter. Esc cancels.
         shown = 0
         for c in self.coaches:
             site = self.site_names.get(c.site_id, "")
-            hay = f"{c.name} {site}".lower()
+            hay = fold(f"{c.name} {site}")
             if words and fuzzy_score(words, hay) is None:
                 continue
             shown += 1

@@ -75,14 +75,16 @@ on by themselves.
   Esc      back
 """
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("n", "new", "New cycle"),
+        # The footer holds the keys used most once a cycle runs (the screen
+        # says "press n" when there is none); F1 and Ctrl+P name them all.
+        Binding("escape", "back", "Back", show=False),
+        Binding("n", "new", "New cycle", show=False),
         Binding("space", "advance", "Next stage"),
         Binding("i", "initial", "Initial meeting"),
-        Binding("v", "visits", "Visits"),
+        Binding("v", "visits", "Visits", show=False),
         Binding("l", "support", "Support level"),
         Binding("t", "stage", "Stage", show=False),
-        Binding("p", "plan", "Plan join", show=False),
+        Binding("p", "plan", "Plan join"),
         Binding("delete,d", "cancel_plan", "Cancel plan", show=False),  # d: a Mac's Delete is Backspace
         Binding("c", "close", "Close/reopen", show=False),
     ]
@@ -122,7 +124,7 @@ on by themselves.
         level = SUPPORT_LABELS.get(t.support, t.support) + (f"  {glyph('flag')} formal: kept out of every overview" if
                                                               t.support == "formal" else "")
         due = cadence.dues().get(self.staff_id)
-        head = [f"{t.name} · coach: {coach.name if coach else 'none'} · support: {level}"]
+        head = [f"{t.name} · coach: {coach.name if coach else 'none'} · support level: {level}"]
         if due:
             head.append(f"Next: {due.due_on} ({due.why}) · {due.state}"
                         + (f" · last joined {due.last_joined}" if due.last_joined else " · not joined yet"))
@@ -146,9 +148,13 @@ on by themselves.
                 here = stage == c.stage and not c.ended_on
                 strip.append(SHORT[stage].upper() if here else SHORT[stage], style="bold reverse" if here else "")
             stages.update(strip)
-            parts = [(lbl, getattr(c, key)) for key, lbl in cycles.INITIAL_FIELDS] + [("Visits", c.visits)]
-            initial.update(Text("\n".join(f"{lbl}: {val.replace(chr(10), ' / ')}" for lbl, val in parts if val)
-                                or "Initial meeting not written yet: press i.", overflow="ellipsis", no_wrap=True))
+            parts = [(lbl, getattr(c, key)) for key, lbl in cycles.INITIAL_FIELDS]
+            lines = [f"{lbl}: {val.replace(chr(10), ' / ')}" for lbl, val in parts if val]
+            if not lines:  # said until it is written, visits or not
+                lines = ["Initial meeting not written yet: press i."]
+            if c.visits:
+                lines.append(f"Visits: {c.visits.replace(chr(10), ' / ')}")
+            initial.update(Text("\n".join(lines), overflow="ellipsis", no_wrap=True))
         self.table.set_rows(timeline(self.staff_id, c))
         self._show_detail(self.table.current_row)
 
@@ -245,8 +251,7 @@ on by themselves.
         @guarded
         def done(self, name):
             if name:
-                visits = "\n".join(x for x in (c.visits, f"Visit {name}") if x)
-                cycles.save_initial(c.id, visits=visits)
+                cycles.add_visit(c.id, name)
                 self.notify(f"Added a visit to {name} to the cycle.", markup=False)
                 self.refresh_data()
 
@@ -286,7 +291,7 @@ on by themselves.
         if t is None:
             return
         tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-        spec = FormSpec(f"Plan a join with {t.name}", [Field("on", "Date (YYYY-MM-DD)"), Field("note", "Note")],
+        spec = FormSpec(f"Plan a join with {t.name}", [Field("on", "Date (YYYY-MM-DD)", replace=True), Field("note", "Note")],
                         {"on": tomorrow, "note": ""})
         self.app.push_screen(FormModal(spec, lambda v: cadence.plan_join(self.staff_id, v["on"], v["note"])),
                              lambda ok: ok and self.refresh_data())

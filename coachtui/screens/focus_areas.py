@@ -11,6 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from coachtui.base.fuzzy import fuzzy_score, split_query
+from coachtui.base.text import fold
 from coachtui.roster import focus_areas
 from coachtui.screens.common import guarded
 from coachtui.teaching import framework
@@ -74,7 +75,7 @@ Ctrl+Z undoes the last change. Esc closes.
         scored = []
         for n, item in enumerate(self.items):
             if item.kind == "step":
-                score = fuzzy_score(words, f"{item.code} {item.title}".lower()) if words else 0
+                score = fuzzy_score(words, fold(f"{item.code} {item.title}")) if words else 0
                 if score is None:
                     continue
                 mark = MARK[current.get(item.id)]

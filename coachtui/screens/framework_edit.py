@@ -18,7 +18,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
-from coachtui.base.text import plural
+from coachtui.base.text import fold, plural
 from coachtui.base.user_files import export_path, typed_path
 from coachtui.screens.common import guarded
 from coachtui.screens.file_import import FileImport
@@ -116,7 +116,7 @@ deleted. An item's code is permanent: it names the item on every laptop.
         words = split_query(self.query_one("#fw-find", Input).value)
         if words:
             # Matches keep framework order, so a step is still seen under its strand.
-            rows = [r for r in self.rows if fuzzy_score(words, f"{r.item.code} {r.item.title}".lower()) is not None]
+            rows = [r for r in self.rows if fuzzy_score(words, fold(f"{r.item.code} {r.item.title}")) is not None]
         else:
             rows = self.rows
         current = keep or (self.table.current_row.id if self.table.current_row else None)

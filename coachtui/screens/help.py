@@ -207,4 +207,7 @@ class HelpScreen(ModalScreen):
         self.query_one("#help-text", Static).update(Text("\n".join(lines), no_wrap=True, overflow="crop"))
 
     def action_close(self) -> None:
+        closed = getattr(self.for_screen, "help_closed", None)
+        if closed is not None:
+            closed()  # the screen puts the keys back where they were (the roster: its list)
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
+from coachtui.base.text import fold
 from coachtui.lessons import joins, waiting
 from coachtui.roster import staff
 from coachtui.teaching import framework
@@ -94,7 +95,7 @@ typed here is asked about first).
         words = [] if initial else split_query(text)
         scored = []
         for n, s in enumerate(self.steps):
-            score = fuzzy_score(words, f"{s.code} {s.title}".lower()) if words else 0
+            score = fuzzy_score(words, fold(f"{s.code} {s.title}")) if words else 0
             if score is not None:
                 scored.append((score, n, s))
         scored.sort(key=lambda x: (x[0], x[1]))

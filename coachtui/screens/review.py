@@ -42,12 +42,12 @@ def _of(title: str, shown: int, total: int) -> str:
     return f"{title} ({shown} of {total}, most first)" if total else title
 
 DUE_COLUMNS = [
-    Column("name", "Teacher", 14, weight=3),
+    Column("name", "Teacher", 12, weight=3),  # room at 60 columns for "due today"
     Column("site", "Site", 9, weight=2, priority=2),
     Column("coach", "Coach", 10, weight=2),
     Column("due", "Due", 10),
     Column("why", "Why", 11, weight=1, priority=1),
-    Column("state", "State", 8),
+    Column("state", "State", 9),  # "due today"
 ]
 SITE_COLUMNS = [
     Column("name", "Site", 14, weight=3),
@@ -367,7 +367,7 @@ support levels are never shown here, and private notes are never read.
             return
         tomorrow = (today() + dt.timedelta(days=1)).isoformat()
         spec = FormSpec(f"Plan a join with {row.name}" + (f" ({row.coach})" if row.coach else ""),
-                        [Field("on", "Date (YYYY-MM-DD)"), Field("note", "Note for the coach (optional)")],
+                        [Field("on", "Date (YYYY-MM-DD)", replace=True), Field("note", "Note for the coach (optional)")],
                         {"on": tomorrow, "note": ""})
         self.app.push_screen(
             FormModal(spec, lambda v: cadence.plan_join(row.staff_id, v["on"], v["note"], row.coach_id)),

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.scalar import Scalar
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
@@ -22,14 +24,14 @@ from coachtui.widgets.inputs import FindBox
 from coachtui.widgets.table import Column, RowTable
 
 COLUMNS = [
-    Column("name", "Name", 16, weight=4),
+    Column("name", "Name", 22, weight=4),  # a whole name before Last joined (min: a name's natural width)
     Column("roles", "Role", 4, weight=0, priority=3),
     Column("site", "Site", 9, weight=2, priority=2),
     Column("team", "Team", 8, weight=2),
     Column("support", "Support", 10, weight=1),
     Column("coach", "Coach", 12, weight=3),
-    Column("last_joined", "Last joined", 11, weight=0, priority=1),
-    Column("next_due", "Next due", 11, weight=0, priority=4),
+    Column("last_joined", "Last joined", 11, weight=0, priority=4),
+    Column("next_due", "Next due", 11, weight=0, priority=5),
 ]
 # One coach's teachers: their Coach column says nothing, so it goes first when
 # narrow, and Next due (who is due: the coach's question) outlasts Last joined.
@@ -40,12 +42,12 @@ ROLE_SHORT = {"teacher": "T", "coach": "C", "leader": "L"}
 # Rows carry the level as lists show it (formal support reads "structured": staff.LISTED_SUPPORT).
 SUPPORT_SHORT = {"none": "—", "support": "support", "structured": "structured"}
 SORT_KEYS = {
-    "name": lambda r: r.name.casefold(),
+    "name": lambda r: staff.sort_name(r.name),
     "roles": lambda r: r.role_text,
     "site": lambda r: r.site.casefold(),
     "team": lambda r: r.team.casefold(),
     "support": lambda r: LISTED_LEVELS.index(r.support) if r.support in LISTED_LEVELS else 9,
-    "coach": lambda r: r.coach.casefold(),
+    "coach": lambda r: staff.sort_name(r.coach) if r.coach else (),
     "last_joined": lambda r: r.last_joined,
     "next_due": lambda r: r.next_due,
 }
@@ -62,6 +64,27 @@ def cells(row: staff.RosterRow) -> list[str]:
             row.last_joined, due]
 
 
+def filter_lines(filters: staff.Filters, counts: tuple[int, int] | None, width: int) -> list[str]:
+    """The filter line in `width` cells. The counts are never cut: the words
+    shorten first ("coach: my teachers (…)" becomes "mine (…)"), then the
+    counts go to a second line."""
+    values = [v for v in filters.labels.values() if v] + (["archived staff"] if filters.archived else [])
+    if not values:
+        return []
+    full = [f"{k}: {v}" for k, v in filters.labels.items() if v] + (["archived staff"] if filters.archived else [])
+    short = [v.replace("my teachers", "mine") for v in values]
+    long_counts = short_counts = []
+    if counts is not None:
+        long_counts = [f"{counts[0]} overdue ({OVERDUE})", f"{counts[1]} due this week"]
+        short_counts = [f"{counts[0]} overdue", f"{counts[1]} due this week"]
+    for line in (" · ".join(["Filters (f): " + full[0]] + full[1:] + long_counts),
+                 " · ".join(["Filters (f): " + values[0]] + values[1:] + long_counts),
+                 " · ".join(["f: " + short[0]] + short[1:] + short_counts)):
+        if cell_len(line) <= width:
+            return [line]
+    return ["f: " + " · ".join(short)] + ([" · ".join(long_counts)] if long_counts else [])
+
+
 class RosterScreen(ReloadOnResume, Screen):
     """Every member of staff. Type to filter; arrows to move; keys act on the selected row."""
 
@@ -72,9 +95,11 @@ Type in the find box to find people by name, team, site, coach or email
 (fuzzy: "jsm" finds "Jane Smith"). Enter or Down moves into the list, and
 single letters are commands only there. A letter that is no command starts
 a new search, and the letters after it go on into the find box. Coming back
-to the roster (from another screen, a form, help or another place) you are
-in the find box, your search kept and selected (typing replaces it) and the
-same person chosen: Enter or Down takes you back to them.
+to the roster (from another screen, a form that edits or another place) you
+are in the find box, your search kept and selected (typing replaces it) and
+the same person chosen: Enter or Down takes you back to them. Closing this
+help or a dialog opened from the list (k, c, f) returns to the list, on the
+same person.
 
 In the list:
   j           join a lesson with the selected teacher (focus pre-filled)
@@ -88,7 +113,7 @@ In the list:
   E           erase a leaver for good, everywhere (GDPR; type their name)
   i           import or update staff from a CSV file (preview first)
   f           filters: site, role, support, coach, archived
-  o / O       sort by the next column / reverse the sort
+  o / O       sort by the next column / reverse the sort (names: by surname)
   /           back to the find box           Esc clear the search
   any other character starts a new search
   Ctrl+Z      undo the last change
@@ -107,16 +132,17 @@ teachers than the limit in the config (coach_load_limit, default 10).
         Binding("h", "history", "History"),
         Binding("y", "cycle", "Cycle"),
         Binding("k", "cadence", "Cadence", show=False),
-        Binding("a", "add", "Add"),
+        # The footer holds the everyday keys (80 cells); F1 and Ctrl+P name them all.
+        Binding("a", "add", "Add", show=False),
         Binding("e", "edit", "Edit"),
         Binding("c", "coach", "Coach"),
-        Binding("x", "archive", "Archive/restore"),
+        Binding("x", "archive", "Archive/restore", show=False),
         Binding("E", "erase", "Erase a leaver for good", show=False),
         Binding("f", "filters", "Filters"),
-        Binding("s", "focus_areas", "Strengths/areas"),
+        Binding("s", "focus_areas", "Strengths/areas", show=False),
         Binding("D", "duplicates", "Duplicates", show=False),
         Binding("i", "import_csv", "Import CSV", show=False),
-        Binding("o", "sort(1)", "Sort"),
+        Binding("o", "sort(1)", "Sort", show=False),
         Binding("O", "sort(-1)", "Reverse sort", show=False),
         Binding("slash", "focus_filter", "Find", show=False),
         Binding("escape", "clear_filter", "Clear", show=False),
@@ -205,14 +231,14 @@ teachers than the limit in the config (coach_load_limit, default 10).
                     scored.append((s, r))
             self._search_cache[query] = [r for _, r in scored]
             if self.table.sort_key == "name" and not self.table.sort_reverse:
-                scored.sort(key=lambda p: (p[0], p[1].name.casefold()))  # best match first
+                scored.sort(key=lambda p: (p[0], staff.sort_name(p[1].name)))  # best match first
                 rows = [r for _, r in scored]
             else:
                 rows = self._sorted([r for _, r in scored])
         if not self.all_rows:
             self.table.empty_text = "No staff yet. Press Down then a to add someone, or i to import a CSV."
         else:
-            self.table.empty_text = "No staff match. Esc clears the search; f changes the filters."
+            self.table.empty_text = "No staff match. Esc clears the search; Down, then f changes the filters."
         one_coach = bool(self.filters.coach_id) and self.filters.coach_id != "none"
         self.table.columns = ONE_COACH_COLUMNS if one_coach else COLUMNS
         self.table.set_rows(rows, keep=lambda r: r.id)
@@ -224,26 +250,36 @@ teachers than the limit in the config (coach_load_limit, default 10).
         total = self._counted[2]
         # Fixed-size line: no re-layout needed on each keystroke.
         self.query_one("#roster-count", Static).update(f"{shown} of {total}", layout=False)
-        desc = self.filters.describe()
-        if desc and one_coach:
-            desc += self._due_counts(rows)
+        self._counts = self._due_counts(rows) if one_coach else None
+        self._show_filters()
+
+    def on_resize(self) -> None:
+        self._show_filters()
+
+    def _show_filters(self) -> None:
+        if not self.is_mounted or not hasattr(self, "_counts"):
+            return
         bar = self.query_one("#roster-filters", Static)
-        bar.update(Text(f"Filters (f): {desc}" if desc else "", no_wrap=True, overflow="ellipsis"), layout=False)
-        if bar.display != bool(desc):  # changing display re-lays out the screen: only when needed
-            bar.display = bool(desc)
+        lines = filter_lines(self.filters, self._counts, max(20, self.size.width - 2))
+        bar.update(Text("\n".join(lines), no_wrap=True, overflow="ellipsis"), layout=False)
+        # Changing display or height re-lays out the screen: only when needed.
+        if bar.display != bool(lines):
+            bar.display = bool(lines)
+        if lines and bar.styles.height != Scalar.from_number(len(lines)):
+            bar.styles.height = len(lines)
 
     @staticmethod
-    def _due_counts(rows: list[staff.RosterRow]) -> str:
-        """Who of a coach's teachers is due: " · 2 overdue (!), 1 due this week"."""
+    def _due_counts(rows: list[staff.RosterRow]) -> tuple[int, int]:
+        """Who of a coach's teachers is due: (overdue, due within a week)."""
         today = dt.date.today()
         week = (today + dt.timedelta(days=7)).isoformat()
         overdue = sum(1 for r in rows if r.next_due and r.next_due < today.isoformat())
         soon = sum(1 for r in rows if r.next_due and today.isoformat() <= r.next_due <= week)
-        return f" · {overdue} overdue ({OVERDUE}) · {soon} due this week"
+        return overdue, soon
 
     def _sorted(self, rows: list[staff.RosterRow]) -> list[staff.RosterRow]:
         key = SORT_KEYS.get(self.table.sort_key or "name", SORT_KEYS["name"])
-        rows = sorted(rows, key=lambda r: (key(r), r.name.casefold()), reverse=self.table.sort_reverse)
+        rows = sorted(rows, key=lambda r: (key(r), staff.sort_name(r.name)), reverse=self.table.sort_reverse)
         if self.table.sort_key in ("last_joined", "next_due", "coach"):
             # Blanks last whichever way the sort runs.
             rows = [r for r in rows if key(r)] + [r for r in rows if not key(r)]
@@ -266,8 +302,21 @@ teachers than the limit in the config (coach_load_limit, default 10).
         self.set_focus(box)
         return True
 
+    def _dialog(self) -> None:
+        """A dialog opened from the list (cadence, coach, filters) or F1 help:
+        closing it returns to the list, so the next letter is a command."""
+        self._back_to_list = self.focused is self.table
+
+    help_closed = _dialog  # called by the help screen as it closes
+
     def on_screen_resume(self) -> None:
         super().on_screen_resume()  # re-read what was written meanwhile (a support level, a cadence)
+        if self.app.screen is not self:
+            return  # a dialog's answer opened the next one (cadence: where, then the days)
+        if getattr(self, "_back_to_list", False):
+            self._back_to_list = False
+            self.set_focus(self.table)
+            return
         # Coming back to the roster, typing finds a name: the find box has the
         # keys, the search kept and selected (typing replaces it), the same
         # person chosen; Enter or Down goes back to them for the commands.
@@ -339,6 +388,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
         row = self._selected()
         if row is None:
             return
+        self._dialog()
         self.app.push_screen(CoachPicker(row), self._after_coach)
 
     @guarded
@@ -406,6 +456,7 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_cadence(self) -> None:
         from coachtui.screens.cadence_form import edit_cadence
 
+        self._dialog()
         edit_cadence(self)
 
     def action_cycle(self) -> None:
@@ -436,10 +487,15 @@ teachers than the limit in the config (coach_load_limit, default 10).
     def action_filters(self) -> None:
         from coachtui.screens.roster_filters import FilterForm
 
+        self._dialog()
         self.app.push_screen(FilterForm(self.filters), self._after_filters)
 
     def _after_filters(self, filters: staff.Filters | None) -> None:
         if filters is not None:
+            if self.filters.coach_id and not filters.coach_id and self.table.sort_key == "next_due":
+                # "My teachers" sorted by Next due (off-screen when narrow): the
+                # whole roster goes back to its own order, by name.
+                self.table.sort_key, self.table.sort_reverse = "name", False
             self.filters = filters
             self._search_cache.clear()
             self.apply_filter()

@@ -276,7 +276,7 @@ class ActionStep(Replicated):
     item_id = TextField(null=True)
     text = TextField(default="")
     criteria = TextField(default="")
-    status = TextField(default="in progress")  # in progress | mastered
+    status = TextField(default="in progress")  # in progress | mastered | replaced (by a newer step)
     set_on = TextField(default="")
     mastered_on = TextField(default="")
 

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from coachtui.base.errors import UserError
 from coachtui.base.fuzzy import fuzzy_score, split_query
 from coachtui.base.glyphs import glyph
+from coachtui.base.text import fold
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Field:
     placeholder: str = ""
     max_length: int = 0
     height: int = 3  # lines, for an area
+    replace: bool = False  # a suggestion likely replaced (a date): selected, so typing replaces it
 
 
 @dataclass
@@ -82,7 +84,8 @@ class FormScreen(ModalScreen[Any]):
 
     Leaving a form with changed fields (Esc, Cancel, and the app's Ctrl+Q
     through `has_unsaved`) asks first. Fields never select their text on
-    focus: a key typed into a field adds to what is there."""
+    focus: a key typed into a field adds to what is there; except a field
+    with the class "replace" (a suggested date), whose text typing replaces."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -119,8 +122,11 @@ class FormScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         for box in self.query(Input):
-            box.select_on_focus = False
-            box.cursor_position = len(box.value)  # nothing selected, even if focused already
+            box.select_on_focus = box.has_class("replace")
+            if box.select_on_focus:
+                box.select_all()
+            else:
+                box.cursor_position = len(box.value)  # nothing selected, even if focused already
         self._opened = typed_values(self)
         if self.FIRST_FIELD:
             self.query_one(self.FIRST_FIELD).focus()
@@ -208,7 +214,7 @@ accepts the suggestion. Dates are written YYYY-MM-DD.
                                  allow_blank=False, value=value if value is not None else f.options[0][1])
                 else:
                     yield Input(str(value or ""), id=f"f-{f.key}", compact=True, placeholder=f.placeholder,
-                                max_length=f.max_length,
+                                max_length=f.max_length, classes="replace" if f.replace else "",
                                 suggester=SuggestFromList(f.suggestions, case_sensitive=False)
                                 if f.suggestions else None)
 
@@ -256,7 +262,7 @@ Up/Down to move, Enter to pick, Esc to cancel.
         words = split_query(query)
         matches = []
         for i, (label, value) in enumerate(self.items):
-            score = fuzzy_score(words, label.lower()) if words else 0
+            score = fuzzy_score(words, fold(label)) if words else 0
             if score is not None:
                 matches.append((score, i, label, value))
         if words:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coachtui.base.errors import UserError
 from coachtui.base.text import MAX_NAME, clean
@@ -113,10 +114,12 @@ class Due:
     state: str
 
 
+@lru_cache(maxsize=8192)
 def _day(ms: int | None) -> str:
     return dt.date.fromtimestamp(ms / 1000).isoformat() if ms else ""
 
 
+@lru_cache(maxsize=8192)  # a trust's teachers share a few hundred days: the roster asks for thousands
 def _plus(day: str, days: int) -> str:
     return (dt.date.fromisoformat(day) + dt.timedelta(days=days)).isoformat()
 
@@ -143,7 +146,7 @@ def roster_day(stamp: str | None, on: dt.date) -> str:
     wall = int(stamp[:13]) if stamp and stamp[:13].isdigit() else 0
     if not wall:
         return on.isoformat()
-    return min(dt.date.fromtimestamp(wall / 1000).isoformat(), on.isoformat())
+    return min(_day(wall), on.isoformat())
 
 
 def dues(on: dt.date | None = None) -> dict[str, Due]:
@@ -159,28 +162,31 @@ def dues(on: dt.date | None = None) -> dict[str, Due]:
     end_ms = _end_of(on)
     # Only a past `on` leaves out what came after it; for today (or a test's
     # fixed today) everything recorded counts, whatever its date or stamp.
-    if on >= _today():
+    past = on < _today()
+    if not past:
         end_ms, end_stamp, upto = 10 ** 13, "9" * 13, "9999-12-31"
     else:
         end_stamp, upto = f"{end_ms:013d}", today
     table = settings()
+    # The as-of tests on levels and plans are only asked for a past date: they cost the roster's start-up.
+    level = ("COALESCE((SELECT sc.from_level FROM support_change sc WHERE sc.staff_id = s.id AND sc.deleted = 0 "
+             'AND sc."on" > ? ORDER BY sc."on", sc.hlc LIMIT 1), s.support)') if past else "s.support"
+    plan_made = f"AND substr({_MADE.format('p')}, 1, 13) < ?" if past else ""
+    params = ([upto] if past else []) + [end_ms, upto, upto] + ([end_stamp] if past else [])
     # One pass over the teachers with an index seek each (schema 7's partial
     # indexes on live rows), not a pass over every join and feedback: a trust
     # has years of them. The latest feedback is by date, then clock.
     rows = database.execute_sql(
-        "SELECT s.id, s.site_id, "
         # The level then: the one a later change moved them from, else today's.
-        "COALESCE((SELECT sc.from_level FROM support_change sc WHERE sc.staff_id = s.id AND sc.deleted = 0 "
-        'AND sc."on" > ? ORDER BY sc."on", sc.hlc LIMIT 1), s.support), '
+        f"SELECT s.id, s.site_id, {level}, "
         '(SELECT MAX(j.started_at) FROM "join" j WHERE j.staff_id = s.id AND j.deleted = 0 AND j.started_at < ?), '
         "(SELECT x.given_on || char(31) || x.next_join FROM feedback x WHERE x.staff_id = s.id AND x.deleted = 0 "
         "AND x.given_on <= ? ORDER BY x.given_on DESC, x.hlc DESC LIMIT 1), "
         '(SELECT MAX(e."on") FROM coaching_cycle c JOIN cycle_event e ON e.cycle_id = c.id '
         'WHERE c.staff_id = s.id AND c.deleted = 0 AND e.deleted = 0 AND e."on" <= ?), '
-        '(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0 '
-        f"AND substr({_MADE.format('p')}, 1, 13) < ?), "
+        f'(SELECT MAX(p."on") FROM planned_join p WHERE p.staff_id = s.id AND p.deleted = 0 {plan_made}), '
         f"{_MADE.format('s')} "
-        f"FROM staff s {_TEACHERS}", (upto, end_ms, upto, upto, end_stamp)).fetchall()
+        f"FROM staff s {_TEACHERS}", params).fetchall()
     out: dict[str, Due] = {}
     for sid, site, level, last_join, latest_fb, last_meeting, planned, made in rows:
         joined = _day(last_join)

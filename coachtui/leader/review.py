@@ -292,7 +292,7 @@ def build_core(on: dt.date | None = None) -> Review:
     # overdue and due-soon columns then add up to the headline figures.
     uncoached = [r for r in due_rows if r.coach_id is None]
     no_coach = CoachRow("", NO_COACH, "", cov.teachers - cov.with_coach,
-                        sum(r.state == "overdue" for r in uncoached), sum(r.state == "due soon" for r in uncoached))
+                        sum(r.state == "overdue" for r in uncoached), sum(r.state != "overdue" for r in uncoached))
     return Review(
         on=on,
         coverage=cov,

@@ -144,6 +144,8 @@ class NoteBox(FixedInput):
             self.action_undo_typing()
             return
         if event.is_printable:
+            if not self.value:
+                self.screen.typing_began()
             self._remember("type")
             await super()._on_key(event)
             return
@@ -167,6 +169,8 @@ class NoteBox(FixedInput):
         if not event.text:
             return
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not self.value:
+            self.screen.typing_began()
         self._remember("paste")
         if self.screen.editing:
             lines = [" ".join(line.strip() for line in lines if line.strip())]
@@ -238,6 +242,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
         self._ending = False  # e was pressed: end once what waits has landed
         self._end_at: int | None = None
         self._said: str | None = None
+        self._began: int | None = None  # when the note in the box was begun: its time
 
     @property
     def join(self) -> joins.Join:
@@ -286,6 +291,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
         box = self.query_one("#join-note", NoteBox)
         box.set_text(text)
         self.kind = kind
+        self._began = waiting.draft_started(j.id) if text else None
         self._saved_draft = (text, kind)
         self._has_waiting = bool(waiting.waiting(j.id))
         self.refresh_data()
@@ -388,6 +394,11 @@ turns red and says TIME UP: no sound. You may carry on past it.
             self._show_kind()
         self.set_focus(self.notes_table)
 
+    def typing_began(self) -> None:
+        """The first key of a note (not of a correction): the note is stamped with this moment."""
+        if not self.editing:
+            self._began = joins.now_ms()
+
     def action_type(self) -> None:
         self.set_focus(self.query_one("#join-note", Input))
 
@@ -422,7 +433,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
                 self._said = None
         value = self.query_one("#join-note", Input).value
         if not self.editing and (value, self.kind) != self._saved_draft:
-            waiting.save_draft(self.join_id, value, self.kind, busy=busy)
+            waiting.save_draft(self.join_id, value, self.kind, busy=busy, started=self._began)
             self._saved_draft = (value, self.kind)
         if self._ending:
             # From the app's queue, as the e key runs: switched to from this
@@ -449,9 +460,10 @@ turns red and says TIME UP: no sound. You may carry on past it.
                 self.editing = None
                 self._saved_draft = None  # the box was holding the note, not a draft: store the empty one
             else:
-                outcome = waiting.note(self.join, text, kind)
+                outcome = waiting.note(self.join, text, kind, started=self._began)
                 if outcome is None:
                     return False
+                self._began = None
                 if outcome == "waiting":
                     self._has_waiting = True
                 self._saved_draft = ("", "observation")  # the note's write emptied the stored draft
@@ -599,7 +611,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
         wrote (it comes back with the join)."""
         value = self.query_one("#join-note", Input).value
         if not self.editing:
-            waiting.save_draft(self.join_id, value, self.kind)
+            waiting.save_draft(self.join_id, value, self.kind, started=self._began)
             self._saved_draft = (value, self.kind)
 
     def keep_draft(self) -> None:

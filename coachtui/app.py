@@ -145,8 +145,10 @@ class CoachApp(App):
         if running is not None:
             from coachtui.screens.join import JoinScreen  # only then: it is a big import
 
-            self.push_screen(JoinScreen(running.id))
-            self.notify("Back in the join that was running: every note and tally is here.", timeout=5)
+            screen = JoinScreen(running.id)
+            self.push_screen(screen)
+            # On the join's own message line: a toast would cover the notes, and follow onto the feedback.
+            screen.notify("Back in the join that was running: every note and tally is here.")
 
     @polled
     def _watch_other_writers(self) -> None:
@@ -197,10 +199,11 @@ class CoachApp(App):
         from coachtui.store import write
 
         label = write.undo()
+        # Through the screen: a join shows it on its message line, not over the notes.
         if label is None:
-            self.notify("Nothing to undo.", timeout=2)
+            self.screen.notify("Nothing to undo.", timeout=2)
             return
-        self.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
+        self.screen.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
         self.refresh_screens()
         self._show_running_join()
 
@@ -213,9 +216,9 @@ class CoachApp(App):
             return
         label = write.redo()
         if label is None:
-            self.notify("Nothing to redo.", timeout=2)
+            self.screen.notify("Nothing to redo.", timeout=2)
             return
-        self.notify(f"Redone: {label}", timeout=3, markup=False)
+        self.screen.notify(f"Redone: {label}", timeout=3, markup=False)
         self.refresh_screens()
         self._show_running_join()
 
@@ -338,6 +341,8 @@ class CoachApp(App):
     def action_place(self, mode: str) -> None:
         if self.current_mode != mode:
             self.switch_mode(mode)
+        elif hasattr(self.screen, "place_refused"):
+            self.screen.place_refused()  # a screen over this place's own (a join) says why it stays
 
     def action_settings(self) -> None:
         from coachtui.screens.settings import SettingsForm
@@ -366,7 +371,9 @@ class CoachApp(App):
         yield SystemCommand("Settings", "Device name, who uses this laptop, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
-            yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()} ({key.upper()})",
+            # An F-key the screen uses itself (F5-F8 set a note's kind in a join) is not shown as this.
+            hint = "" if screen._bindings.key_to_bindings.get(key) else f" ({key.upper()})"
+            yield SystemCommand(f"Go to: {title}", f"Switch to the {title.lower()}{hint}",
                                 lambda mode=mode: self.action_place(mode))
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)

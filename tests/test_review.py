@@ -13,6 +13,7 @@ import pytest
 
 from coachtui.base.errors import UserError
 from coachtui.cli.main import main
+from coachtui.coaching import cadence
 from coachtui.leader import review
 from coachtui.leader.report import write_report
 from coachtui.roster import staff
@@ -51,13 +52,15 @@ def trust(store):
 
     Annabel  North, coach Cara, formal support; joined 10 Mar, agreed next join 17 Mar -> due soon
     Bobbin   North, coach Cara, support (every 14 days); joined 10 Feb -> join due 24 Feb: overdue
-    Cyrus    South, coach Benedikt; joined 1 Mar, no extra support -> follow-up in May: on track
+    Cyrus    South, coach Benedikt; joined 1 Mar, no extra support (South sets no regular joins
+             for it) -> follow-up in May: on track
     Dee      South, no coach, never joined -> due today: due soon
     Cara     North, a coach who teaches, no coach, never joined -> due today: due soon
     Eve      North, archived: left out of everything
     """
     s1, s2 = framework.steps()[:2]
     north, south = staff.site_named("North <b>&"), staff.site_named("South")
+    cadence.set_days(south, "none", 0)
     cara = staff.save(name=COACHES[0], roles="teacher,coach", site_id=north)
     ben = staff.save(name=COACHES[1], roles="coach", site_id=south)
     ann = staff.save(name=TEACHERS[0], site_id=north, team="Maths", coach_id=cara, support="formal")
@@ -122,7 +125,7 @@ def test_due_list_is_by_due_date_with_reasons_and_no_support_level(trust):
         (TEACHERS[3], "2025-03-12", "due soon"),
         (TEACHERS[0], "2025-03-17", "due soon"),
     ]
-    assert [d.why for d in r.due] == ["join due", "follow-up", "follow-up", "agreed join"]
+    assert [d.why for d in r.due] == ["join due", "join due", "follow-up", "agreed join"]  # Cara: North joins everyone
     assert r.due[0].coach == COACHES[0] and r.due[2].coach == ""
     assert not hasattr(r.due[0], "support")
 

@@ -124,3 +124,111 @@ def test_a_kept_note_keeps_when_typing_started(seed, monkeypatch):
     assert waiting.note(joins.get(jid), "half a note", started=started) == "waiting"
     kept = waiting.waiting(jid)[-1]
     assert kept.elapsed == 600 and kept.at == started
+
+
+# --- UI: the feedback form (1, 4, 9) -------------------------------------------------------------------
+
+THEMES = ["textual-dark", "textual-light"]
+
+
+def luminance(color) -> float:
+    r, g, b = color.get_truecolor()
+
+    def lin(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+
+
+def contrast(a, b) -> float:
+    x, y = luminance(a), luminance(b)
+    return (max(x, y) + 0.05) / (min(x, y) + 0.05)
+
+
+async def open_feedback(app, pilot, jid):
+    from coachtui.screens.feedback import FeedbackScreen
+
+    await app.push_screen(FeedbackScreen(jid))
+    await pilot.pause()
+    return app.screen
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_next_join_to_be_saved_is_in_sight(app, size):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=size) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        date = form.query_one("#fb-next_join", Input).value
+        assert date and date in screen_text(app), screen_text(app)
+        form.query_one("#fb-next_join", Input).value = "2099-02-03"
+        await pilot.pause()
+        assert "2099-02-03" in screen_text(app)
+
+
+async def test_each_switch_comes_after_its_field_in_tab_order(app):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        chain = [w.id for w in form.focus_chain]
+        for part in feedback.FEEDBACK_FIELDS:
+            assert chain.index(f"fb-{part}") + 1 == chain.index(f"fb-private-{part}"), (part, chain)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_both_states_of_the_switch_read_in_both_themes(app, theme):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        form = await open_feedback(app, pilot, jid)
+        box = form.query_one("#fb-private-practice")
+        for value in (False, True):
+            box.value = value
+            await pilot.pause()
+            mark = "🔒" if value else "○"
+            seg = next(s for s in box.render_line(0) if mark in s.text)
+            bg = seg.style.bgcolor or box.rich_style.bgcolor
+            assert contrast(seg.style.color, bg) >= 4.5, (theme, value, seg.style)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+async def test_the_field_being_typed_in_stands_out(app, theme):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        form = await open_feedback(app, pilot, jid)
+        field = form.query_one("#fb-action_step", Input)
+        other = form.query_one("#fb-target_what", Input)
+        field.focus()
+        await pilot.pause()
+        on, off = field.rich_style, other.rich_style
+        marked = (on.underline and not off.underline) or (on.reverse != off.reverse)
+        assert marked or contrast(on.bgcolor, off.bgcolor) >= 3, (theme, on, off)
+
+
+async def test_ctrl_e_with_nothing_shared_says_so_in_one_line(app, tmp_path):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        for part in feedback.FEEDBACK_FIELDS:
+            w = form.query_one(f"#fb-{part}")
+            if isinstance(w, TextArea):
+                w.text = ""
+            else:
+                w.value = ""
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any("nothing shared" in m for m in said), said
+        assert not list((tmp_path / "Documents").rglob("*.md"))
+
+
+async def test_the_unsaved_question_says_what_d_discards(app):
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        form.query_one("#fb-practice", TextArea).text = "something typed"
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "discard them" not in text and "discard the changes" in text, text

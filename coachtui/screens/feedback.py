@@ -79,6 +79,8 @@ FILE` writes its summary from the command line (or give the teacher and
         yield Static(Text(f"Feedback {feedback.short_id(feedback.feedback_id(j.id))} · "
                           f"{teacher.name if teacher else '?'} · joined {when}"), id="page-title")
         yield Static(Text("Agreed focus: " + (f"{focus.code} " if focus else "") + title), id="fb-focus")
+        # What will be saved as the next join, in sight: its field is the form's last, below the fold.
+        yield Static("", id="fb-next", markup=False)
         with VerticalScroll(id="fb-form"):
             yield Label("Action step from the framework (or write your own below)")
             steps = framework.steps()
@@ -95,14 +97,16 @@ FILE` writes its summary from the command line (or give the teacher and
             for part in FEEDBACK_FIELDS:
                 item = existing.get(part)
                 text, private = (item.text, item.private) if item else pre.get(part, ("", False))
-                with Horizontal(classes="fb-head"):
-                    yield Label(FEEDBACK_LABELS[part], classes="fb-label")
+                yield Label(FEEDBACK_LABELS[part], classes="fb-label")
+                # The switch beside its field and after it (Tab: field, its switch, the next field).
+                with Horizontal(classes="fb-row"):
+                    if part in MULTILINE:
+                        yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True,
+                                       tab_behavior="focus")
+                    else:
+                        yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
                     yield Tick("private", private, off_label="shared", marks=("🔒", "○"),
                                id=f"fb-private-{part}", compact=True)
-                if part in MULTILINE:
-                    yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True, tab_behavior="focus")
-                else:
-                    yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
             yield Static("", id="form-error", markup=False)
         yield Footer()
 
@@ -111,6 +115,16 @@ FILE` writes its summary from the command line (or give the teacher and
         self.opened_values = (self._values(), self._step())
         self.saved_values = self._values() if feedback.get(self.join_id) else None
         self.query_one("#fb-step", Select).focus()
+        self._show_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "fb-next_join":
+            self._show_next()
+
+    def _show_next(self) -> None:
+        date = self.query_one("#fb-next_join", Input).value.strip()
+        self.query_one("#fb-next", Static).update(
+            Text(f"Next join: {date or 'none agreed'} (the last field changes it)", no_wrap=True, overflow="ellipsis"))
 
     def edited(self) -> bool:
         """Anything changed since the screen opened (typed, ticked or chosen)."""

@@ -232,3 +232,35 @@ async def test_the_unsaved_question_says_what_d_discards(app):
         await pilot.pause()
         text = screen_text(app)
         assert "discard them" not in text and "discard the changes" in text, text
+
+
+# --- 5. join set-up: where Enter went is in sight ----------------------------------------------------
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_join_setup_shows_the_chosen_step_and_the_field_enter_went_to(app, size):
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"jane", "enter", "j")
+        await pilot.pause()
+        setup = app.screen
+        assert setup.__class__.__name__ == "JoinSetup"
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.press(*"QU.1", "down", "down", "enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "QU.1.2" in text.split("\n")[next(i for i, l in enumerate(text.split("\n")) if "Agreed focus" in l)], text
+        assert app.focused.id == "join-group"
+
+        def current() -> list[str]:
+            return [str(label.render()).strip() for label in setup.query(".form-grid Label.-current")]
+
+        assert len(current()) == 1 and "Class" in current()[0]
+        assert "Class" in str(setup.query_one("#join-now", Static).render())
+        await pilot.press(*"9X2", "enter")
+        await pilot.pause()
+        assert app.focused.id == "join-room" and "Room" in current()[0]
+        await pilot.press(*"B12", "enter")
+        await pilot.pause()
+        assert app.focused.id == "join-minutes" and "Minutes" in current()[0]
+        assert setup.query_one("#join-group", Input).value == "9X2"
+        assert setup.query_one("#join-room", Input).value == "B12"

@@ -60,27 +60,51 @@ typed here is asked about first).
         minutes = getattr(self.app, "config", None).join_minutes if hasattr(self.app, "config") else 20
         with Vertical(id="form"):
             yield Static(Text(f"Join a lesson: {self.teacher.name}"), classes="form-title")
-            yield Label("Agreed focus (type to find a framework step, or write your own)")
+            yield Label("", id="join-focus-label")
             yield Input(self.focus_title, id="join-focus", compact=True, select_on_focus=False, max_length=500)
             yield Suggestions(id="join-steps")
             with Grid(classes="form-grid"):
-                yield Label("Class")
+                yield Label("Class", id="label-join-group")
                 yield Input("", id="join-group", compact=True, max_length=100, placeholder="e.g. 9X2")
-                yield Label("Room")
+                yield Label("Room", id="label-join-room")
                 yield Input("", id="join-room", compact=True, max_length=100)
-                yield Label("Minutes")
+                yield Label("Minutes", id="label-join-minutes")
                 yield NumberInput(str(minutes), id="join-minutes", compact=True, max_length=10)
-                yield Label("Tallies")
+                yield Label("Tallies", id="label-join-tallies")
                 yield Input(", ".join(joins.tally_labels_for(self.item_id)), id="join-tallies", compact=True,
                             max_length=400)
             yield Static("", id="form-error", markup=False)
-            yield Static("Ctrl+S start · Esc cancel · F1 help", classes="hint")
+            yield Static("Ctrl+S start · Esc cancel · F1 help", id="join-now", classes="hint")
 
     def on_mount(self) -> None:
         self._fill(initial=True)
         self._tallies_of = self.item_id
         self._opened = typed_values(self, "Input")
         self.query_one("#join-focus", Input).focus()
+        self._show_chosen()
+
+    # Where the keys go, in sight: Enter moves on, and a coach must see to where.
+    NAMES = {"join-focus": "the focus", "join-group": "Class", "join-room": "Room", "join-minutes": "Minutes",
+             "join-tallies": "Tallies"}
+
+    def on_descendant_focus(self, event) -> None:
+        fid = getattr(event.widget, "id", None)
+        for label in self.query(".form-grid Label"):
+            label.set_class(label.id == f"label-{fid}", "-current")
+        if fid not in self.NAMES:
+            return
+        order = list(self.NAMES)
+        after = "starts the join" if fid == "join-tallies" else f"on to {self.NAMES[order[order.index(fid) + 1]]}"
+        self.query_one("#join-now", Static).update(
+            Text(f"Typing in: {self.NAMES[fid]} · Enter {after} · Ctrl+S start · Esc cancel",
+                 no_wrap=True, overflow="ellipsis"))
+
+    def _show_chosen(self) -> None:
+        """The label above the focus box says whether a framework step is chosen, and which."""
+        item = framework.get(self.item_id) if self.item_id else None
+        label = (f"Agreed focus: {item.code} chosen {glyph('ok')} (type to find another)" if item
+                 else "Agreed focus (type to find a framework step, or write your own)")
+        self.query_one("#join-focus-label", Label).update(Text(label, no_wrap=True, overflow="ellipsis"))
 
     def has_unsaved(self) -> bool:
         """Typed or chosen since it opened (asked about on Esc and on Ctrl+Q)."""
@@ -116,6 +140,7 @@ typed here is asked about first).
             if chosen is None or event.value != chosen.title:
                 self.item_id = None
             self._fill()
+            self._show_chosen()
 
     def on_key(self, event) -> None:
         if self.focused is not self.query_one("#join-focus", Input):
@@ -146,6 +171,7 @@ typed here is asked about first).
         if untouched:  # tallies typed by hand stay
             tallies.value = ", ".join(joins.tally_labels_for(item.id))
         self._tallies_of = item.id
+        self._show_chosen()
         self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
 
     _tallies_of: str | None = None

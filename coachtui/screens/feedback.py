@@ -34,10 +34,11 @@ Feedback
 Filled in from the join: strength notes become strengths, the first next-step
 note (or the focus) becomes the action step, the focus's success criteria
 come from the framework, and the next join is set by the teacher's support
-level (weekly for structured support, else fortnightly).
+level (weekly for structured support, else fortnightly, as the school sets).
 
-Tab moves between fields. Each field reads "○ shared" or "🔒 private":
-Space (or a click) switches it. Private fields never appear in the teacher's
+Tab moves between fields; each field's switch, beside it, comes next and
+reads "○ shared" or "🔒 private": Space (or a click) switches it. The next
+join to be saved is on the top lines. Private fields never appear in the teacher's
 summary and never leave this laptop in a sync bundle.
 The feedback's id is on the top line: `coachtui feedback export ID --out
 FILE` writes its summary from the command line (or give the teacher and

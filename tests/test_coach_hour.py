@@ -264,3 +264,23 @@ async def test_join_setup_shows_the_chosen_step_and_the_field_enter_went_to(app,
         assert app.focused.id == "join-minutes" and "Minutes" in current()[0]
         assert setup.query_one("#join-group", Input).value == "9X2"
         assert setup.query_one("#join-room", Input).value == "B12"
+
+
+async def test_a_burst_of_keys_down_and_enter_takes_the_step_picked(app):
+    from textual._xterm_parser import XTermParser
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jane", "enter", "j")
+        await pilot.pause()
+        setup = app.screen
+        setup.query_one("#join-focus", Input).value = ""
+        await pilot.pause()
+        for event in XTermParser().feed("QU.1\x1b[B\x1b[B\r9X2"):  # as a fast typist's terminal sends them
+            app.post_message(event)
+        for _ in range(5):
+            await pilot.pause()
+        ol = setup.query_one("#join-steps")
+        assert setup.item_id == item_id("QU.1.2"), (setup.query_one("#join-focus", Input).value, app.focused.id,
+                                                     ol.highlighted, ol.option_count)
+        assert app.focused.id == "join-group"
+        assert setup.query_one("#join-group", Input).value == "9X2"  # typed after Enter: into Class, seen coming

@@ -113,8 +113,17 @@ typed here is asked about first).
     def unsaved_label(self) -> str:
         return f"Join a lesson: {self.teacher.name}"
 
+    _filled_for: str | None = None
+
+    def _fresh(self) -> None:
+        """Keys typed fast (a burst, Down and Enter straight after the letters)
+        reach here before the box's Changed message: the list must match the box first."""
+        if self._filled_for is not None and self.query_one("#join-focus", Input).value != self._filled_for:
+            self._changed(self.query_one("#join-focus", Input).value)
+
     def _fill(self, initial: bool = False) -> None:
         text = self.query_one("#join-focus", Input).value
+        self._filled_for = text
         words = [] if initial else split_query(text)
         scored = []
         for n, s in enumerate(self.steps):
@@ -131,22 +140,28 @@ typed here is asked about first).
         ol.highlighted = ids.index(self.item_id) if self.item_id in ids else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "join-focus":
-            if event.value == self.focus_title and not getattr(self, "_edited", False):
-                return  # the pre-filled focus: keep the whole list on show
-            self._edited = True
-            # Typed text is a focus of its own until a step is chosen from the list.
-            chosen = framework.get(self.item_id) if self.item_id else None
-            if chosen is None or event.value != chosen.title:
-                self.item_id = None
-            self._fill()
-            self._show_chosen()
+        # The box as it is now, not as it was for this (maybe late) message: a
+        # burst of keys has moved on, and the list already follows it.
+        if event.input.id == "join-focus" and event.input.value != self._filled_for:
+            self._changed(event.input.value)
+
+    def _changed(self, value: str) -> None:
+        if value == self.focus_title and not getattr(self, "_edited", False):
+            return  # the pre-filled focus: keep the whole list on show
+        self._edited = True
+        # Typed text is a focus of its own until a step is chosen from the list.
+        chosen = framework.get(self.item_id) if self.item_id else None
+        if chosen is None or value != chosen.title:
+            self.item_id = None
+        self._fill()
+        self._show_chosen()
 
     def on_key(self, event) -> None:
         if self.focused is not self.query_one("#join-focus", Input):
             return
         ol = self.query_one("#join-steps", OptionList)
         if event.key in ("up", "down"):
+            self._fresh()
             if ol.highlighted is None and ol.option_count:
                 ol.highlighted = 0 if event.key == "down" else ol.option_count - 1
             else:
@@ -179,7 +194,45 @@ typed here is asked about first).
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
 
+    def _in_order(self, then) -> None:
+        """Run `then` once the keys typed before this one have been through the
+        focused box and this screen (Enter and Tab act at once, as priority
+        keys, ahead of letters and Down still queued for the box); keys typed
+        after it wait meanwhile, then go where the focus is by then."""
+        focused = self.focused
+        hold = getattr(self.app, "hold_keys", None)
+        if focused is None or hold is None:
+            then()
+            return
+        hold()
+
+        def done() -> None:
+            try:
+                then()
+            finally:
+                self.app.release_keys()
+
+        # Through each queue a key bubbles through (the box, its containers,
+        # this screen), so it comes after every message those keys made.
+        path = [focused, *(n for n in focused.ancestors if n is not self.app)]
+        path = path[:path.index(self) + 1] if self in path else [focused, self]
+
+        def step(n: int) -> None:
+            if n == len(path):
+                done()
+            else:
+                path[n].call_later(step, n + 1)
+
+        step(0)
+
     def action_tab(self) -> None:
+        if self.focused is self.query_one("#join-focus", Input):
+            self._in_order(self._tab_now)
+        else:
+            self.focus_next()
+
+    def _tab_now(self) -> None:
+        self._fresh()
         step = self._highlighted_step(self.query_one("#join-steps", OptionList))
         if self.focused is self.query_one("#join-focus", Input) and step is not None:
             self._choose(step)  # Tab on a highlighted suggestion takes it, as Enter does
@@ -198,16 +251,20 @@ typed here is asked about first).
         if not isinstance(focused, Input):
             return
         if focused.id == "join-focus":
-            # A highlighted suggestion is chosen; with none, the typed text is the focus.
-            step = self._highlighted_step(self.query_one("#join-steps", OptionList))
-            if step is not None:
-                self._choose(step)
-            else:
-                self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
+            self._in_order(self._enter_in_focus)
         elif focused.id == "join-tallies":
             self.action_start()
         else:
             self.focus_next()
+
+    def _enter_in_focus(self) -> None:
+        self._fresh()
+        # A highlighted suggestion is chosen; with none, the typed text is the focus.
+        step = self._highlighted_step(self.query_one("#join-steps", OptionList))
+        if step is not None:
+            self._choose(step)
+        else:
+            self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
 
     def action_start(self) -> None:
         if self._started:

@@ -284,3 +284,29 @@ async def test_a_burst_of_keys_down_and_enter_takes_the_step_picked(app):
                                                      ol.highlighted, ol.option_count)
         assert app.focused.id == "join-group"
         assert setup.query_one("#join-group", Input).value == "9X2"  # typed after Enter: into Class, seen coming
+
+
+async def test_esc_then_d_quickly_in_the_feedback_discards_as_esc_then_d_does(app):
+    from textual._xterm_parser import XTermParser
+
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        area = form.query_one("#fb-practice", TextArea)
+        area.text = "practise cold call"
+        area.focus()
+        await pilot.pause()
+        parser = XTermParser()
+        events = list(parser.feed("\x1bd"))
+        try:
+            events += list(parser.feed(""))  # the end of input: the parser stops waiting for more of the sequence
+        except Exception:
+            pass
+        assert [e.key for e in events] == ["alt+d"]
+        for event in events:
+            app.post_message(event)
+        for _ in range(4):
+            await pilot.pause()
+        assert app.screen is not form and form not in app.screen_stack, (app.screen_stack, area.text)
+        assert "d" not in area.text.replace("practise cold call", "")
+        assert feedback.get(jid) is None  # discarded, not saved

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -55,6 +56,8 @@ FILE` writes its summary from the command line (or give the teacher and
         Binding("ctrl+e", "export", "Export", priority=True),
         Binding("ctrl+y", "copy", "Copy", show=False),
         Binding("escape", "close", "Close"),
+    ] + [  # Esc and a key typed quickly arrive as Alt+key: Esc, then the key (s saves, d discards)
+        Binding(f"alt+{c}", f"esc_then('{c}')", show=False, priority=True) for c in "abcdefghijklmnopqrstuvwxyz"
     ]
 
     def __init__(self, join_id: str) -> None:
@@ -203,6 +206,10 @@ FILE` writes its summary from the command line (or give the teacher and
     def unsaved_label(self) -> str:
         teacher = staff.record(self.join.staff_id) if self.join else None
         return f"Feedback for {teacher.name if teacher else '?'}"
+
+    def action_esc_then(self, key: str) -> None:
+        self.action_close()
+        self.app.post_message(events.Key(key, key))
 
     def action_close(self) -> None:
         if self.has_unsaved():

@@ -354,7 +354,7 @@ sound. You may carry on past it. F2 waits until the join has ended.
             self._pending_say = (message,)
             return
         line = self.query_one("#join-say", Static)
-        line.update(Text(" ".join(str(message).split()), no_wrap=True, overflow="ellipsis"))
+        line.update(Text(" ".join(str(message).split())))  # wrapped, never cut: a message is read whole
         line.set_class(severity == "error", "-error")
         line.set_class(severity == "warning", "-warning")
         line.display = True
@@ -381,7 +381,7 @@ sound. You may carry on past it. F2 waits until the join has ended.
 
     def place_refused(self) -> None:
         """F2 (or Go to: Staff roster) while the join runs: the roster is under it."""
-        self.notify("In a join: e ends it (then the feedback), p pauses; the roster is F2 after that.",
+        self.notify("In a join: e ends it, p pauses; F2 (the roster) works once it has ended.",
                     severity="warning")
 
     @polled

@@ -117,8 +117,11 @@ async def test_the_resume_message_does_not_follow_onto_the_feedback(app, until):
 async def test_a_cut_action_step_and_a_long_note_read_as_cut_and_whole(app, until, size):
     async with app.run_test(size=size) as pilot:
         screen = await in_join(app, pilot, until)
-        last = screen.query_one("#join-last-step", Static).render().plain.strip()
-        assert last.endswith(STEP) or last.endswith("…"), last
+        shown = screen_text(app).split("\n")
+        last = next(line for line in shown if "Last action step" in line).strip()
+        assert last.endswith(STEP) or last.endswith("…"), last  # on screen: whole, or visibly cut
+        criteria = [line.strip() for line in shown if line.strip().startswith("•")]
+        assert criteria and all(len(line) <= size[0] for line in criteria)
         await pilot.press("escape", "up")  # the long note selected
         await pilot.pause()
         assert screen.notes_table.current_row.text == LONG

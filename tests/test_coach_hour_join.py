@@ -191,3 +191,17 @@ async def test_ctrl_z_in_an_empty_box_takes_back_the_last_change(app, until):
         await pilot.press(*"abc", "ctrl+z")  # with text, it undoes typing, as before
         await pilot.pause()
         assert screen.query_one("#join-note", Input).value == "" and len(joins.notes(screen.join_id)) == before
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_message_line_reads_in_both_themes(app, until, theme):
+    from tests.test_theme_contrast import ratio
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await in_join(app, pilot, until)
+        app.theme = theme
+        for severity in ("information", "warning", "error"):
+            screen.notify("a message", severity=severity)
+            await pilot.pause()
+            line = screen.query_one("#join-say", Static)
+            assert ratio(line.rich_style) >= 4.5, (theme, severity, line.rich_style)

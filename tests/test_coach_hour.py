@@ -248,7 +248,7 @@ async def test_join_setup_shows_the_chosen_step_and_the_field_enter_went_to(app,
         await pilot.press(*"QU.1", "down", "down", "enter")
         await pilot.pause()
         text = screen_text(app)
-        assert "QU.1.2" in text.split("\n")[next(i for i, l in enumerate(text.split("\n")) if "Agreed focus" in l)], text
+        assert "QU.1.2" in next(line for line in text.split("\n") if "Agreed focus" in line), text
         assert app.focused.id == "join-group"
 
         def current() -> list[str]:

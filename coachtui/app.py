@@ -159,8 +159,10 @@ class CoachApp(App):
         if running is not None:
             from coachtui.screens.join import JoinScreen  # only then: it is a big import
 
-            self.push_screen(JoinScreen(running.id))
-            self.notify("Back in the join that was running: every note and tally is here.", timeout=5)
+            screen = JoinScreen(running.id)
+            self.push_screen(screen)
+            # On the join's own message line: a toast would cover the notes, and follow onto the feedback.
+            screen.notify("Back in the join that was running: every note and tally is here.")
 
     @polled
     def _watch_other_writers(self) -> None:
@@ -211,10 +213,11 @@ class CoachApp(App):
         from coachtui.store import write
 
         label = write.undo()
+        # Through the screen: a join shows it on its message line, not over the notes.
         if label is None:
-            self.notify("Nothing to undo.", timeout=2)
+            self.screen.notify("Nothing to undo.", timeout=2)
             return
-        self.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
+        self.screen.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
         self.refresh_screens()
         self._show_running_join()
 
@@ -227,9 +230,9 @@ class CoachApp(App):
             return
         label = write.redo()
         if label is None:
-            self.notify("Nothing to redo.", timeout=2)
+            self.screen.notify("Nothing to redo.", timeout=2)
             return
-        self.notify(f"Redone: {label}", timeout=3, markup=False)
+        self.screen.notify(f"Redone: {label}", timeout=3, markup=False)
         self.refresh_screens()
         self._show_running_join()
 
@@ -355,12 +358,13 @@ class CoachApp(App):
             return
         # The key of the place you are in goes back to its first screen (the
         # roster under a cycle), stopping at a running join or unsaved text.
-        from coachtui.screens.join import JoinScreen
-
         while len(self.screen_stack) > 1:
             top = self.screen
+            if hasattr(top, "place_refused"):
+                top.place_refused()  # a screen over this place's own (a join) says why it stays
+                return
             ask = getattr(top, "has_unsaved", None)
-            if isinstance(top, JoinScreen) or (ask is not None and ask()):
+            if ask is not None and ask():
                 label = getattr(top, "unsaved_label", None)
                 what = (label() if label else top.sub_title) or "this screen"
                 self.notify(f"{what[0].upper()}{what[1:]} is still open: Esc to leave it first.", timeout=4,
@@ -397,7 +401,9 @@ class CoachApp(App):
         yield SystemCommand("Settings", "Device name, who uses this laptop, join length, coach load limit, symbols (F9)",
                             self.action_settings)
         for mode, key, title, _ in PLACES:
-            yield SystemCommand(f"Go to: {title}", f"Open {title} ({key.upper()})",
+            # An F-key the screen uses itself (F5-F8 set a note's kind in a join) is not shown as this.
+            hint = "" if screen._bindings.key_to_bindings.get(key) else f" ({key.upper()})"
+            yield SystemCommand(f"Go to: {title}", f"Open {title}{hint}",
                                 lambda mode=mode: self.action_place(mode))
         yield SystemCommand("Light or dark theme", "Switch theme; bright classrooms need light (Ctrl+T)",
                             self.action_toggle_theme)

@@ -108,7 +108,10 @@ def shown(app) -> list[str]:
 
 
 def errors(app) -> list[str]:
-    return [n.message for n in app._notifications if n.severity == "error"]
+    """Error messages shown: toasts, and the join's own message line (a join shows none as toasts)."""
+    said = [n.message for n in app._notifications if n.severity == "error"]
+    line = app.screen.query("#join-say.-error")
+    return said + [line.first().render().plain] if line and line.first().display else said
 
 
 async def test_a_lock_held_past_the_busy_timeout_neither_crashes_nor_loses_nor_doubles(app, until):

@@ -120,8 +120,11 @@ def test_cadence_due_overdue_and_on_track_with_a_fixed_clock(school, monkeypatch
         cadence.set_days(north, "support", "often")
     with pytest.raises(UserError, match="0 to 366"):
         cadence.set_days(north, "support", 9999)
-    # No regular joins for "none": only the termly follow-up from the last contact.
+    # No extra support: fortnightly by default (every teacher is coached weekly or fortnightly).
     cycles.set_support(t, "none", "Doing well")
+    assert cadence.dues(on)[t].due_on == "2026-11-16"
+    # A school that sets 0 has no regular joins there: only the termly follow-up from the last contact.
+    cadence.set_days(north, "none", 0)
     d = cadence.dues(on)[t]
     assert (d.due_on, d.why, d.state) == ("2027-01-25", "follow-up", "on track")
     # A date agreed at feedback wins over the interval.

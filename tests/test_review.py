@@ -13,6 +13,7 @@ import pytest
 
 from coachtui.base.errors import UserError
 from coachtui.cli.main import main
+from coachtui.coaching import cadence
 from coachtui.leader import review
 from coachtui.leader.report import write_report
 from coachtui.roster import staff
@@ -51,13 +52,15 @@ def trust(store):
 
     Annabel  North, coach Cara, formal support; joined 10 Mar, agreed next join 17 Mar -> due soon
     Bobbin   North, coach Cara, support (every 14 days); joined 10 Feb -> join due 24 Feb: overdue
-    Cyrus    South, coach Benedikt; joined 1 Mar, no extra support -> follow-up in May: on track
+    Cyrus    South, coach Benedikt; joined 1 Mar, no extra support (this trust sets no regular
+             joins for it) -> follow-up in May: on track
     Dee      South, no coach, never joined, on the roster since 18 Dec -> follow-up due on 12 Mar: due soon
     Cara     North, a coach who teaches, no coach, never joined, the same
     Eve      North, archived: left out of everything
     """
     s1, s2 = framework.steps()[:2]
     north, south = staff.site_named("North <b>&"), staff.site_named("South")
+    cadence.set_days(None, "none", 0)
     cara = staff.save(name=COACHES[0], roles="teacher,coach", site_id=north)
     ben = staff.save(name=COACHES[1], roles="coach", site_id=south)
     ann = staff.save(name=TEACHERS[0], site_id=north, team="Maths", coach_id=cara, support="formal")

@@ -10,6 +10,7 @@ from typing import Mapping
 
 UNICODE = {
     "ok": "✓",
+    "bullet": "•",  # a list's point: says nothing of met or not
     "error": "✗",
     "leader": "★",
     "flag": "⚑",
@@ -21,6 +22,7 @@ UNICODE = {
 }
 ASCII = {
     "ok": "+",
+    "bullet": "-",
     "error": "x",
     "leader": "*",
     "flag": "!",

@@ -1,7 +1,7 @@
 """How often each teacher is seen, and who is due or overdue.
 
-A school sets how often each support level is joined (support fortnightly,
-structured support weekly, ...) and how often every teacher has a follow-up
+A school sets how often each support level is joined (no extra support and
+support fortnightly, structured support weekly, ...) and how often every teacher has a follow-up
 meeting (termly). The trust's defaults apply where a site sets nothing.
 Settings are replicated rows, so every laptop at a school counts alike.
 
@@ -27,7 +27,7 @@ from coachtui.base.text import MAX_NAME, clean
 from coachtui.store import write as w
 from coachtui.store.models import CADENCE_KINDS, SUPPORT_LABELS, Cadence, PlannedJoin, Site, Staff, database, derived_id
 
-DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 0, "follow-up": 84}
+DEFAULT_DAYS = {"support": 14, "structured": 7, "formal": 7, "none": 14, "follow-up": 84}
 LABELS = dict(SUPPORT_LABELS, **{"none": "no extra support", "follow-up": "follow-up meeting (everyone)"})
 DUE_SOON_DAYS = 7
 MAX_DAYS = 366

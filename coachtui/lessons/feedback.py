@@ -77,11 +77,12 @@ def items(fid: str) -> dict[str, FeedbackItem]:
 
 def cadence_days(teacher: Staff | None) -> int:
     """Days to the next join, from the school's cadence for the teacher's
-    support level (levels with no regular joins: the follow-up interval)."""
+    support level; 0 where the school set no regular joins for it (the next
+    join is then left for the coach to agree, never the 12-week follow-up)."""
     from coachtui.coaching.cadence import days_for
 
     site = teacher.site_id if teacher else None
-    return days_for(site, teacher.support if teacher else "none") or days_for(site, "follow-up")
+    return days_for(site, teacher.support if teacher else "none")
 
 
 def prefill(join: Join) -> dict[str, tuple[str, bool]]:
@@ -106,7 +107,8 @@ def prefill(join: Join) -> dict[str, tuple[str, bool]]:
     # (another step's); the focus, taken as the step, comes with its own.
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     ended = dt.date.fromtimestamp((join.ended_at or joins.now_ms()) / 1000)
-    next_date = ended + dt.timedelta(days=cadence_days(teacher))
+    every = cadence_days(teacher)
+    next_date = (ended + dt.timedelta(days=every)).isoformat() if every else ""
     return {
         "strengths": ("\n".join(f"- {s}" for s in strengths), strengths_private),
         "action_step": (nexts[0], next_private) if nexts else (title, False),
@@ -116,7 +118,7 @@ def prefill(join: Join) -> dict[str, tuple[str, bool]]:
         "target_deadline": ("", False),
         "practice": ("", False),
         "reflection": ("", False),
-        "next_join": (next_date.isoformat(), False),
+        "next_join": (next_date, False),
     }
 
 
@@ -215,28 +217,53 @@ def action_steps(staff_id: str) -> list[ActionStep]:
                 .order_by(ActionStep.set_on.desc(), ActionStep.hlc.desc()))
 
 
+LISTED = ("strengths", "criteria")  # one point a line: a Markdown list, not one run-on paragraph
+
+
+def _as_list(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return "\n".join(line if line[:2] in ("- ", "* ") else f"- {line}" for line in lines)
+
+
+def planned_after(fb: Feedback) -> str:
+    """The date of a join planned for the teacher since this feedback was
+    saved (on the cycle screen or the overdue list), or ''."""
+    from coachtui.coaching.cadence import planned_joins
+
+    later = [p.on for p in planned_joins(fb.staff_id) if p.hlc > fb.hlc and p.on]
+    return min(later) if later else ""
+
+
 def teacher_summary(join_id: str) -> str:
-    """Markdown for the teacher: shared fields only, never private ones or private notes."""
+    """Markdown for the teacher: shared fields only, never private ones or
+    private notes. Nothing shared to send: a UserError saying so."""
     join = Join.get_or_none(Join.id == join_id)
     fb = get(join_id)
     if join is None or fb is None:
         raise UserError("no feedback has been saved for that join yet")
+    parts = {part: item for part, item in items(fb.id).items() if not item.private and item.text.strip()}
+    if not parts:
+        raise UserError("nothing shared to send yet: every field of this feedback is empty or private")
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     coach = Staff.get_or_none(Staff.id == join.coach_id) if join.coach_id else None
     title, _ = joins.focus_of(join)
     when = dt.datetime.fromtimestamp(join.started_at / 1000).strftime("%A %d %B %Y, %H:%M")
     length = joins.duration_words(joins.timing(join).elapsed)
+    where = ", ".join(x for x in (join.group, f"room {join.room}" if join.room else "") if x)
     lines = [f"# Feedback for {teacher.name if teacher else 'teacher'}", "",
-             f"Lesson joined {when}" + (f" ({join.group})" if join.group else "") + f", {length}.",
+             f"Lesson joined {when}" + (f" ({where})" if where else "") + f", {length}.",
              f"Agreed focus: {title}"]
     if coach:
         lines.append(f"Coach: {coach.name}")
-    parts = items(fb.id)
+    planned = planned_after(fb)
     for part in FEEDBACK_FIELDS:
         item = parts.get(part)
-        if item is None or item.private or not item.text.strip():
+        text = item.text.strip() if item else ""
+        if part == "next_join" and planned:
+            text = f"{planned} (planned)"
+        if not text:
             continue
-        lines += ["", f"## {FEEDBACK_HEADINGS[part]}", "", item.text.strip()]
+        lines += ["", f"## {FEEDBACK_HEADINGS[part]}", "", _as_list(text) if part in LISTED else text]
     return "\n".join(lines) + "\n"
 
 
@@ -262,8 +289,8 @@ def export_new(join_id: str, folder: Path) -> str:
     teacher = Staff.get_or_none(Staff.id == join.staff_id)
     # Named as the teacher is written ("feedback Siân Jones 2026-03-02.md"): only what a file system refuses changes.
     stem = safe_file_name(f"feedback {teacher.name if teacher else 'teacher'} {joins.day_of(join)}")
+    text = teacher_summary(join_id)  # before any file is made: nothing to send writes nothing
     Path(folder).mkdir(parents=True, exist_ok=True)
-    text = teacher_summary(join_id)
     same = _same_export(Path(folder).resolve(), stem, text)
     if same is not None:
         return str(same)

@@ -64,16 +64,18 @@ class Waiting:
         return cls(e.id, e.join_id, e.what, e.text, e.kind, e.at, e.elapsed, e.problem)
 
 
-def note(join: Join, text: str, kind: str = "observation") -> str | None:
+def note(join: Join, text: str, kind: str = "observation", started: int | None = None) -> str | None:
     """One Enter, one note: "saved" (in the database), "waiting" (kept, lands
     later) or None (nothing but spaces). Raises NotSaved, with the reason,
-    when it can be neither saved nor kept (a full disk): the caller keeps the text."""
+    when it can be neither saved nor kept (a full disk): the caller keeps the text.
+    `started`: when its first key was typed, the moment the note is about
+    (a note typed over six minutes is stamped when it began, not at Enter)."""
     text = clean_block(text, "note", joins.MAX_NOTE)
     if not text:
         return None
     if kind not in NOTE_KINDS:
         raise UserError(f"unknown note kind {kind!r}")
-    return _make(join, "note", text, kind)
+    return _make(join, "note", text, kind, started)
 
 
 def tally(join: Join, label: str) -> str:
@@ -81,9 +83,11 @@ def tally(join: Join, label: str) -> str:
     return _make(join, "tally", label, "")
 
 
-def _make(join: Join, what: str, text: str, kind: str) -> str:
+def _make(join: Join, what: str, text: str, kind: str, started: int | None = None) -> str:
     joins.check_open(join)  # nothing is typed into a join that was undone or has ended
     at = joins.now_ms()
+    if started and join.started_at <= started < at:
+        at = started
     entry = spool.Entry(0, new_id(), join.id, what, text, kind, at, joins.timing(join, at).elapsed, "")
     if not spool.has_waiting(join.id):
         try:
@@ -188,9 +192,12 @@ def tallies(join: Join) -> dict[str, list[int]]:
 # --- the half-typed note ------------------------------------------------------------
 
 
-def save_draft(join_id: str, text: str, kind: str, *, busy: bool = False) -> None:
+def save_draft(join_id: str, text: str, kind: str, *, busy: bool = False, started: int | None = None) -> None:
     """The note being typed, for a crash: in the database when it takes it at
-    once, else kept in the spool (`busy`: do not even try the database)."""
+    once, else kept in the spool (`busy`: do not even try the database).
+    `started` (when its first key was typed) is kept in the spool, once per note."""
+    if text and started and spool.started(join_id) != started:
+        spool.set_started(join_id, started)
     if not busy:
         try:
             with briefly():
@@ -208,6 +215,11 @@ def draft(join_id: str) -> tuple[str, str]:
     return kept if kept is not None else joins.draft(join_id)
 
 
+def draft_started(join_id: str) -> int | None:
+    """When the draft in the box was begun (None: not known)."""
+    return spool.started(join_id)
+
+
 def forget_draft(join_id: str) -> None:
     """The join ended (its end cleared the database's draft)."""
-    spool.drop_draft(join_id)
+    spool.forget(join_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -34,10 +35,11 @@ Feedback
 Filled in from the join: strength notes become strengths, the first next-step
 note (or the focus) becomes the action step, the focus's success criteria
 come from the framework, and the next join is set by the teacher's support
-level (weekly for structured support, else fortnightly).
+level (weekly for structured support, else fortnightly, as the school sets).
 
-Tab moves between fields. Each field reads "○ shared" or "🔒 private":
-Space (or a click) switches it. Private fields never appear in the teacher's
+Tab moves between fields; each field's switch, beside it, comes next and
+reads "○ shared" or "🔒 private": Space (or a click) switches it. The next
+join to be saved is on the top lines. Private fields never appear in the teacher's
 summary and never leave this laptop in a sync bundle.
 The feedback's id is on the top line: `coachtui feedback export ID --out
 FILE` writes its summary from the command line (or give the teacher and
@@ -54,6 +56,8 @@ FILE` writes its summary from the command line (or give the teacher and
         Binding("ctrl+e", "export", "Export", priority=True),
         Binding("ctrl+y", "copy", "Copy", show=False),
         Binding("escape", "close", "Close"),
+    ] + [  # Esc and a key typed quickly arrive as Alt+key: Esc, then the key (s saves, d discards)
+        Binding(f"alt+{c}", f"esc_then('{c}')", show=False, priority=True) for c in "abcdefghijklmnopqrstuvwxyz"
     ]
 
     def __init__(self, join_id: str) -> None:
@@ -79,6 +83,8 @@ FILE` writes its summary from the command line (or give the teacher and
         yield Static(Text(f"Feedback {feedback.short_id(feedback.feedback_id(j.id))} · "
                           f"{teacher.name if teacher else '?'} · joined {when}"), id="page-title")
         yield Static(Text("Agreed focus: " + (f"{focus.code} " if focus else "") + title), id="fb-focus")
+        # What will be saved as the next join, in sight: its field is the form's last, below the fold.
+        yield Static("", id="fb-next", markup=False)
         with VerticalScroll(id="fb-form"):
             yield Label("Action step from the framework (or write your own below)")
             steps = framework.steps()
@@ -95,14 +101,16 @@ FILE` writes its summary from the command line (or give the teacher and
             for part in FEEDBACK_FIELDS:
                 item = existing.get(part)
                 text, private = (item.text, item.private) if item else pre.get(part, ("", False))
-                with Horizontal(classes="fb-head"):
-                    yield Label(FEEDBACK_LABELS[part], classes="fb-label")
+                yield Label(FEEDBACK_LABELS[part], classes="fb-label")
+                # The switch beside its field and after it (Tab: field, its switch, the next field).
+                with Horizontal(classes="fb-row"):
+                    if part in MULTILINE:
+                        yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True,
+                                       tab_behavior="focus")
+                    else:
+                        yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
                     yield Tick("private", private, off_label="shared", marks=("🔒", "○"),
                                id=f"fb-private-{part}", compact=True)
-                if part in MULTILINE:
-                    yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True, tab_behavior="focus")
-                else:
-                    yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
             yield Static("", id="form-error", markup=False)
         yield Footer()
 
@@ -111,6 +119,16 @@ FILE` writes its summary from the command line (or give the teacher and
         self.opened_values = (self._values(), self._step())
         self.saved_values = self._values() if feedback.get(self.join_id) else None
         self.query_one("#fb-step", Select).focus()
+        self._show_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "fb-next_join":
+            self._show_next()
+
+    def _show_next(self) -> None:
+        date = self.query_one("#fb-next_join", Input).value.strip()
+        self.query_one("#fb-next", Static).update(
+            Text(f"Next join: {date or 'none agreed'} (the last field changes it)", no_wrap=True, overflow="ellipsis"))
 
     def edited(self) -> bool:
         """Anything changed since the screen opened (typed, ticked or chosen)."""
@@ -188,6 +206,10 @@ FILE` writes its summary from the command line (or give the teacher and
     def unsaved_label(self) -> str:
         teacher = staff.record(self.join.staff_id) if self.join else None
         return f"Feedback for {teacher.name if teacher else '?'}"
+
+    def action_esc_then(self, key: str) -> None:
+        self.action_close()
+        self.app.post_message(events.Key(key, key))
 
     def action_close(self) -> None:
         if self.has_unsaved():

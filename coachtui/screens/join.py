@@ -9,7 +9,7 @@ as a draft within a second, so a flat battery loses nothing.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import _ansi_sequences, events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,6 +25,14 @@ from coachtui.screens.common import guarded, polled
 from coachtui.widgets.clock import BigClock, block_size
 from coachtui.widgets.inputs import FixedInput
 from coachtui.widgets.table import Column, RowTable
+
+# A terminal sends Esc then a key, typed within ~100 ms, as one Alt+key. Textual
+# turns Esc+digit into the characters macOS's Option+digit types (¡ ™ £ ...),
+# so "Esc 1" typed quickly would put ¡ in the note box, and a £ typed on a UK
+# keyboard could not be told from "Esc 3". Without those entries Esc+digit
+# arrives as alt+1 ... alt+0, and the note box takes it as Esc, then the key.
+for _digit in "1234567890":
+    _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{_digit}", None)
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}
@@ -77,7 +85,8 @@ class NoteBox(FixedInput):
     after the keys typed behind them had already gone into the box (Enter
     would then save the next note's text too, once per Enter).
 
-    Ctrl+Z here undoes typing in the box (a word at a time), never a saved note."""
+    Ctrl+Z here undoes typing in the box (a word at a time); in an empty box,
+    with nothing typed since the last note, it takes back the last change."""
 
     BINDINGS = [Binding("escape", "leave", "Tally/keys", show=True)]
     UNDOES_TYPING = True  # the app's Ctrl+Z (undo the last change) leaves this box be
@@ -87,6 +96,7 @@ class NoteBox(FixedInput):
         super().__init__(*args, **kwargs)
         self._undo: list[tuple[str, int]] = []
         self._last_edit = ""
+        self._typed = False
 
     def action_leave(self) -> None:
         self.screen.leave_typing()
@@ -97,9 +107,11 @@ class NoteBox(FixedInput):
         self.cursor_position = len(text)
         self._undo.clear()
         self._last_edit = ""
+        self._typed = False  # typed into since the box was set: Ctrl+Z undoes that first
 
     def _remember(self, edit: str) -> None:
         """Keep what the box held before an edit, once per word typed or per run of deletes."""
+        self._typed = True
         starts_word = edit == "type" and self.value[self.cursor_position - 1:self.cursor_position] == " "
         if edit != self._last_edit or starts_word or edit == "paste":
             if not self._undo or self._undo[-1][0] != self.value:
@@ -108,9 +120,12 @@ class NoteBox(FixedInput):
         self._last_edit = edit
 
     def action_undo_typing(self) -> None:
+        if not self._undo and not self.value and not self._typed:
+            self.app.action_undo()  # nothing typed since the last note: Ctrl+Z takes back the last change
+            return
         if not self._undo:
-            self.notify("Nothing to undo in the note box. Esc, then Ctrl+Z, takes back the last saved change.",
-                        timeout=3)
+            self.screen.notify("Nothing more to undo in the note box: Ctrl+Z again takes back the last change.")
+            self._typed = False
             return
         value, cursor = self._undo.pop()
         self.value = value
@@ -128,6 +143,14 @@ class NoteBox(FixedInput):
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
+        if key.startswith("alt+") and event.character and len(event.character) == 1:
+            # Esc and a key typed quickly (the terminal sends them as Alt+key): Esc, then that key.
+            event.stop()
+            event.prevent_default()
+            self.screen.leave_typing()
+            char = event.character
+            self.app.post_message(events.Key(char if char.isalnum() else key.removeprefix("alt+"), char))
+            return
         if key == "enter":
             event.stop()
             event.prevent_default()
@@ -144,6 +167,8 @@ class NoteBox(FixedInput):
             self.action_undo_typing()
             return
         if event.is_printable:
+            if not self.value:
+                self.screen.typing_began()
             self._remember("type")
             await super()._on_key(event)
             return
@@ -167,6 +192,8 @@ class NoteBox(FixedInput):
         if not event.text:
             return
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if not self.value:
+            self.screen.typing_began()
         self._remember("paste")
         if self.screen.editing:
             lines = [" ".join(line.strip() for line in lines if line.strip())]
@@ -195,7 +222,11 @@ or choose the kind with F5 observation, F6 strength, F7 next step,
 F8 question. Esc leaves the note box for the keys below.
 Pasting: each line break in the pasted text acts as Enter, so three pasted
 lines make three notes (a line may start with + > or ?); text after the last
-line break stays in the box. Ctrl+Z in the box undoes typing there.
+line break stays in the box. Ctrl+Z in the box undoes typing there; in an
+empty box it takes back the last change (the last note, or the start).
+A key pressed quickly after Esc (a terminal sends the two as Alt+key)
+counts as Esc, then that key.
+Messages show on the line above the note box, never over the notes.
 When another program (another coachtui, an import) is writing to the
 database, notes show "saving…" and are saved, in order, as soon as it is
 free; they are kept on disk meanwhile. Text that cannot be saved at all
@@ -209,8 +240,9 @@ Keys (after Esc):
   v       make the selected note private to you (never shared or synced)
   i or /  back to typing
   e       end the join and go to feedback
-In the last two minutes the top band turns amber (NEARLY UP); at time-up it
-turns red and says TIME UP: no sound. You may carry on past it.
+In the last two minutes (the last fifth of a join under 10 minutes) the top
+band turns amber (NEARLY UP); at time-up it turns red and says TIME UP: no
+sound. You may carry on past it. F2 waits until the join has ended.
 """
     BINDINGS = [
         Binding("f5", "kind('observation')", "Obs", show=False),
@@ -238,6 +270,9 @@ turns red and says TIME UP: no sound. You may carry on past it.
         self._ending = False  # e was pressed: end once what waits has landed
         self._end_at: int | None = None
         self._said: str | None = None
+        self._began: int | None = None  # when the note in the box was begun: its time
+        self._pending_say: tuple | None = None
+        self._say_timer = None
 
     @property
     def join(self) -> joins.Join:
@@ -259,6 +294,8 @@ turns red and says TIME UP: no sound. You may carry on past it.
         yield Static("", id="join-last-step", markup=False)
         yield Static("", id="join-tallies", markup=False)
         yield self.notes_table
+        yield Static("", id="join-note-whole", markup=False)
+        yield Static("", id="join-say", markup=False)
         with Horizontal(id="join-input-row"):
             yield Static("", id="join-kind", markup=False)
             yield NoteBox(placeholder="type a note, Enter saves it", id="join-note", compact=True,
@@ -276,16 +313,19 @@ turns red and says TIME UP: no sound. You may carry on past it.
         self.query_one("#join-who", Static).update(Text(who))
         title, criteria = joins.focus_of(j)
         self.query_one("#join-focus-line", Static).update(Text(f"Focus: {title}"))
-        self.query_one("#join-criteria", Static).update(Text("\n".join(f"  {glyph('ok')} {c}" for c in criteria[:3])))
+        # A neutral bullet: a tick would read as "met" before anything is seen.
+        self.query_one("#join-criteria", Static).update(
+            Text("\n".join(f"  {glyph('bullet')} {c}" for c in criteria[:3]), no_wrap=True, overflow="ellipsis"))
         self.query_one("#join-criteria", Static).display = bool(criteria)
         step = joins.current_action_step(j.staff_id)
         last = self.query_one("#join-last-step", Static)
-        last.update(Text(f"Last action step: {step.text}") if step else Text(""))
+        last.update(Text(f"Last action step: {step.text}", no_wrap=True, overflow="ellipsis") if step else Text(""))
         last.display = bool(step)
         text, kind = waiting.draft(j.id)
         box = self.query_one("#join-note", NoteBox)
         box.set_text(text)
         self.kind = kind
+        self._began = waiting.draft_started(j.id) if text else None
         self._saved_draft = (text, kind)
         self._has_waiting = bool(waiting.waiting(j.id))
         self.refresh_data()
@@ -298,11 +338,51 @@ turns red and says TIME UP: no sound. You may carry on past it.
         release = getattr(self.app, "release_keys", None)
         if release:
             release()
+        if self._pending_say:
+            self.notify(*self._pending_say)
         if joins.is_stale(j):
             self.notify("This join has been running for over 12 hours. Press e to end it at its planned time.",
                         severity="warning", timeout=10)
 
     # --- display --------------------------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: str = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Messages in a join go to one line above the note box, never a toast
+        over the notes; each stays a few seconds (errors longer)."""
+        if not self._shown:  # before the screen is up: said once it is
+            self._pending_say = (message,)
+            return
+        line = self.query_one("#join-say", Static)
+        line.update(Text(" ".join(str(message).split())))  # wrapped, never cut: a message is read whole
+        line.set_class(severity == "error", "-error")
+        line.set_class(severity == "warning", "-warning")
+        line.display = True
+        if self._say_timer is not None:
+            self._say_timer.stop()
+        self._say_timer = self.set_timer(timeout or (8 if severity == "error" else 5), self._unsay)
+
+    def _unsay(self) -> None:
+        self.query_one("#join-say", Static).display = False
+        self._said = None
+
+    def on_row_table_highlighted(self, event: RowTable.Highlighted) -> None:
+        self._show_whole(event.row)
+
+    def _show_whole(self, note) -> None:
+        """The selected note whole, wrapped, under the list, when the list cuts it short."""
+        whole = self.query_one("#join-note-whole", Static)
+        room = dict(self.notes_table._widths).get(2, 0) or max(10, self.app.size.width - 22)
+        text = note_cells(note)[2] if note is not None else ""
+        cut = len(text) > room
+        if cut:
+            whole.update(Text(text))
+        whole.display = cut
+
+    def place_refused(self) -> None:
+        """F2 (or Go to: Staff roster) while the join runs: the roster is under it."""
+        self.notify("In a join: e ends it, p pauses; F2 (the roster) works once it has ended.",
+                    severity="warning")
 
     @polled
     def tick(self) -> None:
@@ -359,6 +439,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
         self.notes_table.set_rows(waiting.notes(j) if self._has_waiting else joins.notes(j.id), keep=lambda n: n.id)
         if follow:
             self.notes_table.move_to(len(self.notes_table.rows) - 1)
+        self._show_whole(self.notes_table.current_row)
         counts = waiting.tallies(j) if self._has_waiting else joins.tallies(j)
         self._counts = [(label, len(times)) for label, times in counts.items()]
         self._show_tallies()
@@ -388,6 +469,11 @@ turns red and says TIME UP: no sound. You may carry on past it.
             self._show_kind()
         self.set_focus(self.notes_table)
 
+    def typing_began(self) -> None:
+        """The first key of a note (not of a correction): the note is stamped with this moment."""
+        if not self.editing:
+            self._began = joins.now_ms()
+
     def action_type(self) -> None:
         self.set_focus(self.query_one("#join-note", Input))
 
@@ -397,10 +483,10 @@ turns red and says TIME UP: no sound. You may carry on past it.
         self._keep_typing_safe()
 
     def _say(self, text: str, severity: str = "warning") -> None:
-        """One notification per new message (the timer would repeat it every half second)."""
+        """One message per new one (the timer would repeat it every half second)."""
         if text != self._said:
             self._said = text
-            self.notify(text, severity=severity, timeout=8, markup=False)
+            self.notify(text, severity=severity, timeout=30, markup=False)
 
     @polled
     def _keep_typing_safe(self) -> None:
@@ -422,7 +508,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
                 self._said = None
         value = self.query_one("#join-note", Input).value
         if not self.editing and (value, self.kind) != self._saved_draft:
-            waiting.save_draft(self.join_id, value, self.kind, busy=busy)
+            waiting.save_draft(self.join_id, value, self.kind, busy=busy, started=self._began)
             self._saved_draft = (value, self.kind)
         if self._ending:
             # From the app's queue, as the e key runs: switched to from this
@@ -449,9 +535,10 @@ turns red and says TIME UP: no sound. You may carry on past it.
                 self.editing = None
                 self._saved_draft = None  # the box was holding the note, not a draft: store the empty one
             else:
-                outcome = waiting.note(self.join, text, kind)
+                outcome = waiting.note(self.join, text, kind, started=self._began)
                 if outcome is None:
                     return False
+                self._began = None
                 if outcome == "waiting":
                     self._has_waiting = True
                 self._saved_draft = ("", "observation")  # the note's write emptied the stored draft
@@ -576,15 +663,15 @@ turns red and says TIME UP: no sound. You may carry on past it.
         if j is not None and j.ended_at:
             from coachtui.screens.feedback import FeedbackScreen
 
-            self.notify("The join has ended: here is its feedback.", timeout=4)
+            self.app.notify("The join has ended: here is its feedback.", timeout=4)
             self._to_feedback(FeedbackScreen)
             return True
         if j is None:
-            self.notify("That join was erased: nothing more is written to it.", severity="warning", timeout=6)
+            self.app.notify("That join was erased: nothing more is written to it.", severity="warning", timeout=6)
         else:
             self._save_draft()
             teacher = staff.record(j.staff_id)
-            self.notify(f"The join with {teacher.name if teacher else '?'} was undone (Ctrl+R brings it back): "
+            self.app.notify(f"The join with {teacher.name if teacher else '?'} was undone (Ctrl+R brings it back): "
                         "nothing more is written to it.", severity="warning", timeout=6, markup=False)
         self.dismiss()
         return True
@@ -599,7 +686,7 @@ turns red and says TIME UP: no sound. You may carry on past it.
         wrote (it comes back with the join)."""
         value = self.query_one("#join-note", Input).value
         if not self.editing:
-            waiting.save_draft(self.join_id, value, self.kind)
+            waiting.save_draft(self.join_id, value, self.kind, started=self._began)
             self._saved_draft = (value, self.kind)
 
     def keep_draft(self) -> None:

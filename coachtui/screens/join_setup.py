@@ -61,27 +61,51 @@ typed here is asked about first).
         minutes = getattr(self.app, "config", None).join_minutes if hasattr(self.app, "config") else 20
         with Vertical(id="form"):
             yield Static(Text(f"Join a lesson: {self.teacher.name}"), classes="form-title")
-            yield Label("Agreed focus (type to find a framework step, or write your own)")
+            yield Label("", id="join-focus-label")
             yield Input(self.focus_title, id="join-focus", compact=True, select_on_focus=False, max_length=500)
             yield Suggestions(id="join-steps")
             with Grid(classes="form-grid"):
-                yield Label("Class")
+                yield Label("Class", id="label-join-group")
                 yield Input("", id="join-group", compact=True, max_length=100, placeholder="e.g. 9X2")
-                yield Label("Room")
+                yield Label("Room", id="label-join-room")
                 yield Input("", id="join-room", compact=True, max_length=100)
-                yield Label("Minutes")
+                yield Label("Minutes", id="label-join-minutes")
                 yield NumberInput(str(minutes), id="join-minutes", compact=True, max_length=10)
-                yield Label("Tallies")
+                yield Label("Tallies", id="label-join-tallies")
                 yield Input(", ".join(joins.tally_labels_for(self.item_id)), id="join-tallies", compact=True,
                             max_length=400)
             yield Static("", id="form-error", markup=False)
-            yield Static("Ctrl+S start · Esc cancel · F1 help", classes="hint")
+            yield Static("Ctrl+S start · Esc cancel · F1 help", id="join-now", classes="hint")
 
     def on_mount(self) -> None:
         self._fill(initial=True)
         self._tallies_of = self.item_id
         self._opened = typed_values(self, "Input")
         self.query_one("#join-focus", Input).focus()
+        self._show_chosen()
+
+    # Where the keys go, in sight: Enter moves on, and a coach must see to where.
+    NAMES = {"join-focus": "the focus", "join-group": "Class", "join-room": "Room", "join-minutes": "Minutes",
+             "join-tallies": "Tallies"}
+
+    def on_descendant_focus(self, event) -> None:
+        fid = getattr(event.widget, "id", None)
+        for label in self.query(".form-grid Label"):
+            label.set_class(label.id == f"label-{fid}", "-current")
+        if fid not in self.NAMES:
+            return
+        order = list(self.NAMES)
+        after = "starts the join" if fid == "join-tallies" else f"on to {self.NAMES[order[order.index(fid) + 1]]}"
+        self.query_one("#join-now", Static).update(
+            Text(f"Typing in: {self.NAMES[fid]} · Enter {after} · Ctrl+S start · Esc cancel",
+                 no_wrap=True, overflow="ellipsis"))
+
+    def _show_chosen(self) -> None:
+        """The label above the focus box says whether a framework step is chosen, and which."""
+        item = framework.get(self.item_id) if self.item_id else None
+        label = (f"Agreed focus: {item.code} chosen {glyph('ok')} (type to find another)" if item
+                 else "Agreed focus (type to find a framework step, or write your own)")
+        self.query_one("#join-focus-label", Label).update(Text(label, no_wrap=True, overflow="ellipsis"))
 
     def has_unsaved(self) -> bool:
         """Typed or chosen since it opened (asked about on Esc and on Ctrl+Q)."""
@@ -90,8 +114,17 @@ typed here is asked about first).
     def unsaved_label(self) -> str:
         return f"Join a lesson: {self.teacher.name}"
 
+    _filled_for: str | None = None
+
+    def _fresh(self) -> None:
+        """Keys typed fast (a burst, Down and Enter straight after the letters)
+        reach here before the box's Changed message: the list must match the box first."""
+        if self._filled_for is not None and self.query_one("#join-focus", Input).value != self._filled_for:
+            self._changed(self.query_one("#join-focus", Input).value)
+
     def _fill(self, initial: bool = False) -> None:
         text = self.query_one("#join-focus", Input).value
+        self._filled_for = text
         words = [] if initial else split_query(text)
         scored = []
         for n, s in enumerate(self.steps):
@@ -108,21 +141,28 @@ typed here is asked about first).
         ol.highlighted = ids.index(self.item_id) if self.item_id in ids else None
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "join-focus":
-            if event.value == self.focus_title and not getattr(self, "_edited", False):
-                return  # the pre-filled focus: keep the whole list on show
-            self._edited = True
-            # Typed text is a focus of its own until a step is chosen from the list.
-            chosen = framework.get(self.item_id) if self.item_id else None
-            if chosen is None or event.value != chosen.title:
-                self.item_id = None
-            self._fill()
+        # The box as it is now, not as it was for this (maybe late) message: a
+        # burst of keys has moved on, and the list already follows it.
+        if event.input.id == "join-focus" and event.input.value != self._filled_for:
+            self._changed(event.input.value)
+
+    def _changed(self, value: str) -> None:
+        if value == self.focus_title and not getattr(self, "_edited", False):
+            return  # the pre-filled focus: keep the whole list on show
+        self._edited = True
+        # Typed text is a focus of its own until a step is chosen from the list.
+        chosen = framework.get(self.item_id) if self.item_id else None
+        if chosen is None or value != chosen.title:
+            self.item_id = None
+        self._fill()
+        self._show_chosen()
 
     def on_key(self, event) -> None:
         if self.focused is not self.query_one("#join-focus", Input):
             return
         ol = self.query_one("#join-steps", OptionList)
         if event.key in ("up", "down"):
+            self._fresh()
             if ol.highlighted is None and ol.option_count:
                 ol.highlighted = 0 if event.key == "down" else ol.option_count - 1
             else:
@@ -147,6 +187,7 @@ typed here is asked about first).
         if untouched:  # tallies typed by hand stay
             tallies.value = ", ".join(joins.tally_labels_for(item.id))
         self._tallies_of = item.id
+        self._show_chosen()
         self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
 
     _tallies_of: str | None = None
@@ -154,7 +195,45 @@ typed here is asked about first).
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
 
+    def _in_order(self, then) -> None:
+        """Run `then` once the keys typed before this one have been through the
+        focused box and this screen (Enter and Tab act at once, as priority
+        keys, ahead of letters and Down still queued for the box); keys typed
+        after it wait meanwhile, then go where the focus is by then."""
+        focused = self.focused
+        hold = getattr(self.app, "hold_keys", None)
+        if focused is None or hold is None:
+            then()
+            return
+        hold()
+
+        def done() -> None:
+            try:
+                then()
+            finally:
+                self.app.release_keys()
+
+        # Through each queue a key bubbles through (the box, its containers,
+        # this screen), so it comes after every message those keys made.
+        path = [focused, *(n for n in focused.ancestors if n is not self.app)]
+        path = path[:path.index(self) + 1] if self in path else [focused, self]
+
+        def step(n: int) -> None:
+            if n == len(path):
+                done()
+            else:
+                path[n].call_later(step, n + 1)
+
+        step(0)
+
     def action_tab(self) -> None:
+        if self.focused is self.query_one("#join-focus", Input):
+            self._in_order(self._tab_now)
+        else:
+            self.focus_next()
+
+    def _tab_now(self) -> None:
+        self._fresh()
         step = self._highlighted_step(self.query_one("#join-steps", OptionList))
         if self.focused is self.query_one("#join-focus", Input) and step is not None:
             self._choose(step)  # Tab on a highlighted suggestion takes it, as Enter does
@@ -173,16 +252,20 @@ typed here is asked about first).
         if not isinstance(focused, Input):
             return
         if focused.id == "join-focus":
-            # A highlighted suggestion is chosen; with none, the typed text is the focus.
-            step = self._highlighted_step(self.query_one("#join-steps", OptionList))
-            if step is not None:
-                self._choose(step)
-            else:
-                self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
+            self._in_order(self._enter_in_focus)
         elif focused.id == "join-tallies":
             self.action_start()
         else:
             self.focus_next()
+
+    def _enter_in_focus(self) -> None:
+        self._fresh()
+        # A highlighted suggestion is chosen; with none, the typed text is the focus.
+        step = self._highlighted_step(self.query_one("#join-steps", OptionList))
+        if step is not None:
+            self._choose(step)
+        else:
+            self.set_focus(self.query_one("#join-group", Input))  # at once: keys typed next go there
 
     def action_start(self) -> None:
         if self._started:

@@ -41,6 +41,10 @@ CREATE TABLE IF NOT EXISTS draft (
     text TEXT NOT NULL,
     kind TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS draft_start (
+    join_id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL           -- when typing the note in the box began: the note's time
+);
 """
 
 
@@ -189,6 +193,25 @@ def drop_draft(join_id: str) -> None:
     """The database holds the draft again: forget the copy here."""
     if _read("SELECT 1 FROM draft WHERE join_id = ?", (join_id,)):
         _write([("DELETE FROM draft WHERE join_id = ?", (join_id,))])
+        _tidy()
+
+
+def set_started(join_id: str, at: int) -> None:
+    """When the note now in the box was begun (no text: kept whoever holds the draft)."""
+    _write([("INSERT OR REPLACE INTO draft_start (join_id, at) VALUES (?, ?)", (join_id, at))])
+
+
+def started(join_id: str) -> int | None:
+    rows = _read("SELECT at FROM draft_start WHERE join_id = ?", (join_id,))
+    return rows[0][0] if rows else None
+
+
+def forget(join_id: str) -> None:
+    """The join ended: nothing of its box is kept here."""
+    if _read("SELECT 1 FROM draft WHERE join_id = ? UNION ALL SELECT 1 FROM draft_start WHERE join_id = ?",
+             (join_id, join_id)):
+        _write([("DELETE FROM draft WHERE join_id = ?", (join_id,)),
+                ("DELETE FROM draft_start WHERE join_id = ?", (join_id,))])
         _tidy()
 
 

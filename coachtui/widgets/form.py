@@ -69,7 +69,7 @@ class UnsavedModal(ModalScreen[str | None]):
         self.save = save
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"{self.what}\n\n  s    {self.save}\n  d    discard them\n  Esc  keep editing"),
+        yield Static(Text(f"{self.what}\n\n  s    {self.save}\n  d    discard the changes\n  Esc  keep editing"),
                      id="picker")
 
     def action_choose(self, choice: str) -> None:

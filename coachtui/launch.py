@@ -64,7 +64,7 @@ def refuse_bundle_folder(folder: Path) -> None:
     """UserError when `folder` holds sync bundles: it is a stick or shared
     folder for bundles, and the database (and a passphrase in its config)
     would travel, and be lost, with them."""
-    from coachtui.sync.bundle import SUFFIX
+    from coachtui.sync.suffix import SUFFIX
 
     try:
         holds = folder.is_dir() and any(p.suffix.lower() == SUFFIX for p in folder.iterdir())
@@ -107,7 +107,7 @@ def open_data(data_dir: str | None = None, *, demo: bool = False) -> AppContext:
     open_database(paths.db)
     if demo:
         from coachtui.demo import school
-        from coachtui.sync.bundle import mark_demo
+        from coachtui.store.db import mark_demo
 
         mark_demo()  # its bundles say so, and real data refuses them
         school.fill_if_empty()

@@ -392,6 +392,19 @@ def set_meta(key: str, value: str) -> None:
     Meta.insert(key=key, value=value).on_conflict_replace().execute()
 
 
+DEMO_KEY = "demo"  # in Meta, and in the manifest of a demo database's bundles
+
+
+def mark_demo() -> None:
+    """This database is a demo's: its bundles carry made-up people."""
+    if get_meta(DEMO_KEY) != "1":
+        set_meta(DEMO_KEY, "1")
+
+
+def is_demo() -> bool:
+    return get_meta(DEMO_KEY) == "1"
+
+
 def _ensure_device() -> None:
     with transaction():
         if get_meta("device_id") is None:

@@ -18,14 +18,13 @@ from coachtui.base.errors import UserError
 from coachtui.base.text import for_terminal
 from coachtui.base.user_files import open_regular
 from coachtui.store import hlc, schema
-from coachtui.store.db import device_id, get_meta, set_meta
+from coachtui.store.db import device_id, is_demo
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 1
-SUFFIX = ".ctb"
 # Clocks further ahead than this are refused: one laptop's wrong date would
 # otherwise win every merge for years.
 FUTURE_SLACK_MS = 24 * 3600 * 1000
@@ -54,19 +53,6 @@ class Manifest:
     created_at: str
     scope: str
     demo: bool = False  # written from a demo database (made-up people)
-
-
-DEMO_KEY = "demo"  # in Meta, and in the manifest of a demo database's bundles
-
-
-def mark_demo() -> None:
-    """This database is a demo's: its bundles carry made-up people."""
-    if get_meta(DEMO_KEY) != "1":
-        set_meta(DEMO_KEY, "1")
-
-
-def is_demo() -> bool:
-    return get_meta(DEMO_KEY) == "1"
 
 
 def refuse_other_world(m: Manifest, name: str) -> None:

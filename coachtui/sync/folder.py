@@ -10,7 +10,8 @@ from pathlib import Path
 from coachtui.store.db import device_id
 from coachtui.store.models import Applied
 from coachtui.sync import bundle, merge
-from coachtui.sync.bundle import SUFFIX, BundleError
+from coachtui.sync.bundle import BundleError
+from coachtui.sync.suffix import SUFFIX
 
 # Copies that file-sync tools make when two writers collide: not ours to read.
 CONFLICT_COPY = re.compile(r"(sync-conflict|conflicted copy|conflict|\(\d+\)|~$)", re.I)

@@ -92,3 +92,23 @@ async def test_settle_a_conflict_in_the_app(app, tmp_path):
         await pilot.pause()
         assert conflicts.open_conflicts() == []
         assert Note.get_by_id(nid).text == "our wording and their wording"
+
+
+async def test_a_missing_passphrase_moves_to_its_box_so_it_is_never_typed_in_clear(app, tmp_path):
+    """The IT walkthrough: Ctrl+F said a passphrase was needed and left the
+    cursor in Path, so the passphrase typed next showed in clear there."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        app.screen.query_one("#sync-path", Input).value = str(tmp_path)
+        for key in ("ctrl+f", "ctrl+e"):
+            app.screen.query_one("#sync-path", Input).focus()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.focused is app.screen.query_one("#sync-pass", Input), key
+            await pilot.press(*"secret")
+            await pilot.pause()
+            assert "secret" not in app.screen.query_one("#sync-path", Input).value
+            app.screen.query_one("#sync-pass", Input).value = ""

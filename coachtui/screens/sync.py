@@ -99,11 +99,16 @@ the newer version is in place everywhere, the other is kept here for you.
             raise UserError("type a file or folder in Path first")
         return path, secret
 
+    def _ask_passphrase(self) -> None:
+        # The next keys are the passphrase: they go into its box (hidden), never in clear into Path.
+        self.query_one("#sync-pass", Input).focus()
+
     @guarded
     def action_export(self) -> None:
         path, secret = self._inputs()
         if secret is None:
-            raise UserError("a passphrase is needed to export (bundles are encrypted)")
+            self._ask_passphrase()
+            raise UserError("a passphrase is needed to export (bundles are encrypted): type it in Passphrase")
         self._status("Exporting…")
         self._run("export", path, secret)
 
@@ -126,7 +131,8 @@ the newer version is in place everywhere, the other is kept here for you.
     def action_sync_folder(self) -> None:
         path, secret = self._inputs()
         if secret is None:
-            raise UserError("a passphrase is needed to sync (bundles are encrypted)")
+            self._ask_passphrase()
+            raise UserError("a passphrase is needed to sync (bundles are encrypted): type it in Passphrase")
         self._status("Syncing with the folder…")
         self._run("folder", path, secret)
 

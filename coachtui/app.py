@@ -6,7 +6,7 @@ import gc
 from dataclasses import fields, replace
 from typing import Iterable
 
-from textual import events, work
+from textual import _ansi_sequences, events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -25,6 +25,14 @@ from coachtui.screens.places import PLACE_KEYS, PLACES
 # were 1.5:1 there, its footer keys' blue 3:1. Same name, so settings keep working.
 LIGHT_THEME = replace(BUILTIN_THEMES["textual-light"], accent="#7a4800", warning="#963200",
                       variables={**BUILTIN_THEMES["textual-light"].variables, "footer-key-foreground": "#004578"})
+
+# A terminal sends Esc then a key, typed within ~100 ms, as one Alt+key. Textual
+# turns Esc+digit into the characters macOS's Option+digit types (¡ ™ £ ...),
+# so "Esc 1" typed quickly would put ¡ in the note box, and a £ typed on a UK
+# keyboard could not be told from "Esc 3". Without those entries Esc+digit
+# arrives as alt+1 ... alt+0, and the app takes it as Esc, then the key (on_event).
+for _digit in "1234567890":
+    _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{_digit}", None)
 
 # Keys that only edit the text in a box: typing them moves no focus.
 _EDITING_KEYS = frozenset({"backspace", "delete", "left", "right", "home", "end", "space"})
@@ -449,6 +457,17 @@ class CoachApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key.startswith("alt+") and event.character and len(event.character) == 1:
+                # Esc and a key typed quickly reach us as Alt+key (coachtui binds no Alt
+                # keys): Esc, then that key, each where it would have gone on its own.
+                char = event.character
+                await self.on_event(events.Key("escape", "\x1b"))
+                second = events.Key(char if char.isalnum() else event.key.removeprefix("alt+"), char)
+                if self._held_keys is not None:
+                    self._held_keys.insert(0, second)
+                else:
+                    await self.on_event(second)
+                return
             if self._held_keys is not None:
                 self._held_keys.append(event)
                 return

@@ -9,7 +9,7 @@ as a draft within a second, so a flat battery loses nothing.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import _ansi_sequences, events, on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -25,14 +25,6 @@ from coachtui.screens.common import guarded, polled
 from coachtui.widgets.clock import BigClock, block_size
 from coachtui.widgets.inputs import FixedInput
 from coachtui.widgets.table import Column, RowTable
-
-# A terminal sends Esc then a key, typed within ~100 ms, as one Alt+key. Textual
-# turns Esc+digit into the characters macOS's Option+digit types (¡ ™ £ ...),
-# so "Esc 1" typed quickly would put ¡ in the note box, and a £ typed on a UK
-# keyboard could not be told from "Esc 3". Without those entries Esc+digit
-# arrives as alt+1 ... alt+0, and the note box takes it as Esc, then the key.
-for _digit in "1234567890":
-    _ansi_sequences.ANSI_SEQUENCES_KEYS.pop(f"\x1b{_digit}", None)
 
 KIND_KEYS = {"f5": "observation", "f6": "strength", "f7": "next", "f8": "question"}
 PREFIXES = {"+": "strength", ">": "next", "?": "question"}
@@ -143,14 +135,6 @@ class NoteBox(FixedInput):
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
-        if key.startswith("alt+") and event.character and len(event.character) == 1:
-            # Esc and a key typed quickly (the terminal sends them as Alt+key): Esc, then that key.
-            event.stop()
-            event.prevent_default()
-            self.screen.leave_typing()
-            char = event.character
-            self.app.post_message(events.Key(char if char.isalnum() else key.removeprefix("alt+"), char))
-            return
         if key == "enter":
             event.stop()
             event.prevent_default()

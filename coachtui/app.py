@@ -216,10 +216,26 @@ class CoachApp(App):
             return
         self.push_screen(HelpScreen(self.screen))
 
+    def _unsaved_here(self, label: str | None) -> bool:
+        """Undo and redo change what a form or the feedback shows beneath the
+        text being typed there (a one-line box has no undo of its own): not
+        while it holds unsaved changes, unless the screen keeps them through
+        that change (`undo_keeps_unsaved`). True when refused (and says so)."""
+        ask = getattr(self.screen, "has_unsaved", None)
+        if ask is None or not ask() or label is None or label in getattr(self.screen, "undo_keeps_unsaved", ()):
+            return False
+        label = getattr(self.screen, "unsaved_label", None)
+        what = label() if label else "This screen"
+        self.screen.notify(f"{what} has changes not saved: save them (Ctrl+S) or leave with Esc first, "
+                           "then Ctrl+Z undoes the last change.", severity="warning", timeout=6, markup=False)
+        return True
+
     @guarded
     def action_undo(self) -> None:
         from coachtui.store import write
 
+        if self._unsaved_here(write.undo_label()):
+            return
         label = write.undo()
         # Through the screen: a join shows it on its message line, not over the notes.
         if label is None:
@@ -235,6 +251,8 @@ class CoachApp(App):
 
         if isinstance(self.focused, TextArea):
             self.focused.action_redo()  # in a text area, as Ctrl+Z there: its own typing
+            return
+        if self._unsaved_here(write.redo_label()):
             return
         label = write.redo()
         if label is None:

@@ -247,3 +247,25 @@ async def test_redo_key_is_in_help_and_the_palette(app):
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert "Nothing to redo." in notes_shown(app)
+
+
+async def test_ctrl_z_in_a_form_with_unsaved_text_undoes_nothing_beneath_it(app, until):
+    """The re-check walkthrough: Ctrl+Z in a one-line feedback box undid the
+    saved feedback (and the join's end) beneath the text being typed."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "a")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm", what="the staff form")
+        app.screen.query_one("#name", Input).value = "Una Undo"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "RosterScreen", what="the roster")
+        assert Staff.get_or_none(Staff.name == "Una Undo") is not None
+        await pilot.press("down", "a")
+        await until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm", what="a second form")
+        app.screen.query_one("#name", Input).focus()
+        await pilot.press(*"Half typed")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "StaffForm"
+        assert Staff.get_or_none((Staff.name == "Una Undo") & (Staff.deleted == False)) is not None  # noqa: E712

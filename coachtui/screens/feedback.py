@@ -199,6 +199,10 @@ FILE` writes its summary from the command line (or give the teacher and
     def action_prompts(self) -> None:
         self.app.push_screen(PromptsScreen())
 
+    # Undoing the join's end goes back into the join; what is typed here comes
+    # back when it ends again. Any other undo waits until this is saved or left.
+    undo_keeps_unsaved = ("end join",)
+
     def has_unsaved(self) -> bool:
         """Not saved as it stands (asked about on Esc and by the app's Ctrl+Q)."""
         return self.is_mounted and self.saved_values != self._values()

@@ -310,3 +310,19 @@ async def test_esc_then_d_quickly_in_the_feedback_discards_as_esc_then_d_does(ap
         assert app.screen is not form and form not in app.screen_stack, (app.screen_stack, area.text)
         assert "d" not in area.text.replace("practise cold call", "")
         assert feedback.get(jid) is None  # discarded, not saved
+
+
+async def test_tabbing_into_a_filled_feedback_box_selects_nothing(app):
+    """The re-check walkthrough: Tab into "Action step" selected it, so the
+    first key typed replaced the whole step (forms select nothing on focus)."""
+    jid = ended_join(jane(), focus_text="Routines")
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        box = form.query_one("#fb-action_step", Input)
+        box.value = "Cold call every pupil"
+        form.set_focus(None)
+        box.focus()
+        await pilot.pause()
+        await pilot.press(*" twice")
+        await pilot.pause()
+        assert all(word in box.value for word in ("Cold", "every", "pupil", "twice")), box.value  # added to, not replaced

@@ -108,7 +108,9 @@ FILE` writes its summary from the command line (or give the teacher and
                         yield TextArea(text, id=f"fb-{part}", classes="fb-area", soft_wrap=True,
                                        tab_behavior="focus")
                     else:
-                        yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD)
+                        # Tabbing in selects nothing: the next key adds to the text, as in every form.
+                        yield Input(text, id=f"fb-{part}", compact=True, max_length=feedback.MAX_FIELD,
+                                    select_on_focus=False)
                     yield Tick("private", private, off_label="shared", marks=("🔒", "○"),
                                id=f"fb-private-{part}", compact=True)
             yield Static("", id="form-error", markup=False)

@@ -78,3 +78,20 @@ async def test_esc_and_a_letter_in_one_burst_close_help_then_act(app, until):
         await until(pilot, lambda: app.screen.__class__.__name__ != "RosterScreen", what="the help")
         await send_raw(app, pilot, "\x1ba")
         await until(pilot, lambda: app.screen.__class__.__name__ == "StaffForm", what="the staff form from `a`")
+
+
+async def test_a_name_typed_and_enter_take_the_best_match(app, until):
+    """The re-check walkthrough: `padraig v` then Enter took Pádraig Adeyemi,
+    the person under the cursor from `padraig`, though Pádraig Vaughan was
+    now the best match and first in the list."""
+    from coachtui.roster import staff as roster_staff
+
+    roster_staff.save(name="Pádraig Adeyemi", team="Science", email="pa@riverside.org")
+    roster_staff.save(name="Pádraig Vaughan", team="Maths")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.reload()
+        await pilot.pause()
+        burst(app, list("padraig v") + ["enter"])
+        await until(pilot, lambda: app.focused is app.screen.table, what="the list")
+        assert app.screen.table.rows[0].name == "Pádraig Vaughan"
+        assert app.screen.table.current_row.name == "Pádraig Vaughan"

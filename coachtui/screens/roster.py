@@ -241,7 +241,11 @@ teachers than the limit in the config (coach_load_limit, default 10).
             self.table.empty_text = "No staff match. Esc clears the search; Down, then f changes the filters."
         one_coach = bool(self.filters.coach_id) and self.filters.coach_id != "none"
         self.table.columns = ONE_COACH_COLUMNS if one_coach else COLUMNS
-        self.table.set_rows(rows, keep=lambda r: r.id)
+        # A new search puts the best match under the cursor (Enter takes it); the
+        # same search again (new data, a filter) keeps the person chosen.
+        same = query == getattr(self, "_shown_query", None)
+        self._shown_query = query
+        self.table.set_rows(rows, keep=(lambda r: r.id) if same else None)
         shown = len(rows)
         counted = getattr(self, "_counted", None)  # (rows, archived, total): once per data and filter
         if counted is None or counted[0] is not self.all_rows or counted[1] != self.filters.archived:

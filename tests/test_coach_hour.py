@@ -326,3 +326,22 @@ async def test_tabbing_into_a_filled_feedback_box_selects_nothing(app):
         await pilot.press(*" twice")
         await pilot.pause()
         assert all(word in box.value for word in ("Cold", "every", "pupil", "twice")), box.value  # added to, not replaced
+
+
+async def test_a_framework_step_brings_its_criteria_under_the_coachs_own_words(app):
+    """The re-check walkthrough: with the action step written from a `>` note,
+    choosing a framework step left the success criteria empty."""
+    from textual.widgets import Select, TextArea
+
+    from coachtui.teaching import framework
+
+    jid = ended_join(jane(), focus_text="Routines")
+    step = framework.steps()[0]
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_feedback(app, pilot, jid)
+        form.query_one("#fb-action_step", Input).value = "Ask three pupils before moving on"
+        form.query_one("#fb-criteria", TextArea).text = ""
+        form.query_one("#fb-step", Select).value = step.id
+        await pilot.pause()
+        assert form.query_one("#fb-action_step", Input).value == "Ask three pupils before moving on"
+        assert form.query_one("#fb-criteria", TextArea).text == step.detail

@@ -149,10 +149,14 @@ FILE` writes its summary from the command line (or give the teacher and
         if item is None:
             return
         action = self.query_one("#fb-action_step", Input)
-        titles = {s.title for s in framework.steps()}
-        if not action.value.strip() or action.value in titles:
+        criteria = self.query_one("#fb-criteria", TextArea)
+        steps = framework.steps()
+        # The coach's own words stay (a `>` note); the step's criteria come
+        # with it wherever no criteria of the coach's own are written.
+        if not action.value.strip() or action.value in {s.title for s in steps}:
             action.value = item.title
-            self.query_one("#fb-criteria", TextArea).text = item.detail
+        if not criteria.text.strip() or criteria.text in {s.detail for s in steps}:
+            criteria.text = item.detail
 
     def _values(self) -> dict[str, tuple[str, bool]]:
         values = {}

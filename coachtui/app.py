@@ -232,33 +232,28 @@ class CoachApp(App):
 
     @guarded
     def action_undo(self) -> None:
-        from coachtui.store import write
-
-        if self._unsaved_here(write.undo_label()):
-            return
-        label = write.undo()
-        # Through the screen: a join shows it on its message line, not over the notes.
-        if label is None:
-            self.screen.notify("Nothing to undo.", timeout=2)
-            return
-        self.screen.notify(f"Undone: {label} (Ctrl+R redoes it)", timeout=3, markup=False)
-        self.refresh_screens()
-        self._show_running_join()
+        self._step_history(undo=True)
 
     @guarded
     def action_redo(self) -> None:
-        from coachtui.store import write
-
         if isinstance(self.focused, TextArea):
             self.focused.action_redo()  # in a text area, as Ctrl+Z there: its own typing
             return
-        if self._unsaved_here(write.redo_label()):
+        self._step_history(undo=False)
+
+    def _step_history(self, undo: bool) -> None:
+        """One step back (undo) or forward (redo) through the app's changes."""
+        from coachtui.store import write
+
+        if self._unsaved_here(write.undo_label() if undo else write.redo_label()):
             return
-        label = write.redo()
+        label = write.undo() if undo else write.redo()
+        # Through the screen: a join shows it on its message line, not over the notes.
         if label is None:
-            self.screen.notify("Nothing to redo.", timeout=2)
+            self.screen.notify(f"Nothing to {'undo' if undo else 'redo'}.", timeout=2)
             return
-        self.screen.notify(f"Redone: {label}", timeout=3, markup=False)
+        self.screen.notify(f"Undone: {label} (Ctrl+R redoes it)" if undo else f"Redone: {label}",
+                           timeout=3, markup=False)
         self.refresh_screens()
         self._show_running_join()
 

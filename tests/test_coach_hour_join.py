@@ -5,12 +5,12 @@ palette in a join, a note's time, the criteria's bullets, Ctrl+Z in an empty box
 from __future__ import annotations
 
 import pytest
-from textual._xterm_parser import XTermParser
 from textual.widgets import Input, Static
 
 from coachtui.lessons import feedback, joins
 from coachtui.roster import staff
 from coachtui.teaching.framework import item_id
+from tests.keys import send_raw
 
 SIZES = [(60, 20), (80, 24), (120, 40)]
 STEP = "Circulate with purpose during independent practice, checking every pupil's first answer"
@@ -37,20 +37,6 @@ async def in_join(app, pilot, until):
     await until(pilot, lambda: getattr(app.screen, "_shown", False), what="the join")
     await pilot.pause()
     return app.screen
-
-
-async def send_raw(app, pilot, data: str) -> None:
-    """The key events Textual's terminal parser makes of these bytes, as a terminal sends them."""
-    parser = XTermParser()
-    events = list(parser.feed(data))
-    try:
-        events += list(parser.feed(""))
-    except Exception:
-        pass
-    for event in events:
-        app.post_message(event)
-    await pilot.pause()
-    await pilot.pause()
 
 
 # --- 2. Esc pressed quickly before a key ------------------------------------------------------

@@ -7,6 +7,7 @@ from textual import events
 from textual.widgets import Input
 
 from coachtui.roster import staff
+from tests.keys import send_raw
 
 
 @pytest.fixture
@@ -52,22 +53,6 @@ async def test_find_in_the_framework_takes_the_whole_word(app, until):
         burst(app, ["slash"] + list("feedback"))
         await until(pilot, lambda: app.screen.query_one("#fw-find", Input).value.endswith("k"), what="the word")
         assert app.screen.query_one("#fw-find", Input).value == "feedback"
-
-
-async def send_raw(app, pilot, data: str) -> None:
-    """The key events Textual's terminal parser makes of these bytes, as a terminal sends them."""
-    from textual._xterm_parser import XTermParser
-
-    parser = XTermParser()
-    keys = list(parser.feed(data))
-    try:
-        keys += list(parser.feed(""))
-    except Exception:
-        pass
-    for event in keys:
-        app.post_message(event)
-    await pilot.pause()
-    await pilot.pause()
 
 
 async def test_esc_and_a_letter_in_one_burst_close_help_then_act(app, until):

@@ -100,3 +100,33 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     # Opening again runs nothing twice.
     open_database(path)
     assert json.loads(FrameworkItem.get_by_id(edited).clocks)["retired"] == GENESIS
+
+
+def test_version_8_database_gains_seq_on_every_synced_table(tmp_path):
+    """Incremental bundles need to know when each row last changed here: a
+    version-8 database (no `seq`) upgrades, its rows at seq 0, and a write
+    after the upgrade gets a seq above every earlier one."""
+    from coachtui.store import models, write
+
+    path = tmp_path / "v8.db"
+    database.init(str(path), pragmas={"journal_mode": "wal"})
+    database.connect()
+    for step in (schema._v1, schema._v2, schema._v3, schema._v4, schema._v6):
+        step(database)
+    for model in [*models.REPLICATED_MODELS, models.Purged]:
+        database.execute_sql(f'DROP INDEX IF EXISTS "{model._meta.table_name}_seq"')
+        database.execute_sql(f'ALTER TABLE "{model._meta.table_name}" DROP COLUMN seq')  # as version 8 made it
+    database.execute_sql("PRAGMA user_version = 8")
+    database.execute_sql(
+        "INSERT INTO staff (id, clocks, hlc, deleted, name, email, roles, team, support, archived, external_id) "
+        "VALUES ('a8', '{}', '', 0, 'Kept Name', '', 'teacher', '', 'none', 0, '')")
+    database.close()
+    open_database(path)
+    for model in [*models.REPLICATED_MODELS, models.Purged]:
+        table = model._meta.table_name
+        assert "seq" in {r[1] for r in database.execute_sql(f'PRAGMA table_info("{table}")')}, table
+        assert f"{table}_seq" in {r[1] for r in database.execute_sql(f'PRAGMA index_list("{table}")')}, table
+    assert Staff.get_by_id("a8").seq == 0
+    write.write(Staff, "a8", name="New Name")
+    assert Staff.get_by_id("a8").seq > 0
+    close_store()

@@ -42,7 +42,7 @@ from coachtui.store.models import (
 )
 
 ERASED_TEXT = "(erased)"
-_MACHINERY = {"id", "clocks", "hlc"}
+_MACHINERY = {"id", "clocks", "hlc", "seq"}
 
 
 @dataclass

@@ -48,7 +48,7 @@ def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
     return newer.get("_base", {}).get(f) == older_stamp
 
 
-def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
+def _conflict(seq: int, table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
     """Record the losing version. Every laptop that meets this loser makes the
     very same row, whoever beat it there: the id and every field's clock come
     from the losing version alone. So conflict rows converge like the rest."""
@@ -56,7 +56,7 @@ def _conflict(table: str, row_id: str, f: str, value, stamp: str, winner: str) -
     if Conflict.get_or_none(Conflict.id == cid) is None:
         fields = Conflict.content_fields()
         Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, stamp), sort_keys=True), hlc=stamp,
-                        deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
+                        seq=seq, deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
                         stamp=stamp, winner_stamp="", resolved=False).execute()
 
 
@@ -90,7 +90,7 @@ def _db_value(kind: str, value):
     raise ApplyError("a row has a value of the wrong type")
 
 
-def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> None:
+def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: int = 0) -> None:
     """Merge rows that arrived with their clocks into `model`'s table, field by
     field: the higher stamp wins; a free-text field changed on two laptops
     keeps the loser as a Conflict. Each row is {"id", "values", "clocks",
@@ -98,7 +98,9 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
     rows: such a row is skipped (erasure is final), and so is a row about one
     (its staff_id, join_id, ... was erased); a pointer to an erased person
     (coach_id, leader_id, ...) becomes ERASED. A private row here is never
-    overwritten. Call inside a transaction."""
+    overwritten. Rows inserted or changed get `seq` (this import's place in
+    this laptop's history: incremental bundles send them on). Call inside a
+    transaction."""
     fields = model.content_fields()
     cols = [model._meta.fields[f].column_name for f in fields]
     table = model._meta.table_name
@@ -135,7 +137,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
         if any(erased(inc_vals.get(f)) for f in parents):
             # About someone (or something) erased: dropped, and remembered as
             # erased, so that rows under it (a feedback's items) go too.
-            dropped.append({"id": purge_key(rid), "table": table, "stamp": r["_newest"]})
+            dropped.append({"id": purge_key(rid), "table": table, "stamp": r["_newest"], "seq": seq})
             purged.add(dropped[-1]["id"])
             counts.skipped += 1
             continue
@@ -144,7 +146,7 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
                 inc_vals[f] = ERASED
         if rid not in local:
             row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
-            inserts.append([rid, json.dumps(inc_clocks), r["_newest"], *row_values])
+            inserts.append([rid, json.dumps(inc_clocks), r["_newest"], seq, *row_values])
             # A row repeated in one bundle merges with the copy inserted above.
             local[rid] = (inc_clocks, dict(zip(fields, row_values, strict=True)))
             counts.new += 1
@@ -186,11 +188,11 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
         # no losing versions: a conflict would carry the words on.
         if not loc_vals.get("deleted"):
             for loser in losers:
-                _conflict(*loser)
+                _conflict(seq, *loser)
             counts.conflicts += len(losers)
         if changed:
             stamps = [s for k, s in loc_clocks.items() if k != "_base"]
-            updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps)]
+            updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps), seq]
                            + [int(loc_vals[f]) if f in bool_fields else loc_vals[f] for f in fields] + [rid])
             if loc_vals.get("deleted") and not was_deleted:
                 counts.deleted += 1
@@ -202,10 +204,10 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts) -> Non
         Purged.insert_many(dropped).on_conflict_ignore().execute()
     conn = database.connection()
     if inserts:
-        conn.executemany('INSERT INTO "{}" (id, clocks, hlc, {}) VALUES ({})'.format(
-            table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * (3 + len(cols)))), inserts)
+        conn.executemany('INSERT INTO "{}" (id, clocks, hlc, seq, {}) VALUES ({})'.format(
+            table, ", ".join(f'"{c}"' for c in cols), ", ".join("?" * (4 + len(cols)))), inserts)
     if updates:
-        conn.executemany('UPDATE "{}" SET clocks = ?, hlc = ?, {} WHERE id = ?'.format(
+        conn.executemany('UPDATE "{}" SET clocks = ?, hlc = ?, seq = ?, {} WHERE id = ?'.format(
             table, ", ".join(f'"{c}" = ?' for c in cols)), updates)
 
 
@@ -215,7 +217,8 @@ class Tombstones:
     The key is a hash: the row it names is found by hashing this table's ids,
     once per table per import, and only for erasures new here."""
 
-    def __init__(self) -> None:
+    def __init__(self, seq: int = 0) -> None:
+        self.seq = seq
         self.purged = {r[0] for r in database.execute_sql("SELECT id FROM purged")}
         self._ids: dict[str, dict[str, str]] = {}
 
@@ -234,6 +237,6 @@ class Tombstones:
             found = ids.pop(key, "")
             if found and not keep:
                 model.delete().where(model.id == found).execute()
-        Purged.insert(id=key, table=table, stamp=stamp).on_conflict_ignore().execute()
+        Purged.insert(id=key, table=table, stamp=stamp, seq=self.seq).on_conflict_ignore().execute()
         self.purged.add(key)
         return found

@@ -77,3 +77,9 @@ class Clock:
         r = parse(remote)
         if (r.wall, r.counter) > (self.last.wall, self.last.counter):
             self.last = Stamp(r.wall, r.counter, self.device)
+
+
+def seq_of(stamp: str) -> int:
+    """A stamp of this laptop's clock as one increasing integer (wall ms and
+    counter; the device part is always ours): the `seq` of the rows it changed."""
+    return int(stamp[:13]) * (MAX_COUNTER + 1) + int(stamp[14:19])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from peewee import BooleanField, IntegerField, Model, SqliteDatabase, TextField
+from peewee import SQL, BooleanField, IntegerField, Model, SqliteDatabase, TextField
 
 # Deferred: opened by coachtui.store.db.open_store, never at import time.
 database = SqliteDatabase(None)
@@ -53,10 +53,14 @@ class Replicated(BaseModel):
     id = TextField(primary_key=True, default=new_id)
     clocks = TextField(default="{}")  # JSON {field: hlc stamp}
     hlc = TextField(default="", index=True)  # newest stamp in `clocks`
+    # When this row last changed on this laptop, by a local edit or an import:
+    # hlc.seq_of(a stamp of this laptop's clock). Local, never in a bundle: an
+    # incremental bundle carries the rows whose seq is above its `since`.
+    seq = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])  # raw INSERTs (tests) omit it
     deleted = BooleanField(default=False)
 
     # Fields that are machinery, not content: never stamped.
-    MACHINERY = ("id", "clocks", "hlc")
+    MACHINERY = ("id", "clocks", "hlc", "seq")
     # Free-text fields: concurrent edits on two laptops are kept as conflicts.
     FREE_TEXT: tuple[str, ...] = ()
 
@@ -89,6 +93,7 @@ class Purged(BaseModel):
     id = TextField(primary_key=True)  # purge_key(row id)
     table = TextField()
     stamp = TextField()
+    seq = IntegerField(default=0, index=True, constraints=[SQL("DEFAULT 0")])  # as Replicated.seq
 
 
 # --- replicated content -------------------------------------------------------

@@ -14,7 +14,7 @@ from peewee import SqliteDatabase
 
 from coachtui.store import models
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # The tables each version added, so a test can build a database of any version.
 V1_TABLES = [models.Meta, models.Purged, models.Site, models.Staff, models.FrameworkItem, models.StaffFocus]
@@ -107,8 +107,22 @@ def _v8(db: SqliteDatabase) -> None:
                                 [(models.purge_key(rid), table, stamp) for rid, table, stamp in rows])
 
 
+def _v9(db: SqliteDatabase) -> None:
+    """Incremental bundles: every replicated row and erasure records when it
+    last changed here (`seq`, local, indexed), so a bundle carries only what
+    changed since the last one. Rows already here get 0: the first bundle
+    written anywhere after this is a whole one. Adding a column with a
+    default rewrites nothing, so this is quick on a trust's database."""
+    for model in [*models.REPLICATED_MODELS, models.Purged]:
+        table = model._meta.table_name
+        columns = {r[1] for r in db.execute_sql(f'PRAGMA table_info("{table}")')}
+        if "seq" not in columns:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN seq INTEGER NOT NULL DEFAULT 0')
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{table}_seq" ON "{table}" (seq)')
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
-    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8,
+    1: _v1, 2: _v2, 3: _v3, 4: _v4, 5: _v5, 6: _v6, 7: _v7, 8: _v8, 9: _v9,
 }
 
 

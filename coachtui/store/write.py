@@ -19,6 +19,7 @@ from typing import Any, Iterator
 
 from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
+from coachtui.store import hlc
 from coachtui.store.models import Purged, Replicated, database, new_id, purge_key
 
 
@@ -115,7 +116,8 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
                 f = model._meta.fields[name]
                 data[name] = values[name] if name in values else f.default() if callable(f.default) else f.default
             clocks = {name: stamp for name in allowed}
-            model.insert(id=row_id, clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, **data).execute()
+            model.insert(id=row_id, clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, seq=hlc.seq_of(stamp),
+                         **data).execute()
             _record(model, row_id, None)
             return row_id
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
@@ -126,7 +128,7 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
         _note_bases(model, clocks, changed, store_db.device_id())
         for k in changed:
             clocks[k] = stamp
-        model.update(clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, **changed).where(
+        model.update(clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, seq=hlc.seq_of(stamp), **changed).where(
             model.id == row_id
         ).execute()
         _record(model, row_id, {k: getattr(row, k) for k in changed})
@@ -179,7 +181,8 @@ def purge_many(model: type[Replicated], row_ids: list[str]) -> None:
         for start in range(0, len(row_ids), 500):
             chunk = row_ids[start:start + 500]
             model.delete().where(model.id.in_(chunk)).execute()
-        Purged.insert_many([{"id": purge_key(rid), "table": model._meta.table_name, "stamp": stamp}
+        Purged.insert_many([{"id": purge_key(rid), "table": model._meta.table_name, "stamp": stamp,
+                             "seq": hlc.seq_of(stamp)}
                             for rid in row_ids]).on_conflict_ignore().execute()
     # An erased row cannot be undone; forget any history that points at it.
     gone = set(row_ids)
@@ -272,7 +275,7 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
     for name in fields:
         d = meta.fields[name].default
         defaults[name] = d() if callable(d) else d
-    columns = ["id", "clocks", "hlc"] + fields
+    columns = ["id", "clocks", "hlc", "seq"] + fields
     sql = 'INSERT INTO "{}" ({}) VALUES ({})'.format(
         meta.table_name,
         ", ".join(f'"{meta.fields[c].column_name}"' for c in columns),
@@ -285,8 +288,6 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
         purged = {rid for rid in (values.get("id") for values in rows) if rid and purge_key(rid) in purged}
         # One clock for the batch, persisted once at the end: stamps stay
         # unique and monotonic, without a Meta read and write per row.
-        from coachtui.store import hlc
-
         clock = hlc.Clock(store_db.device_id(), store_db.get_meta("hlc_last"))
         params = []
         for values in rows:
@@ -297,7 +298,7 @@ def insert_new(model: type[Replicated], rows: list[dict[str, Any]]) -> list[str]
             clocks = json.dumps(dict.fromkeys(fields, stamp), sort_keys=True)
             data = [conv(values[name] if name in values else defaults[name])
                     for name, conv in zip(fields, converters, strict=True)]
-            params.append((row_id, clocks, stamp, *data))
+            params.append((row_id, clocks, stamp, hlc.seq_of(stamp), *data))
             ids.append(row_id)
         if params:
             database.connection().executemany(sql, params)

@@ -145,13 +145,15 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     if commit and backups is not None:
         store_backups.take(backups)
     check = _Checker(Path(path).name)
-    tombstones = Tombstones()
-    purged = tombstones.purged
     erased_staff: list[str] = []
     erased_here = 0
     # Merged rows (and what the after-merge steps write) are not undoable here.
     try:
         with write.unrecorded(), store_db.transaction() as txn:
+            # One place in this laptop's history for everything this import changes.
+            seq = hlc.seq_of(store_db.tick())
+            tombstones = Tombstones(seq)
+            purged = tombstones.purged
             pending: dict = defaultdict(list)
             for obj in read(path, passphrase, allow_plain):
                 kind = obj["type"]
@@ -159,7 +161,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     model = check.row(obj)
                     pending[model].append(obj)
                     if len(pending[model]) >= BATCH:
-                        apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]])
+                        apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]], seq)
                 elif kind == "purged":
                     check.stamp(obj.get("stamp"))
                     key = _tombstone_key(obj, check.name)
@@ -169,7 +171,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                         raise BundleError(f"{check.name} erases records of an unknown table "
                                           f"{str(table)[:40]!r}")
                     if model in pending:
-                        apply_rows(model, pending.pop(model), purged, summary.tables[table])
+                        apply_rows(model, pending.pop(model), purged, summary.tables[table], seq)
                     # A person is erased with everything about them, by the roster's step below.
                     found = tombstones.apply(model, key, table, obj["stamp"], keep=model is Staff)
                     if found is not None:
@@ -180,7 +182,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                 elif kind == "trailer":
                     # read() has checked the digest and counts: flush what is left.
                     for model, rows in pending.items():
-                        apply_rows(model, rows, purged, summary.tables[model._meta.table_name])
+                        apply_rows(model, rows, purged, summary.tables[model._meta.table_name], seq)
                     pending.clear()
             if check.newest:
                 store_db.observe(check.newest)

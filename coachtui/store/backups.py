@@ -65,6 +65,17 @@ def take(folder: Path) -> Path:
     return target
 
 
+def taken_within(folder: Path, hours: float) -> bool:
+    """Is there a backup here taken in the last `hours`?"""
+    import time
+
+    try:
+        newest = max((p.stat().st_mtime for p in folder.glob(PATTERN)), default=0.0)
+    except OSError:
+        return False
+    return time.time() - newest < hours * 3600
+
+
 def replace_all(folder: Path) -> int:
     """Drop every backup and take one of the database as it is now (after an
     erasure: no copy may keep the person). Returns how many were dropped."""

@@ -18,13 +18,16 @@ from coachtui.base.errors import UserError
 from coachtui.base.text import for_terminal
 from coachtui.base.user_files import open_regular
 from coachtui.store import hlc, schema
-from coachtui.store.db import device_id, is_demo
+from coachtui.store.db import device_id, get_meta, is_demo
+from coachtui.store.hlc import seq_of
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
+from coachtui.sync import trust
 from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
 
 FORMAT = "coachtui-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: incremental (the manifest's since/upto); version 1 bundles are still read
+READ_VERSIONS = (1, 2)
 # Clocks further ahead than this are refused: one laptop's wrong date would
 # otherwise win every merge for years.
 FUTURE_SLACK_MS = 24 * 3600 * 1000
@@ -53,6 +56,8 @@ class Manifest:
     created_at: str
     scope: str
     demo: bool = False  # written from a demo database (made-up people)
+    since: int = 0  # version 2: what changed on the writer after `since`, complete to `upto`
+    upto: int = 0
 
 
 def refuse_other_world(m: Manifest, name: str) -> None:
@@ -63,10 +68,22 @@ def refuse_other_world(m: Manifest, name: str) -> None:
         raise BundleError(f"{name} comes from real data: not applied to the demo database")
 
 
-def _rows_for_export(site: str | None) -> Iterator[dict]:
+def _known(clocks: dict, known: dict[str, int]) -> bool:
+    """Is every version in these clocks already in the destination? `known`
+    maps a laptop to the last of its seqs the destination holds: a laptop's
+    own stamps are seqs of its clock, so a stamp at or below it is there."""
+    for k, stamp in clocks.items():
+        if k[0] != "_" and seq_of(stamp) > known.get(stamp[20:], 0):
+            return False
+    return True
+
+
+def _rows_for_export(site: str | None, since: int = 0, known: dict[str, int] | None = None) -> Iterator[dict]:
     """Every shareable row (never private ones); with `site`, that site, its
     staff and every row that refers to one of them (plus shared rows such as
-    the framework, which refer to nobody)."""
+    the framework, which refer to nobody). With `since`, only rows changed here
+    after it (seq); with `known`, not those whose every version the
+    destination already holds (see _known)."""
     staff_ids: set[str] | None = None
     site_id = None
     if site:
@@ -80,6 +97,9 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
         columns = [model._meta.fields[f].column_name for f in fields]
         sql = 'SELECT id, clocks, {} FROM "{}"'.format(", ".join(f'"{c}"' for c in columns), model._meta.table_name)
         where, params = [], []
+        if since:
+            where.append("seq > ?")
+            params.append(since)
         if "private" in fields:
             where.append("private = 0")
         if site_id and model is Site:
@@ -99,14 +119,25 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
                 values = dict(zip(fields, r[2:], strict=True))
                 if check_refs and not any(values[f] in staff_ids for f in refs):
                     continue
+                if known is not None and _known(json.loads(r[1]), known):
+                    continue
                 for f in bools:
                     values[f] = bool(values[f])
                 # The stored clocks are already JSON: written into the line as they are.
                 yield model._meta.table_name, r[0], values, r[1]
 
 
-def write_body(out, site: str | None = None, device_name: str = "") -> dict[str, int]:
-    """Write the body lines to `out` (has .write(bytes)); returns counts."""
+def write_body(out, site: str | None = None, device_name: str = "", since: int = 0,
+               known: dict[str, int] | None = None, bundle_id: str | None = None) -> dict[str, int]:
+    """Write the body lines to `out` (has .write(bytes)): every row changed
+    here after `since` (0: all), less what `known` says the destination holds.
+    Returns counts and `upto`, the seq the bundle is complete to. Read in one
+    transaction, so rows and `upto` are one consistent moment."""
+    with database.atomic("DEFERRED"):
+        return _write_body(out, site, device_name, since, known, bundle_id or new_bundle_id())
+
+
+def _write_body(out, site, device_name, since, known, bundle_id) -> dict[str, int]:
     digest = hashlib.sha256()
 
     def emit(obj: dict) -> None:
@@ -114,41 +145,53 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
         digest.update(line)
         out.write(line)
 
-    manifest = {"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": uuid.uuid4().hex,
+    last = get_meta("hlc_last")
+    upto = seq_of(last) if last else 0
+    manifest = {"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": bundle_id,
                 "device": device_id(), "device_name": device_name, "site": site, "schema": schema.SCHEMA_VERSION,
                 "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "scope": f"site:{site}" if site else "all"}
+                "scope": f"site:{site}" if site else "all", "since": since, "upto": upto}
     if is_demo():
         manifest["demo"] = True  # only then: real bundles are byte for byte what older readers know
     emit(manifest)
     rows = purged = 0
     dumps = json.dumps
-    for table, rid, values, clocks in _rows_for_export(site):
+    for table, rid, values, clocks in _rows_for_export(site, since, known):
         line = ('{"type":"row","table":%s,"id":%s,"values":%s,"clocks":%s}\n' % (
             dumps(table), dumps(rid), dumps(values, ensure_ascii=False, separators=(",", ":")), clocks)
         ).encode("utf-8")
         digest.update(line)
         out.write(line)
         rows += 1
-    for p in Purged.select():
+    for p in Purged.select().where(Purged.seq > since) if since else Purged.select():
+        if known is not None and _known({"stamp": p.stamp}, known):
+            continue
         # The erased row's purge key (a hash of its id), never the id itself.
         emit({"type": "purged", "table": p.table, "key": p.id, "stamp": p.stamp})
         purged += 1
     trailer = {"type": "trailer", "rows": rows, "purged": purged, "sha256": digest.hexdigest()}
     out.write((json.dumps(trailer, separators=(",", ":")) + "\n").encode("utf-8"))
-    return {"rows": rows, "purged": purged}
+    return {"rows": rows, "purged": purged, "upto": upto}
 
 
-def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "") -> dict:
-    """Write a bundle to `path` safely: NAME.partial, fsync, rename."""
+def new_bundle_id() -> str:
+    return uuid.uuid4().hex
+
+
+def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "",
+           since: int = 0, known: dict[str, int] | None = None, bundle_id: str | None = None) -> dict:
+    """Write a bundle to `path` safely: NAME.partial, fsync, rename. An
+    encrypted one only under the trust's passphrase, once this laptop knows it."""
+    if passphrase is not None:
+        trust.refuse_other(passphrase)
     path = target(path, BundleError)
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:
-                counts = write_body(f, site, device_name)
+                counts = write_body(f, site, device_name, since, known, bundle_id)
             else:
                 enc = Encryptor(f, passphrase)
-                counts = write_body(enc, site, device_name)
+                counts = write_body(enc, site, device_name, since, known, bundle_id)
                 enc.close()
     except OSError as exc:
         raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -227,9 +270,12 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
             if obj["schema"] > schema.SCHEMA_VERSION:
                 raise BundleError(f"{path.name} comes from a newer coachtui (schema {obj['schema']}); "
                                   f"update this laptop first")
-            if obj["version"] != FORMAT_VERSION:
+            if obj["version"] not in READ_VERSIONS:
                 raise BundleError(f"{path.name} uses bundle format {obj['version']}, this coachtui reads "
-                                  f"{FORMAT_VERSION}")
+                                  f"{' and '.join(map(str, READ_VERSIONS))}: update this laptop first")
+            if obj["version"] >= 2 and not (type(obj.get("since")) is int and type(obj.get("upto")) is int
+                                            and 0 <= obj["since"] <= obj["upto"]):
+                raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
             _clean_manifest(obj, path.name)
             first = False
         elif kind == "trailer":
@@ -270,7 +316,7 @@ def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = Fa
     for obj in read(path, passphrase, allow_plain):
         return Manifest(obj["bundle_id"], obj["device"], obj.get("device_name") or "", obj.get("site"),
                         obj["schema"], obj.get("created_at") or "", obj.get("scope") or "all",
-                        obj.get("demo") is True)
+                        obj.get("demo") is True, obj.get("since", 0), obj.get("upto", 0))
     raise BundleError("empty bundle")
 
 

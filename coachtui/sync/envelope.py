@@ -15,6 +15,7 @@ final frame and is refused. A wrong passphrase fails on the first frame.
 
 from __future__ import annotations
 
+import functools
 import os
 import struct
 from typing import BinaryIO, Iterator
@@ -33,6 +34,7 @@ class EnvelopeError(ValueError):
     pass
 
 
+@functools.lru_cache(maxsize=16)  # a bundle is opened twice (its manifest, then all of it): one scrypt
 def derive_key(passphrase: str, salt: bytes, n_log2: int = N_LOG2, r: int = R, p: int = P) -> bytes:
     if not passphrase:
         raise EnvelopeError("the passphrase is empty")

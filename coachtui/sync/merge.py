@@ -128,8 +128,15 @@ def _tombstone_key(obj: dict, name: str) -> str:
     raise BundleError(f"{name} is damaged (a tombstone is malformed)")
 
 
+def _as_expected(m: Manifest, expect: dict) -> bool:
+    """A folder's file names say whose it is and which part of their history
+    (folder.NAME): what is read by its name must be what its manifest says."""
+    return (m.device == expect["device"] and m.since == expect["since"] and m.upto == expect["upto"]
+            and m.bundle_id.startswith(expect["bundle_id"]))
+
+
 def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None,
-          allow_plain: bool = False) -> Summary:
+          allow_plain: bool = False, take_backup: bool = True, expect: dict | None = None) -> Summary:
     """Merge the bundle in one transaction, checking every line as it goes
     (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
     or commit=False (a preview), rolls it all back: nothing changes.
@@ -139,10 +146,12 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     manifest = manifest_of(path, passphrase, allow_plain)
     summary.manifest = manifest
     refuse_other_world(manifest, Path(path).name)
+    if expect and not _as_expected(manifest, expect):
+        raise BundleError(f"{Path(path).name} does not hold what its name says (renamed?): not applied")
     if Applied.get_or_none(Applied.bundle_id == manifest.bundle_id):
         summary.already_applied = True
         return summary
-    if commit and backups is not None:
+    if commit and backups is not None and take_backup:
         store_backups.take(backups)
     check = _Checker(Path(path).name)
     erased_staff: list[str] = []

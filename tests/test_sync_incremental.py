@@ -1,0 +1,317 @@
+"""Incremental folder sync (bundle format version 2): each laptop writes only
+what the folder does not hold from it, reads only files it has not read
+(known by name, never opened), a newcomer catches up from the folder, a
+laptop's files are compacted, and relays through a second folder carry
+everything on."""
+
+import json
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coachtui.base.errors import UserError
+from coachtui.launch import open_database
+from coachtui.roster import staff
+from coachtui.store import write
+from coachtui.store.db import close_store
+from coachtui.store.models import REPLICATED_MODELS, Staff, database
+from coachtui.sync import bundle, folder
+from coachtui.sync.bundle import BundleError
+
+PASS = "correct horse battery staple"
+
+
+class Laptops:
+    def __init__(self, tmp_path, names):
+        self.tmp = tmp_path
+        self.paths = {n: tmp_path / n / "coachtui.db" for n in names}
+        for n in names:
+            self.use(n)
+        close_store()
+
+    def use(self, name):
+        close_store()
+        open_database(self.paths[name])
+        write.clear_history()
+
+    def sync(self, name, where, passphrase=PASS):
+        self.use(name)
+        return folder.sync(where, passphrase, self.tmp / name / "backups", device_name=name)
+
+    def state(self, name):
+        self.use(name)
+        rows = {}
+        for m in REPLICATED_MODELS:
+            for row in m.select():
+                data = {f: getattr(row, f) for f in m.content_fields()}
+                clocks = {k: v for k, v in json.loads(row.clocks).items() if not k.startswith("_")}
+                rows[(m._meta.table_name, row.id)] = (json.dumps(data, sort_keys=True, default=str), clocks)
+        return rows, {r[0] for r in database.execute_sql("SELECT id FROM purged")}
+
+
+@pytest.fixture
+def laptops(tmp_path):
+    lap = Laptops(tmp_path, ["a", "b", "c"])
+    yield lap
+    close_store()
+
+
+@pytest.fixture
+def usb(tmp_path):
+    d = tmp_path / "usb"
+    d.mkdir()
+    return d
+
+
+def _rows_in(path) -> int:
+    return sum(1 for obj in bundle.read(path, PASS) if obj["type"] == "row")
+
+
+def test_a_days_sync_writes_only_what_changed(laptops, usb):
+    laptops.use("a")
+    for i in range(60):
+        staff.save(name=f"Teacher {i}")
+    first = laptops.sync("a", usb)
+    whole = first.written
+    assert _rows_in(whole) >= 60
+    laptops.use("a")
+    staff.save(name="New Teacher")
+    second = laptops.sync("a", usb)
+    assert _rows_in(second.written) == 1  # the new teacher only
+    assert whole in [str(p) for p in usb.iterdir()]  # the whole one stays for newcomers
+    # Nothing changed since: nothing is written.
+    assert laptops.sync("a", usb).written == ""
+
+
+def test_files_read_before_are_passed_over_by_name(laptops, usb, monkeypatch):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    first = laptops.sync("b", usb)
+    assert len(first.imported) == 1
+    opened = []
+    real = bundle._lines
+    monkeypatch.setattr(bundle, "_lines", lambda path, *a: opened.append(path.name) or real(path, *a))
+    again = laptops.sync("b", usb)
+    assert opened == [] and again.imported == [] and again.known == 1
+
+
+def test_a_newcomer_catches_up_and_relays_reach_another_folder(laptops, usb, tmp_path):
+    """a and b work for a week through the stick; c only ever sees a second
+    folder that b syncs with. c ends up with everything, and so does a
+    laptop that joins the stick last."""
+    share = tmp_path / "share"
+    share.mkdir()
+    for day in range(5):
+        for name in "ab":
+            laptops.use(name)
+            staff.save(name=f"{name} day {day}")
+            laptops.sync(name, usb)
+        laptops.sync("b", share)
+        laptops.sync("c", share)
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    laptops.sync("b", share)
+    laptops.sync("c", share)
+    a, b, c = (laptops.state(n) for n in "abc")
+    assert a == b == c
+    assert len([r for r in a[0] if r[0] == "staff"]) == 10
+    # A fourth laptop joins the stick last, and catches up from the stick alone.
+    laptops.paths["d"] = tmp_path / "d" / "coachtui.db"
+    laptops.sync("d", usb)
+    assert laptops.state("d") == a
+
+
+def test_a_delta_does_not_echo_what_it_read_from_the_same_folder(laptops, usb):
+    laptops.use("a")
+    for i in range(20):
+        staff.save(name=f"Teacher {i}")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)  # b's whole bundle: everything it holds
+    laptops.use("a")
+    staff.save(name="Only on a")
+    laptops.sync("a", usb)
+    report = laptops.sync("b", usb)
+    assert len(report.imported) == 1 and report.written == ""  # a's row is in the folder already
+
+
+def test_a_laptops_files_are_compacted_and_readers_skip_the_whole_one(laptops, usb, monkeypatch):
+    monkeypatch.setattr(folder, "COMPACT_FILES", 8)  # a month of daily syncs, made short
+    laptops.use("a")
+    for i in range(5):
+        staff.save(name=f"Teacher {i}")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    for day in range(40):
+        laptops.use("a")
+        staff.save(name=f"Day {day} " + "x" * 150)
+        laptops.sync("a", usb)
+        laptops.sync("b", usb)
+    mine = [p for p in usb.iterdir() if folder.NAME.fullmatch(p.name) and folder.NAME.fullmatch(p.name)[1]
+            == _device("a", laptops)]
+    assert 1 <= len(mine) <= 9  # compacted: not one file per day
+    opened = []
+    real = bundle._lines
+    monkeypatch.setattr(bundle, "_lines", lambda path, *a: opened.append(path.name) or real(path, *a))
+    laptops.sync("b", usb)
+    assert opened == []  # b had every part of a's whole bundle already
+    assert laptops.state("a")[0] == laptops.state("b")[0]
+
+
+def _device(name, laptops):
+    from coachtui.store.db import device_id
+
+    laptops.use(name)
+    return device_id()
+
+
+def test_files_out_of_order_or_cut_short_are_read_when_whole(laptops, usb, tmp_path):
+    laptops.use("a")
+    staff.save(name="First")
+    laptops.sync("a", usb)
+    laptops.use("a")
+    staff.save(name="Second")
+    middle = laptops.sync("a", usb).written
+    laptops.use("a")
+    staff.save(name="Third")
+    laptops.sync("a", usb)
+    aside = tmp_path / "aside.ctb"
+    shutil.move(middle, aside)  # still on its way (a slow Syncthing, OneDrive)
+    laptops.sync("b", usb)
+    laptops.use("b")
+    assert {s.name for s in Staff.select()} >= {"First", "Third"}
+    assert not Staff.select().where(Staff.name == "Second").exists()
+    # It arrives, first cut short (a copy in progress), then whole.
+    data = aside.read_bytes()
+    with open(middle, "wb") as f:
+        f.write(data[: len(data) // 2])
+    report = laptops.sync("b", usb)
+    assert any("cut short" in why or "damaged" in why for _, why in report.skipped)
+    shutil.copy(aside, middle)
+    laptops.sync("b", usb)
+    laptops.use("b")
+    assert Staff.select().where(Staff.name == "Second").exists()
+    assert laptops.state("a")[0] == laptops.state("b")[0]
+
+
+def test_a_renamed_file_is_refused(laptops, usb):
+    laptops.use("a")
+    staff.save(name="Ann")
+    written = laptops.sync("a", usb).written
+    m = folder.NAME.fullmatch(written.rsplit("/", 1)[-1])
+    fake = usb / folder.file_name(m[1], 0, int(m[3]) + 5, m[4] + "0" * 20)
+    shutil.move(written, fake)
+    report = laptops.sync("b", usb)
+    assert report.imported == [] and "name says" in report.skipped[0][1]
+
+
+def test_a_wrong_passphrase_writes_nothing(laptops, usb):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    before = sorted(p.name for p in usb.iterdir())
+    # b has opened a's bundle: it knows the trust's passphrase, and refuses another.
+    laptops.use("b")
+    staff.save(name="Typed today")
+    with pytest.raises(UserError, match="not the trust's passphrase"):
+        laptops.sync("b", usb, passphrase="correct horse battery stapel")
+    with pytest.raises(UserError, match="not the trust's passphrase"):
+        laptops.use("b")
+        bundle.export(usb / "by-hand.ctb", "correct horse battery stapel")
+    # c has never opened a bundle: nothing in the folder opens, so it writes nothing either.
+    with pytest.raises(BundleError, match="none of the 2 bundles"):
+        laptops.sync("c", usb, passphrase="correct horse battery stapel")
+    assert sorted(p.name for p in usb.iterdir()) == before
+
+
+def test_a_restored_laptop_starts_again_with_a_whole_bundle(laptops, usb, tmp_path):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    close_store()
+    saved = tmp_path / "a-before.db"
+    shutil.copy(laptops.paths["a"], saved)
+    laptops.use("a")
+    staff.save(name="Bea")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    close_store()
+    shutil.copy(saved, laptops.paths["a"])  # back to the copy from before Bea
+    for suffix in ("-wal", "-shm"):
+        (laptops.paths["a"].parent / ("coachtui.db" + suffix)).unlink(missing_ok=True)
+    laptops.use("a")
+    staff.save(name="Cat")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    laptops.use("b")
+    assert {s.name for s in Staff.select()} >= {"Ann", "Bea", "Cat"}
+
+
+def test_erasure_reaches_every_laptop_through_small_bundles(laptops, usb):
+    from coachtui.roster import erase
+
+    laptops.use("a")
+    ann = staff.save(name="Ann Leaver")
+    staff.save(name="Bo Stays")
+    for n in "abc":
+        laptops.sync(n, usb)
+    laptops.use("b")
+    erase.erase(ann) if hasattr(erase, "erase") else write.purge(Staff, ann)
+    laptops.sync("b", usb)
+    for n in "ac":
+        laptops.sync(n, usb)
+        laptops.use(n)
+        assert Staff.get_or_none(Staff.id == ann) is None
+    assert laptops.state("a") == laptops.state("b") == laptops.state("c")
+
+
+def test_a_version_1_bundle_in_the_folder_is_still_read(laptops, usb):
+    laptops.use("a")
+    staff.save(name="From an older coachtui")
+    from coachtui.store.db import device_id
+
+    old = usb / f"coachtui-{device_id()}.ctb"
+    bundle.export(old, PASS)
+    report = laptops.sync("b", usb)
+    assert len(report.imported) == 1
+    laptops.use("b")
+    assert Staff.select().where(Staff.name == "From an older coachtui").exists()
+
+
+op = st.one_of(
+    st.tuples(st.just("edit"), st.sampled_from("abc"), st.integers(0, 2), st.integers(0, 3)),
+    st.tuples(st.just("sync"), st.sampled_from("abc"), st.sampled_from(["usb", "share"]), st.just(0)),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ops=st.lists(op, max_size=14))
+def test_laptops_syncing_through_two_folders_in_any_order_converge(tmp_path_factory, ops):
+    tmp = tmp_path_factory.mktemp("inc")
+    lap = Laptops(tmp, ["a", "b", "c"])
+    places = {"usb": tmp / "usb", "share": tmp / "share"}
+    for p in places.values():
+        p.mkdir()
+    lap.use("a")
+    people = [staff.save(name=f"P{i}") for i in range(3)]
+    lap.sync("a", places["usb"])
+    for n in "bc":
+        lap.sync(n, places["usb"])
+    for kind, who, x, value in ops:
+        if kind == "edit":
+            lap.use(who)
+            write.write(Staff, people[x], team=f"{who}{value}")
+        else:
+            lap.sync(who, places[x])
+    # Everyone syncs with both folders, twice round.
+    for _ in range(2):
+        for n in "abc":
+            for where in ("usb", "share"):
+                lap.sync(n, places[where])
+    states = [lap.state(n) for n in "abc"]
+    assert states[0] == states[1] == states[2]
+    close_store()

@@ -315,3 +315,25 @@ def test_laptops_syncing_through_two_folders_in_any_order_converge(tmp_path_fact
     states = [lap.state(n) for n in "abc"]
     assert states[0] == states[1] == states[2]
     close_store()
+
+
+def test_a_new_trust_passphrase_is_taken_once_set_on_purpose(tmp_path, usb, capsys):
+    """The check value refuses a mistyped passphrase, not a new one: after
+    `coachtui passphrase set` the laptop syncs under the new one."""
+    from coachtui.cli.main import main
+
+    data = tmp_path / "b-data"
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text(PASS)
+    new.write_text("a brand new trust passphrase")
+    other = tmp_path / "a-data"
+    open_database(other / "coachtui.db")
+    staff.save(name="Ann")
+    close_store()
+    assert main(["sync", str(usb), "--passphrase-file", str(old), "--data-dir", str(other)]) == 0
+    assert main(["sync", str(usb), "--passphrase-file", str(old), "--data-dir", str(data)]) == 0
+    capsys.readouterr()
+    assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 1
+    assert "not the trust's passphrase" in capsys.readouterr().err
+    assert main(["passphrase", "set", "--config", "--from-file", str(new), "--data-dir", str(data)]) == 0
+    assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 0

@@ -86,15 +86,28 @@ def _set(args) -> int:
         except (UserError, OSError):
             _restore(before)  # the config could not say so: leave things as they were
             raise
+        _forget_check(args)
         print(f"kept in the OS keyring ({name}); {paths.config} says so and no longer holds it")
         return 0
     update_config(paths, {"passphrase": secret, "passphrase_in_keyring": False})
+    _forget_check(args)
     if kept.available():
         kept.remove()
         print(f"kept in {paths.config} (readable by you only)")
     else:
         print(f"no OS keyring here: kept in {paths.config} (readable by you only)")
     return 0
+
+
+def _forget_check(args) -> None:
+    """A passphrase set on purpose is the trust's from now on: the check value
+    remembered from the old one would refuse it (see coachtui.sync.trust)."""
+    from coachtui.cli.common import open_for
+    from coachtui.sync import trust
+
+    if (paths_for(args).db).exists():
+        open_for(args)
+        trust.forget()
 
 
 def _restore(before: str | None) -> None:

@@ -114,5 +114,9 @@ def _sync(args) -> int:
         _say(s.headline())
     for name, why in report.skipped:
         _say(f"skipped {name}: {why}")
-    _say(f"wrote {report.written}")
+    if report.known:
+        _say(f"{plural(report.known, 'file')} read before, passed over")
+    _say(f"wrote {report.written}" if report.written else "nothing new to write: the folder holds all this laptop has")
+    for name in report.removed:
+        _say(f"removed {name} (this laptop's older file: the new one holds all of it)")
     return 0

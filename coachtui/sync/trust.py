@@ -11,6 +11,7 @@ import unicodedata
 
 from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
+from coachtui.store.models import Meta
 
 KEY = "trust_check"
 # A fixed salt: the value only has to tell one passphrase from another on
@@ -31,8 +32,8 @@ def refuse_other(passphrase: str) -> None:
     """Raise if a passphrase that opened the trust's bundles here before differs from this one."""
     stored = store_db.get_meta(KEY)
     if stored and not hmac.compare_digest(stored, check_value(passphrase)):
-        raise UserError("this is not the trust's passphrase (bundles opened here with another one): "
-                        "check it; nothing was read or written")
+        raise UserError("this is not the trust's passphrase (bundles opened here with another one): check it; "
+                        "nothing was read or written (a new passphrase for the trust: `coachtui passphrase set`)")
 
 
 def remember(passphrase: str) -> None:
@@ -41,3 +42,11 @@ def remember(passphrase: str) -> None:
     if store_db.get_meta(KEY) != value:
         with store_db.transaction():
             store_db.set_meta(KEY, value)
+
+
+def forget() -> None:
+    """The trust's passphrase was set anew (`coachtui passphrase set`): the
+    next bundle that opens teaches this laptop its check value again."""
+    if store_db.get_meta(KEY) is not None:
+        with store_db.transaction():
+            Meta.delete().where(Meta.key == KEY).execute()

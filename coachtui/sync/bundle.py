@@ -196,10 +196,21 @@ def _split(f, path: Path, passphrase: str | None, allow_plain: bool) -> Iterator
         yield pending
 
 
+# The keys of each kind of line; a line with any other key is refused (a new
+# key comes with a new format version). Tombstones of schema 7 and before
+# name the row by "id" instead of "key".
+MANIFEST_KEYS = frozenset({"type", "format", "version", "bundle_id", "device", "device_name", "site", "schema",
+                           "created_at", "scope", "demo"})
+ROW_KEYS = frozenset({"type", "table", "id", "values", "clocks"})
+TOMBSTONE_KEYS = (frozenset({"type", "table", "key", "stamp"}), frozenset({"type", "table", "id", "stamp"}))
+TRAILER_KEYS = frozenset({"type", "rows", "purged", "sha256"})
+
+
 def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Iterator[dict]:
     """Yield the manifest, then each row/tombstone dict, then the trailer,
     checking the digest and counts as it goes (the trailer is checked last:
-    callers must not commit anything before the iteration ends). A plain
+    callers must not commit anything before the iteration ends). Lines come
+    in order: the manifest, rows, tombstones, the trailer. A plain
     (unencrypted) bundle is refused unless `allow_plain`."""
     path = Path(path).expanduser()
     digest = hashlib.sha256()
@@ -232,16 +243,23 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
                                   f"{FORMAT_VERSION}")
             _clean_manifest(obj, path.name)
             first = False
+        elif kind == "row":
+            if purged or obj.keys() != ROW_KEYS:
+                raise BundleError(f"{path.name} is damaged (" + (
+                    "a row after its tombstones: lines out of order)" if purged else "a row is malformed)"))
+            rows += 1
+        elif kind == "purged":
+            if obj.keys() not in TOMBSTONE_KEYS:
+                raise BundleError(f"{path.name} is damaged (a tombstone is malformed)")
+            purged += 1
         elif kind == "trailer":
-            if obj.get("sha256") != digest.hexdigest() or obj.get("rows") != rows or obj.get("purged") != purged:
+            if obj.keys() != TRAILER_KEYS or type(obj["rows"]) is not int or type(obj["purged"]) is not int:
+                raise BundleError(f"{path.name} is damaged (its trailer is malformed)")
+            if obj["sha256"] != digest.hexdigest() or obj["rows"] != rows or obj["purged"] != purged:
                 raise BundleError(f"{path.name} is damaged (its contents do not match its checksum)")
             saw_trailer = True
             yield obj
             continue
-        elif kind == "row":
-            rows += 1
-        elif kind == "purged":
-            purged += 1
         else:
             raise BundleError(f"{path.name} is damaged (unknown line type)")
         digest.update(raw + b"\n")
@@ -253,7 +271,10 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
 
 
 def _clean_manifest(obj: dict, name: str) -> None:
-    """The manifest's text (device name, site, ...) cleaned like typed text, in place."""
+    """The manifest's text (device name, site, ...) cleaned like typed text, in
+    place; its keys, types and scope checked."""
+    if not MANIFEST_KEYS.issuperset(obj) or obj.get("demo", True) is not True:
+        raise BundleError(f"{name} is damaged (its manifest is malformed)")
     for key in ("device_name", "site", "created_at", "scope"):
         value = obj.get(key)
         if value is None:
@@ -264,6 +285,11 @@ def _clean_manifest(obj: dict, name: str) -> None:
             obj[key] = clean_text(value, f"its {key.replace('_', ' ')}")
         except TextError as exc:
             raise BundleError(f"{name}: {exc}; not applied") from None
+    # "all" (no site), or "site:NAME" with NAME in `site`; bundles of old
+    # writers may lack both (then: all).
+    scope, site = obj.get("scope"), obj.get("site")
+    if not (scope in (None, "all") and site is None) and not (site and scope == f"site:{site}"):
+        raise BundleError(f"{name} is damaged (its manifest's scope is unknown)")
 
 
 def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
@@ -298,7 +324,7 @@ def newest_stamp(clocks: dict, name: str) -> str:
 def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:
     """Check a row's `_base` stamps (for each free-text field, the version an
     edit was made on top of: a stamp, or "" when there was none) are well
-    formed and name known fields; return the newest ("" if none)."""
+    formed and name free-text fields of the table; return the newest ("" if none)."""
     bases = clocks.get("_base")
     if bases is None:
         return ""

@@ -32,7 +32,6 @@ FUTURE_SLACK_MS = 24 * 3600 * 1000
 # whose texts are at most 100,000 characters each (escaped, a few MB at worst).
 MAX_BYTES = 10 * 10 ** 9
 MAX_LINE = 16 * 10 ** 6
-STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", "partner_id")
 
 
 class BundleError(UserError):
@@ -63,18 +62,71 @@ def refuse_other_world(m: Manifest, name: str) -> None:
         raise BundleError(f"{name} comes from real data: not applied to the demo database")
 
 
+# What a site bundle holds (`export --site`), table by table: each row whose
+# parents it holds too, so the bundle is whole on a laptop that has nothing
+# else (docs/bundle-format.md, "Site bundles"). Each ? is the site's id.
+_STAFF = "SELECT id FROM staff WHERE site_id = ?"
+_JOINS = f'SELECT id FROM "join" WHERE staff_id IN ({_STAFF})'
+_FEEDBACKS = f"SELECT id FROM feedback WHERE join_id IN ({_JOINS}) AND staff_id IN ({_STAFF})"
+_CYCLES = f"SELECT id FROM coaching_cycle WHERE staff_id IN ({_STAFF})"
+# The site's PLCs, and trust-wide ones one of its people leads or belongs to.
+_PLCS = (f"SELECT id FROM plc WHERE site_id = ? OR (site_id IS NULL AND (leader_id IN ({_STAFF}) "
+         f"OR id IN (SELECT plc_id FROM plc_member WHERE staff_id IN ({_STAFF}))))")
+# Their meetings, and sessions of no PLC (a staff surgery) the site's people came to.
+_SESSIONS = (f"SELECT id FROM session WHERE plc_id IN ({_PLCS}) OR (plc_id IS NULL AND id IN "
+             f"(SELECT session_id FROM attendance WHERE staff_id IN ({_STAFF})))")
+_PLANS = (f"SELECT id FROM priority_plan WHERE (site_id = ? OR (site_id IS NULL AND staff_id IN ({_STAFF}))) "
+          f"AND (staff_id IS NULL OR staff_id IN ({_STAFF}))")
+_ABOUT_STAFF = f"staff_id IN ({_STAFF})"
+SITE_ROWS: dict[str, str | None] = {
+    "site": "id = ?",
+    "staff": "site_id = ?",
+    "framework_item": None,  # the trust's: every laptop has it
+    "staff_focus": _ABOUT_STAFF,
+    "join": _ABOUT_STAFF,
+    "join_event": f"join_id IN ({_JOINS})",
+    "note": f"join_id IN ({_JOINS})",
+    "tally": f"join_id IN ({_JOINS})",
+    "feedback": f"id IN ({_FEEDBACKS})",
+    "feedback_item": f"feedback_id IN ({_FEEDBACKS})",
+    "action_step": f"{_ABOUT_STAFF} AND (feedback_id IS NULL OR feedback_id IN ({_FEEDBACKS}))",
+    "conflict": None,  # below: those about a row the bundle holds
+    "plc": f"id IN ({_PLCS})",
+    "plc_member": f"plc_id IN ({_PLCS}) AND {_ABOUT_STAFF}",
+    "session": f"id IN ({_SESSIONS})",
+    "attendance": f"session_id IN ({_SESSIONS}) AND {_ABOUT_STAFF}",
+    "priority_plan": f"id IN ({_PLANS})",
+    "plan_action": f"plan_id IN ({_PLANS})",
+    "evidence": f"plan_id IN ({_PLANS})",
+    "peer_session": f"plan_id IN ({_PLANS})",
+    "coaching_cycle": _ABOUT_STAFF,
+    "cycle_event": f"cycle_id IN ({_CYCLES})",
+    "support_change": _ABOUT_STAFF,
+    "cadence": "site_id = ? OR site_id IS NULL",
+    "planned_join": _ABOUT_STAFF,
+}
+SITE_ROWS["conflict"] = " OR ".join(
+    f"""(table_name = '{t}' AND record_id IN (SELECT id FROM "{t}"{f' WHERE {w}' if w else ''}))"""
+    for t, w in SITE_ROWS.items() if t != "conflict")
+
+
+def _site_where(table: str) -> str | None:
+    """The condition on `table`'s rows for a site bundle (None: every row)."""
+    if table not in SITE_ROWS:
+        raise BundleError(f"a site bundle does not know what to take from {table}")  # a new table: add it above
+    return SITE_ROWS[table]
+
+
 def _rows_for_export(site: str | None) -> Iterator[dict]:
-    """Every shareable row (never private ones); with `site`, that site, its
-    staff and every row that refers to one of them (plus shared rows such as
-    the framework, which refer to nobody)."""
-    staff_ids: set[str] | None = None
+    """Every shareable row (never private ones); with `site`, what SITE_ROWS
+    takes of each table for that site: its people and everything about them,
+    each with its parents."""
     site_id = None
     if site:
         found = Site.get_or_none((Site.name == site) & Site.live())
         if found is None:
             raise BundleError(f"no site called {site!r}")
         site_id = found.id
-        staff_ids = {r[0] for r in database.execute_sql("SELECT id FROM staff WHERE site_id = ?", (site_id,))}
     for model in REPLICATED_MODELS:
         fields = model.content_fields()
         columns = [model._meta.fields[f].column_name for f in fields]
@@ -82,23 +134,16 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
         where, params = [], []
         if "private" in fields:
             where.append("private = 0")
-        if site_id and model is Site:
-            where.append("id = ?")
-            params.append(site_id)
-        elif site_id and model._meta.table_name == "staff":
-            where.append("site_id = ?")
-            params.append(site_id)
+        if site_id and (cond := _site_where(model._meta.table_name)):
+            where.append(f"({cond})")
+            params += [site_id] * cond.count("?")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        refs = [f for f, c in zip(fields, columns, strict=True) if c in STAFF_COLUMNS]
-        check_refs = staff_ids is not None and refs and model._meta.table_name != "staff"
         bools = [f for f in fields if model._meta.fields[f].field_type == "BOOL"]
         cursor = database.execute_sql(sql, params)
         while batch := cursor.fetchmany(2000):
             for r in batch:
                 values = dict(zip(fields, r[2:], strict=True))
-                if check_refs and not any(values[f] in staff_ids for f in refs):
-                    continue
                 for f in bools:
                     values[f] = bool(values[f])
                 # The stored clocks are already JSON: written into the line as they are.

@@ -221,3 +221,9 @@ def test_a_bundle_coachtui_writes_reads_back(victim, tmp_path):
     merge.merge(out, PASS, commit=True)
     assert schema.SCHEMA_VERSION >= 8
     assert hashlib.sha256(out.read_bytes()).hexdigest()
+
+
+def test_a_blank_passphrase_is_one_line_when_writing_too(victim, tmp_path):
+    with pytest.raises(BundleError, match="empty"):
+        bundle.export(tmp_path / "blank.ctb", " \u3000\n")
+    assert not list(tmp_path.glob("blank.ctb*"))

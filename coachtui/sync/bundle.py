@@ -21,7 +21,7 @@ from coachtui.store import hlc, schema
 from coachtui.store.db import device_id, is_demo
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync.cleaning import TextError, clean_text, is_id
-from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
+from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted, passphrase_bytes
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 1
@@ -187,6 +187,11 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
 def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "") -> dict:
     """Write a bundle to `path` safely: NAME.partial, fsync, rename."""
     path = target(path, BundleError)
+    if passphrase is not None:
+        try:
+            passphrase_bytes(passphrase)  # a blank one is refused before the file is made
+        except EnvelopeError as exc:
+            raise BundleError(str(exc)) from None
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:

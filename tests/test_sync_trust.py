@@ -309,9 +309,10 @@ def test_a_one_megabyte_value_refuses_the_bundle(victim, tmp_path):
 
 def test_manifest_text_is_cleaned(victim, tmp_path):
     p = write_bundle(tmp_path / "m.ctb", [], PASS, device_name="Evil\x1b]0;PWNDEV\x07laptop\x1b[2J",
-                     site="North\x1b[2J", created_at="2026\x07", scope="all\x1b")
+                     site="North\x1b[2J", created_at="2026\x07", scope="site:North\x1b[2J")
     m = bundle.manifest_of(p, PASS)
-    assert (m.device_name, m.site, m.created_at, m.scope) == ("Evil]0;PWNDEVlaptop[2J", "North[2J", "2026", "all")
+    assert (m.device_name, m.site, m.created_at, m.scope) == ("Evil]0;PWNDEVlaptop[2J", "North[2J", "2026",
+                                                              "site:North[2J")
     s = merge.merge(p, PASS, commit=True)
     assert not TERMINAL_UNSAFE.search(s.headline())
 
@@ -365,7 +366,7 @@ def hostile_bundle(path, value: str, passphrase: str | None = PASS):
     objs = []
     for m in REPLICATED_MODELS:
         objs.append(row(m._meta.table_name, dict.fromkeys(text_fields(m), value)))
-    write_bundle(path, objs, passphrase, device_name=value, site=value, created_at=value, scope=value)
+    write_bundle(path, objs, passphrase, device_name=value, site=value, created_at=value, scope=f"site:{value}")
     return path, {o["table"]: o["id"] for o in objs}
 
 

@@ -23,7 +23,7 @@ from coachtui.store.hlc import seq_of
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync import trust
 from coachtui.sync.cleaning import TextError, clean_text, is_id
-from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
+from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted, passphrase_bytes
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 2  # 2: incremental (the manifest's since/upto); version 1 bundles are still read
@@ -35,7 +35,6 @@ FUTURE_SLACK_MS = 24 * 3600 * 1000
 # whose texts are at most 100,000 characters each (escaped, a few MB at worst).
 MAX_BYTES = 10 * 10 ** 9
 MAX_LINE = 16 * 10 ** 6
-STAFF_COLUMNS = ("staff_id", "coach_id", "teacher_id", "owner_id", "leader_id", "partner_id")
 
 
 class BundleError(UserError):
@@ -78,20 +77,73 @@ def _known(clocks: dict, known: dict[str, int]) -> bool:
     return True
 
 
+# What a site bundle holds (`export --site`), table by table: each row whose
+# parents it holds too, so the bundle is whole on a laptop that has nothing
+# else (docs/bundle-format.md, "Site bundles"). Each ? is the site's id.
+_STAFF = "SELECT id FROM staff WHERE site_id = ?"
+_JOINS = f'SELECT id FROM "join" WHERE staff_id IN ({_STAFF})'
+_FEEDBACKS = f"SELECT id FROM feedback WHERE join_id IN ({_JOINS}) AND staff_id IN ({_STAFF})"
+_CYCLES = f"SELECT id FROM coaching_cycle WHERE staff_id IN ({_STAFF})"
+# The site's PLCs, and trust-wide ones one of its people leads or belongs to.
+_PLCS = (f"SELECT id FROM plc WHERE site_id = ? OR (site_id IS NULL AND (leader_id IN ({_STAFF}) "
+         f"OR id IN (SELECT plc_id FROM plc_member WHERE staff_id IN ({_STAFF}))))")
+# Their meetings, and sessions of no PLC (a staff surgery) the site's people came to.
+_SESSIONS = (f"SELECT id FROM session WHERE plc_id IN ({_PLCS}) OR (plc_id IS NULL AND id IN "
+             f"(SELECT session_id FROM attendance WHERE staff_id IN ({_STAFF})))")
+_PLANS = (f"SELECT id FROM priority_plan WHERE (site_id = ? OR (site_id IS NULL AND staff_id IN ({_STAFF}))) "
+          f"AND (staff_id IS NULL OR staff_id IN ({_STAFF}))")
+_ABOUT_STAFF = f"staff_id IN ({_STAFF})"
+SITE_ROWS: dict[str, str | None] = {
+    "site": "id = ?",
+    "staff": "site_id = ?",
+    "framework_item": None,  # the trust's: every laptop has it
+    "staff_focus": _ABOUT_STAFF,
+    "join": _ABOUT_STAFF,
+    "join_event": f"join_id IN ({_JOINS})",
+    "note": f"join_id IN ({_JOINS})",
+    "tally": f"join_id IN ({_JOINS})",
+    "feedback": f"id IN ({_FEEDBACKS})",
+    "feedback_item": f"feedback_id IN ({_FEEDBACKS})",
+    "action_step": f"{_ABOUT_STAFF} AND (feedback_id IS NULL OR feedback_id IN ({_FEEDBACKS}))",
+    "conflict": None,  # below: those about a row the bundle holds
+    "plc": f"id IN ({_PLCS})",
+    "plc_member": f"plc_id IN ({_PLCS}) AND {_ABOUT_STAFF}",
+    "session": f"id IN ({_SESSIONS})",
+    "attendance": f"session_id IN ({_SESSIONS}) AND {_ABOUT_STAFF}",
+    "priority_plan": f"id IN ({_PLANS})",
+    "plan_action": f"plan_id IN ({_PLANS})",
+    "evidence": f"plan_id IN ({_PLANS})",
+    "peer_session": f"plan_id IN ({_PLANS})",
+    "coaching_cycle": _ABOUT_STAFF,
+    "cycle_event": f"cycle_id IN ({_CYCLES})",
+    "support_change": _ABOUT_STAFF,
+    "cadence": "site_id = ? OR site_id IS NULL",
+    "planned_join": _ABOUT_STAFF,
+}
+SITE_ROWS["conflict"] = " OR ".join(
+    f"""(table_name = '{t}' AND record_id IN (SELECT id FROM "{t}"{f' WHERE {w}' if w else ''}))"""
+    for t, w in SITE_ROWS.items() if t != "conflict")
+
+
+def _site_where(table: str) -> str | None:
+    """The condition on `table`'s rows for a site bundle (None: every row)."""
+    if table not in SITE_ROWS:
+        raise BundleError(f"a site bundle does not know what to take from {table}")  # a new table: add it above
+    return SITE_ROWS[table]
+
+
 def _rows_for_export(site: str | None, since: int = 0, known: dict[str, int] | None = None) -> Iterator[dict]:
-    """Every shareable row (never private ones); with `site`, that site, its
-    staff and every row that refers to one of them (plus shared rows such as
-    the framework, which refer to nobody). With `since`, only rows changed here
-    after it (seq); with `known`, not those whose every version the
-    destination already holds (see _known)."""
-    staff_ids: set[str] | None = None
+    """Every shareable row (never private ones); with `site`, what SITE_ROWS
+    takes of each table for that site: its people and everything about them,
+    each with its parents. With `since`, only rows changed here after it
+    (seq); with `known`, not those whose every version the destination
+    already holds (see _known)."""
     site_id = None
     if site:
         found = Site.get_or_none((Site.name == site) & Site.live())
         if found is None:
             raise BundleError(f"no site called {site!r}")
         site_id = found.id
-        staff_ids = {r[0] for r in database.execute_sql("SELECT id FROM staff WHERE site_id = ?", (site_id,))}
     for model in REPLICATED_MODELS:
         fields = model.content_fields()
         columns = [model._meta.fields[f].column_name for f in fields]
@@ -102,23 +154,16 @@ def _rows_for_export(site: str | None, since: int = 0, known: dict[str, int] | N
             params.append(since)
         if "private" in fields:
             where.append("private = 0")
-        if site_id and model is Site:
-            where.append("id = ?")
-            params.append(site_id)
-        elif site_id and model._meta.table_name == "staff":
-            where.append("site_id = ?")
-            params.append(site_id)
+        if site_id and (cond := _site_where(model._meta.table_name)):
+            where.append(f"({cond})")
+            params += [site_id] * cond.count("?")
         if where:
             sql += " WHERE " + " AND ".join(where)
-        refs = [f for f, c in zip(fields, columns, strict=True) if c in STAFF_COLUMNS]
-        check_refs = staff_ids is not None and refs and model._meta.table_name != "staff"
         bools = [f for f in fields if model._meta.fields[f].field_type == "BOOL"]
         cursor = database.execute_sql(sql, params)
         while batch := cursor.fetchmany(2000):
             for r in batch:
                 values = dict(zip(fields, r[2:], strict=True))
-                if check_refs and not any(values[f] in staff_ids for f in refs):
-                    continue
                 if known is not None and _known(json.loads(r[1]), known):
                     continue
                 for f in bools:
@@ -185,6 +230,11 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
     if passphrase is not None:
         trust.refuse_other(passphrase)
     path = target(path, BundleError)
+    if passphrase is not None:
+        try:
+            passphrase_bytes(passphrase)  # a blank one is refused before the file is made
+        except EnvelopeError as exc:
+            raise BundleError(str(exc)) from None
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:
@@ -239,10 +289,21 @@ def _split(f, path: Path, passphrase: str | None, allow_plain: bool) -> Iterator
         yield pending
 
 
+# The keys of each kind of line; a line with any other key is refused (a new
+# key comes with a new format version). Tombstones of schema 7 and before
+# name the row by "id" instead of "key".
+MANIFEST_KEYS = frozenset({"type", "format", "version", "bundle_id", "device", "device_name", "site", "schema",
+                           "created_at", "scope", "demo", "since", "upto"})
+ROW_KEYS = frozenset({"type", "table", "id", "values", "clocks"})
+TOMBSTONE_KEYS = (frozenset({"type", "table", "key", "stamp"}), frozenset({"type", "table", "id", "stamp"}))
+TRAILER_KEYS = frozenset({"type", "rows", "purged", "sha256"})
+
+
 def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Iterator[dict]:
     """Yield the manifest, then each row/tombstone dict, then the trailer,
     checking the digest and counts as it goes (the trailer is checked last:
-    callers must not commit anything before the iteration ends). A plain
+    callers must not commit anything before the iteration ends). Lines come
+    in order: the manifest, rows, tombstones, the trailer. A plain
     (unencrypted) bundle is refused unless `allow_plain`."""
     path = Path(path).expanduser()
     digest = hashlib.sha256()
@@ -278,16 +339,23 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
                 raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
             _clean_manifest(obj, path.name)
             first = False
+        elif kind == "row":
+            if purged or obj.keys() != ROW_KEYS:
+                raise BundleError(f"{path.name} is damaged (" + (
+                    "a row after its tombstones: lines out of order)" if purged else "a row is malformed)"))
+            rows += 1
+        elif kind == "purged":
+            if obj.keys() not in TOMBSTONE_KEYS:
+                raise BundleError(f"{path.name} is damaged (a tombstone is malformed)")
+            purged += 1
         elif kind == "trailer":
-            if obj.get("sha256") != digest.hexdigest() or obj.get("rows") != rows or obj.get("purged") != purged:
+            if obj.keys() != TRAILER_KEYS or type(obj["rows"]) is not int or type(obj["purged"]) is not int:
+                raise BundleError(f"{path.name} is damaged (its trailer is malformed)")
+            if obj["sha256"] != digest.hexdigest() or obj["rows"] != rows or obj["purged"] != purged:
                 raise BundleError(f"{path.name} is damaged (its contents do not match its checksum)")
             saw_trailer = True
             yield obj
             continue
-        elif kind == "row":
-            rows += 1
-        elif kind == "purged":
-            purged += 1
         else:
             raise BundleError(f"{path.name} is damaged (unknown line type)")
         digest.update(raw + b"\n")
@@ -299,7 +367,10 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
 
 
 def _clean_manifest(obj: dict, name: str) -> None:
-    """The manifest's text (device name, site, ...) cleaned like typed text, in place."""
+    """The manifest's text (device name, site, ...) cleaned like typed text, in
+    place; its keys, types and scope checked."""
+    if not MANIFEST_KEYS.issuperset(obj) or obj.get("demo", True) is not True:
+        raise BundleError(f"{name} is damaged (its manifest is malformed)")
     for key in ("device_name", "site", "created_at", "scope"):
         value = obj.get(key)
         if value is None:
@@ -310,6 +381,11 @@ def _clean_manifest(obj: dict, name: str) -> None:
             obj[key] = clean_text(value, f"its {key.replace('_', ' ')}")
         except TextError as exc:
             raise BundleError(f"{name}: {exc}; not applied") from None
+    # "all" (no site), or "site:NAME" with NAME in `site`; bundles of old
+    # writers may lack both (then: all).
+    scope, site = obj.get("scope"), obj.get("site")
+    if not (scope in (None, "all") and site is None) and not (site and scope == f"site:{site}"):
+        raise BundleError(f"{name} is damaged (its manifest's scope is unknown)")
 
 
 def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = False) -> Manifest:
@@ -344,7 +420,7 @@ def newest_stamp(clocks: dict, name: str) -> str:
 def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:
     """Check a row's `_base` stamps (for each free-text field, the version an
     edit was made on top of: a stamp, or "" when there was none) are well
-    formed and name known fields; return the newest ("" if none)."""
+    formed and name free-text fields of the table; return the newest ("" if none)."""
     bases = clocks.get("_base")
     if bases is None:
         return ""

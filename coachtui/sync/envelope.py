@@ -7,7 +7,8 @@
     frames: flag (1 byte: 0 more, 1 final) + length (4 bytes, big-endian)
             + AES-256-GCM ciphertext of up to 1 MiB of body
 
-Each frame's nonce is prefix + flag + frame number (4 bytes), and the header
+Every frame but the last holds exactly FRAME bytes of body; the last holds
+0 to FRAME. Each frame's nonce is prefix + flag + frame number (4 bytes), and the header
 is the associated data, so frames cannot be reordered, dropped, moved to
 another bundle, or have their "final" flag changed; a file cut short lacks its
 final frame and is refused. A wrong passphrase fails on the first frame.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import functools
 import os
 import struct
+import unicodedata
 from typing import BinaryIO, Iterator
 
 from cryptography.exceptions import InvalidTag
@@ -28,19 +30,32 @@ MAGIC = b"CTBNDL01"
 HEADER_LEN = len(MAGIC) + 16 + 3 + 7
 FRAME = 1024 * 1024
 N_LOG2, R, P = 15, 8, 1
+# What a reader accepts. scrypt needs 128 * r * N bytes: at most 128 MiB here
+# (2**17 * 8), so a hostile header cannot make a laptop allocate gigabytes.
+N_LOG2_RANGE, R_RANGE, P_RANGE = range(10, 18), range(1, 9), range(1, 5)
 
 
 class EnvelopeError(ValueError):
     pass
 
 
+def passphrase_bytes(passphrase: str) -> bytes:
+    """What scrypt is given, the same for writing and reading, whatever typed
+    it: Unicode NFC (a Mac's keyboard and a Windows one may send "ë" as one
+    code point or as "e" + combining diaeresis), then whitespace trimmed from
+    both ends (str.strip(): a passphrase file's newline, a pasted space), as UTF-8."""
+    text = unicodedata.normalize("NFC", passphrase).strip()
+    if not text:
+        raise EnvelopeError("the passphrase is empty")
+    return text.encode("utf-8")
+
+
 @functools.lru_cache(maxsize=16)  # a bundle is opened twice (its manifest, then all of it): one scrypt
 def derive_key(passphrase: str, salt: bytes, n_log2: int = N_LOG2, r: int = R, p: int = P) -> bytes:
-    if not passphrase:
-        raise EnvelopeError("the passphrase is empty")
-    if not (10 <= n_log2 <= 20 and 1 <= r <= 16 and 1 <= p <= 4):
+    secret = passphrase_bytes(passphrase)
+    if n_log2 not in N_LOG2_RANGE or r not in R_RANGE or p not in P_RANGE:
         raise EnvelopeError("not a coachtui bundle (unreasonable key parameters)")
-    return Scrypt(salt=salt, length=32, n=2 ** n_log2, r=r, p=p).derive(passphrase.encode("utf-8"))
+    return Scrypt(salt=salt, length=32, n=2 ** n_log2, r=r, p=p).derive(secret)
 
 
 class Encryptor:
@@ -93,7 +108,8 @@ def decrypt_stream(f: BinaryIO, passphrase: str) -> Iterator[bytes]:
         if len(head) < 5:
             raise EnvelopeError("the bundle is cut short (incomplete copy?)")
         flag, length = head[0], struct.unpack(">I", head[1:])[0]
-        if flag not in (0, 1) or length > FRAME + 16:
+        # Writers fill every frame but the last: a short one is a sign of tampering or damage.
+        if flag not in (0, 1) or length > FRAME + 16 or (flag == 0 and length != FRAME + 16):
             raise EnvelopeError("the bundle is damaged")
         ct = f.read(length)
         if len(ct) < length:

@@ -82,36 +82,65 @@ class _Checker:
         self.future = "%013d" % (hlc.now_ms() + FUTURE_SLACK_MS)
         self.allowed: dict = {}
 
+    def _fields(self, model) -> tuple[frozenset, frozenset, dict]:
+        """(content fields, free-text fields, {field: default} of fields with a default), cached."""
+        found = self.allowed.get(model)
+        if found is None:
+            defaults = {}
+            for f in model.content_fields():
+                fld = model._meta.fields[f]
+                default = fld.default() if callable(fld.default) else fld.default
+                if default is not None or fld.null:
+                    defaults[f] = default
+            found = self.allowed[model] = (frozenset(model.content_fields()), frozenset(model.FREE_TEXT), defaults)
+        return found
+
     def row(self, obj: dict):
         model = model_for_table(obj.get("table", ""))
         if model is None:
             raise BundleError(f"{self.name} has rows for an unknown table {str(obj.get('table'))[:40]!r}")
-        if not is_id(obj.get("id")) or not isinstance(obj.get("values"), dict) \
-                or not isinstance(obj.get("clocks"), dict):
+        values, clocks = obj.get("values"), obj.get("clocks")
+        if not is_id(obj.get("id")) or not isinstance(values, dict) or not isinstance(clocks, dict):
             raise BundleError(f"{self.name} is damaged (a row is malformed)")
-        allowed = self.allowed.get(model)
-        if allowed is None:
-            allowed = self.allowed[model] = frozenset(model.content_fields())
-        if not allowed.issuperset(obj["values"]):
+        allowed, free, defaults = self._fields(model)
+        if not allowed.issuperset(values):
             raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
-        if obj["values"].get("private") is True:
+        # One clock per value, no more (and maybe `_base`): a value without one
+        # could never be compared with this laptop's.
+        if len(clocks) - ("_base" in clocks) != len(values) or not values.keys() <= clocks.keys():
+            raise BundleError(f"{self.name} is damaged (a row's clocks do not match its values)")
+        if values.get("private") is True:
             # Writers never send a private row (private notes and feedback stay on their laptop).
             raise BundleError(f"{self.name} carries a private {obj['table']} record, which coachtui never sends; "
                               f"not applied")
-        row_newest = obj["_newest"] = newest_stamp(obj["clocks"], self.name)
+        row_newest = obj["_newest"] = newest_stamp(clocks, self.name)
         if row_newest > self.newest:
             # Only a new maximum can be too far ahead; its 13 wall digits say how far.
             if row_newest[:13] > self.future:
                 check_stamp(row_newest, self.name)  # raises, with the reason
             self.newest = row_newest
-        base = newest_base(obj["clocks"], allowed, self.name)
+        if len(values) != len(allowed):
+            self._older(obj, allowed, defaults)
+        base = newest_base(clocks, free, self.name)
         if base > self.newest_base:
             self.newest_base = check_stamp(base, self.name)
         try:
-            clean_values(model, obj["values"])  # like typed text: no ESC, BEL, NUL... reaches the store
+            clean_values(model, values)  # like typed text: no ESC, BEL, NUL... reaches the store
         except TextError as exc:
             raise BundleError(f"{self.name}: {exc}; not applied") from None
         return model
+
+    def _older(self, obj: dict, allowed: frozenset, defaults: dict) -> None:
+        """A row from an older schema, without the fields added since: each takes
+        its default under the genesis stamp (what the migration that added it
+        gave this laptop's rows), so it loses to any real write and the clocks
+        stay complete. A field without a default cannot be left out."""
+        values, clocks = obj["values"], obj["clocks"]
+        for f in allowed.difference(values):
+            if f not in defaults:
+                raise BundleError(f"{self.name} is damaged (a {obj['table']} row is missing {f})")
+            values[f] = defaults[f]
+            clocks[f] = hlc.GENESIS
 
     def stamp(self, stamp) -> None:
         stamp = check_stamp(stamp, self.name)

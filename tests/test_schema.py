@@ -1,5 +1,6 @@
 """Each migration is tested against a database made by the version before it."""
 
+import json
 import sqlite3
 
 from coachtui.launch import open_database
@@ -92,7 +93,8 @@ def test_version_4_database_gains_retired_framework_items(tmp_path):
     row = FrameworkItem.get_by_id(edited)
     assert row.title == "Our own wording" and row.retired is False
     clocks = json.loads(row.clocks)
-    assert clocks == {"title": "0000000000005-00000-abc", "retired": GENESIS}
+    # `retired` (and, since version 9, every field without one) gets GENESIS; the edit keeps its own.
+    assert clocks == {**dict.fromkeys(FrameworkItem.content_fields(), GENESIS), "title": "0000000000005-00000-abc"}
     # Rows loaded after the upgrade carry a clock for every field, `retired` included.
     other = FrameworkItem.get_by_id(framework.item_id("BR.1.2"))
     assert json.loads(other.clocks)["retired"] == GENESIS
@@ -119,9 +121,13 @@ def test_version_8_database_gains_seq_on_every_synced_table(tmp_path):
     database.execute_sql("PRAGMA user_version = 8")
     database.execute_sql(
         "INSERT INTO staff (id, clocks, hlc, deleted, name, email, roles, team, support, archived, external_id) "
-        "VALUES ('a8', '{}', '', 0, 'Kept Name', '', 'teacher', '', 'none', 0, '')")
+        "VALUES ('a8', '{\"name\": \"0000000000005-00000-abc\"}', '', 0, 'Kept Name', '', 'teacher', '', 'none', 0, '')")
     database.close()
     open_database(path)
+    # A row imported from an older schema's bundle had no clock for fields added since: now every field has one.
+    clocks = json.loads(Staff.get_by_id("a8").clocks)
+    assert set(clocks) == set(Staff.content_fields()) and clocks["name"] == "0000000000005-00000-abc"
+    assert clocks["team"] == "0000000000000-00000-genesis"
     for model in [*models.REPLICATED_MODELS, models.Purged]:
         table = model._meta.table_name
         assert "seq" in {r[1] for r in database.execute_sql(f'PRAGMA table_info("{table}")')}, table

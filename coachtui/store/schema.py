@@ -119,6 +119,23 @@ def _v9(db: SqliteDatabase) -> None:
         if "seq" not in columns:
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN seq INTEGER NOT NULL DEFAULT 0')
         db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{table}_seq" ON "{table}" (seq)')
+    _complete_clocks(db)
+
+
+def _complete_clocks(db: SqliteDatabase) -> None:
+    """Every content field gets a clock. Rows imported from bundles of an older
+    schema could lack one for a field added since (a framework step from a
+    version-4 laptop has no clock for `retired`), and bundle readers now
+    refuse clocks that do not match values. The missing ones get GENESIS, as
+    the shipped rows had: older than any edit."""
+    from coachtui.store.hlc import GENESIS
+
+    for model in models.REPLICATED_MODELS:
+        fields = model.content_fields()
+        missing = " OR ".join(f"json_extract(clocks, '$.{f}') IS NULL" for f in fields)
+        sets = ", ".join(f"'$.{f}', coalesce(json_extract(clocks, '$.{f}'), ?)" for f in fields)
+        db.execute_sql(f'UPDATE "{model._meta.table_name}" SET clocks = json_set(clocks, {sets}) WHERE {missing}',
+                       [GENESIS] * len(fields))
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {

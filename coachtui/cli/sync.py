@@ -78,38 +78,49 @@ def _open(args):
 
 def _export(args) -> int:
     from coachtui.sync import bundle
+    from coachtui.sync.trouble import one_line
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
+    with one_line(args.out):
+        counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
     kind = "plain" if secret is None else "encrypted"
     _say(f"wrote {args.out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
     return 0
 
 
 def _import(args) -> int:
-    from coachtui.sync import merge
+    from coachtui.sync.trouble import one_line
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
-        _say(preview.headline())
-        for line in preview.lines():
-            _say(f"  {line}")
-        if preview.already_applied or args.dry_run:
-            continue
-        done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
-        _say(done.headline())
+        with one_line(path):
+            _import_one(path, secret, paths, args)
     return 0
+
+
+def _import_one(path: str, secret: str | None, paths, args) -> None:
+    from coachtui.sync import merge
+
+    preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
+    _say(preview.headline())
+    for line in preview.lines():
+        _say(f"  {line}")
+    if preview.already_applied or args.dry_run:
+        return
+    done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
+    _say(done.headline())
 
 
 def _sync(args) -> int:
     from coachtui.sync import folder
+    from coachtui.sync.trouble import one_line
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
+    with one_line(args.folder):
+        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
     for s in report.imported:
         _say(s.headline())
     for name, why in report.skipped:

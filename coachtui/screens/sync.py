@@ -18,6 +18,7 @@ from coachtui.base.user_files import typed_path
 from coachtui.screens.common import guarded
 from coachtui.sync import bundle, conflicts, folder, merge
 from coachtui.sync.changes import device_id
+from coachtui.sync.trouble import one_line
 from coachtui.widgets.form import UnsavedModal
 from coachtui.widgets.table import Column, RowTable
 
@@ -140,27 +141,36 @@ the newer version is in place everywhere, the other is kept here for you.
     def _run(self, what: str, path: str, secret: str | None) -> None:
         paths = self.app.ctx.paths
         try:
-            if what == "export":
-                counts = bundle.export(path, secret, device_name=self.app.config.device_name)
-                text = f"{glyph('ok')} Wrote {path}: {plural(counts['rows'], 'record')}, encrypted."
-            elif what == "preview":
-                s = merge.merge(path, secret, commit=False)
-                text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")
-                if not s.already_applied:
-                    text += "\nCtrl+S applies it (a backup is taken first)."
-                    self.previewed = path
-            elif what == "apply":
-                s = merge.merge(path, secret, commit=True, backups=paths.backups)
-                self.previewed = None
-                text = f"{glyph('ok')} " + s.headline()
-            else:
-                r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
-                lines = [s.headline() for s in r.imported] + [f"skipped {for_terminal(n)}: {why}" for n, why in r.skipped]
-                text = f"{glyph('ok')} Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
+            with one_line(path):
+                text = self._work(what, path, secret, paths)
         except UserError as exc:
             self.app.call_from_thread(self._status, f"{glyph('error')} {exc}", True)
             return
+        except Exception as exc:  # a worker's error would close the app: one line instead
+            self.app.call_from_thread(self._status, f"{glyph('error')} the sync stopped: {type(exc).__name__}: "
+                                      f"{exc}; nothing more was changed", True)
+            return
         self.app.call_from_thread(self._done, text)
+
+    def _work(self, what: str, path: str, secret: str | None, paths) -> str:
+        if what == "export":
+            counts = bundle.export(path, secret, device_name=self.app.config.device_name)
+            text = f"{glyph('ok')} Wrote {path}: {plural(counts['rows'], 'record')}, encrypted."
+        elif what == "preview":
+            s = merge.merge(path, secret, commit=False)
+            text = s.headline() + ("\n" + "\n".join(s.lines()) if s.lines() else "")
+            if not s.already_applied:
+                text += "\nCtrl+S applies it (a backup is taken first)."
+                self.previewed = path
+        elif what == "apply":
+            s = merge.merge(path, secret, commit=True, backups=paths.backups)
+            self.previewed = None
+            text = f"{glyph('ok')} " + s.headline()
+        else:
+            r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name)
+            lines = [s.headline() for s in r.imported] + [f"skipped {for_terminal(n)}: {why}" for n, why in r.skipped]
+            text = f"{glyph('ok')} Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\nWrote {r.written}"
+        return text
 
     def _done(self, text: str) -> None:
         self._status(text)

@@ -6,11 +6,13 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from coachtui.base.errors import UserError
 from coachtui.base.text import plural
 from coachtui.base.user_files import read_text
 from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, open_for
+from coachtui.cli.progress import bars
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
@@ -82,8 +84,9 @@ def _export(args) -> int:
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    with one_line(args.out):
-        counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
+    with one_line(args.out), bars() as new:
+        counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name,
+                               progress=new and new(f"writing {Path(args.out).name}", "rows"))
     kind = "plain" if secret is None else "encrypted"
     _say(f"wrote {args.out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
     return 0
@@ -95,21 +98,24 @@ def _import(args) -> int:
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        with one_line(path):
-            _import_one(path, secret, paths, args)
+        with one_line(path), bars() as new:
+            _import_one(path, secret, paths, args, new)
     return 0
 
 
-def _import_one(path: str, secret: str | None, paths, args) -> None:
+def _import_one(path: str, secret: str | None, paths, args, new) -> None:
     from coachtui.sync import merge
 
-    preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
+    name = Path(path).name
+    preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain,
+                          progress=new and new(f"checking {name}", "bytes"))
     _say(preview.headline())
     for line in preview.lines():
         _say(f"  {line}")
     if preview.already_applied or args.dry_run:
         return
-    done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
+    done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain,
+                       progress=new and new(f"importing {name}", "bytes"))
     _say(done.headline())
 
 
@@ -119,8 +125,9 @@ def _sync(args) -> int:
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    with one_line(args.folder):
-        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
+    with one_line(args.folder), bars() as new:
+        steps = new and (lambda what: new(what, "bytes" if what.startswith("reading") else "rows"))
+        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name, progress=steps)
     for s in report.imported:
         _say(s.headline())
     for name, why in report.skipped:

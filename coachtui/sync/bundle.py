@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from coachtui.store.db import device_id, is_demo
 from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted
+from coachtui.sync.progress import Metered, Progress, Throttle, reading
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 1
@@ -105,9 +107,14 @@ def _rows_for_export(site: str | None) -> Iterator[dict]:
                 yield model._meta.table_name, r[0], values, r[1]
 
 
-def write_body(out, site: str | None = None, device_name: str = "") -> dict[str, int]:
-    """Write the body lines to `out` (has .write(bytes)); returns counts."""
+def write_body(out, site: str | None = None, device_name: str = "",
+               progress: Progress | None = None) -> dict[str, int]:
+    """Write the body lines to `out` (has .write(bytes)); returns counts.
+    `progress(rows written, rows in all tables)` as it goes (an estimate: private rows and other sites' are counted)."""
     digest = hashlib.sha256()
+    if progress is not None:
+        progress = Throttle(progress)
+        total = sum(model.select().count() for model in REPLICATED_MODELS) or 1
 
     def emit(obj: dict) -> None:
         line = (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
@@ -130,6 +137,10 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
         digest.update(line)
         out.write(line)
         rows += 1
+        if progress is not None:
+            progress(min(rows, total - 1), total)
+    if progress is not None:
+        progress(total, total)
     for p in Purged.select():
         # The erased row's purge key (a hash of its id), never the id itself.
         emit({"type": "purged", "table": p.table, "key": p.id, "stamp": p.stamp})
@@ -139,16 +150,18 @@ def write_body(out, site: str | None = None, device_name: str = "") -> dict[str,
     return {"rows": rows, "purged": purged}
 
 
-def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "") -> dict:
-    """Write a bundle to `path` safely: NAME.partial, fsync, rename."""
+def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "", *,
+           progress: Progress | None = None) -> dict:
+    """Write a bundle to `path` safely: NAME.partial, fsync, rename.
+    `progress(rows written, rows in all)` as it goes."""
     path = target(path, BundleError)
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:
-                counts = write_body(f, site, device_name)
+                counts = write_body(f, site, device_name, progress)
             else:
                 enc = Encryptor(f, passphrase)
-                counts = write_body(enc, site, device_name)
+                counts = write_body(enc, site, device_name, progress)
                 enc.close()
     except OSError as exc:
         raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -160,6 +173,8 @@ def _lines(path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[by
     `allow_plain`: AES-GCM under the trust's key is what proves a bundle came
     from the trust, and a plain file proves nothing."""
     with open_regular(path, what="a bundle (.ctb)", limit=MAX_BYTES, error=BundleError) as f:
+        if (progress := reading.get()) is not None:  # set by a merge that shows its progress
+            f = Metered(f, os.fstat(f.fileno()).st_size, progress)
         yield from _split(f, path, passphrase, allow_plain)
 
 

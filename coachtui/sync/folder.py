@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from coachtui.store.db import device_id
 from coachtui.store.models import Applied
 from coachtui.sync import bundle, merge
 from coachtui.sync.bundle import BundleError
+from coachtui.sync.progress import Progress
 from coachtui.sync.suffix import SUFFIX
 
 # Copies that file-sync tools make when two writers collide: not ours to read.
@@ -32,10 +34,12 @@ def candidates(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(SUFFIX))
 
 
-def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "") -> FolderReport:
+def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "",
+         progress: Callable[[str], Progress] | None = None) -> FolderReport:
     """Import every other laptop's encrypted bundle in `folder`, then write ours
     there (encrypted). A plain bundle is never applied here: it is skipped, with
-    why; anyone can drop a file into a shared folder."""
+    why; anyone can drop a file into a shared folder. `progress("reading NAME")`
+    gives the callback for each step (merge.merge's and bundle.export's)."""
     if not passphrase:
         raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
     folder = Path(folder).expanduser()
@@ -57,10 +61,11 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             if Applied.get_or_none(Applied.bundle_id == m.bundle_id):
                 report.skipped.append((p.name, "already imported"))
                 continue
-            report.imported.append(merge.merge(p, passphrase, commit=True, backups=backups))
+            report.imported.append(merge.merge(p, passphrase, commit=True, backups=backups,
+                                               progress=progress and progress(f"reading {p.name}")))
         except BundleError as exc:
             report.skipped.append((p.name, str(exc)))
     # Written after importing, so our bundle carries what the others sent too.
-    bundle.export(mine, passphrase, device_name=device_name)
+    bundle.export(mine, passphrase, device_name=device_name, progress=progress and progress(f"writing {mine.name}"))
     report.written = str(mine)
     return report

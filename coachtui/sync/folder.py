@@ -44,7 +44,8 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise BundleError(f"{folder} is not a folder")
+        raise BundleError(f"{folder} is a file, not a folder" if folder.exists() else
+                          f"{folder} is not there: is the USB stick plugged in, or the shared folder connected?")
     report = FolderReport()
     mine = folder / own_name()
     for p in candidates(folder):

@@ -224,3 +224,35 @@ def test_cli_takes_a_quoted_path(ctx, tmp_path, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert (tmp_path / "out.ctb").exists() and ".ctb added" in out
     assert main(["import", "--dry-run", f'"{tmp_path / "out.ctb"}"']) == 0
+
+
+@pytest.mark.parametrize("kept", ["keyring", "config"])
+async def test_saving_f9_never_touches_the_passphrase(ctx, tmp_path, kept, monkeypatch):
+    """Issue 14: "saving F9 writes passphrase = ''". F9 has no passphrase field
+    (it says where the passphrase is kept: `coachtui passphrase set` keeps it);
+    saving F9 must leave it where it is, in the keyring or in config.toml."""
+    from coachtui.app import CoachApp
+    from coachtui.base import passphrase as kept_passphrase
+
+    if kept == "keyring":
+        monkeypatch.setattr(kept_passphrase, "get", lambda: "from the keyring")
+        ctx.paths.config.write_text("passphrase_in_keyring = true\n", encoding="utf-8")
+    else:
+        ctx.paths.config.write_text('passphrase = "in the file"\n', encoding="utf-8")
+    ctx.config = load_config(ctx.paths)
+    app = CoachApp(ctx)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("f9")
+        await pilot.pause()
+        app.screen.query_one("#home_site").value = "North"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.config.passphrase == ("from the keyring" if kept == "keyring" else "in the file")
+    text = ctx.paths.config.read_text(encoding="utf-8")
+    assert 'home_site = "North"' in text
+    if kept == "keyring":
+        assert "passphrase =" not in text and "from the keyring" not in text
+    else:
+        assert 'passphrase = "in the file"' in text

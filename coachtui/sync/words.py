@@ -39,7 +39,7 @@ def field_words(field: str) -> str:
 def change_rows(summary) -> list[tuple[str, str]]:
     """(kind of record in words, what happened to them), one per kind that changed."""
     out = []
-    for table, c in sorted(summary.tables.items(), key=lambda kv: table_words(kv[0])):
+    for table, c in sorted(summary.tables.items(), key=lambda kv: table_words(kv[0]).casefold()):
         parts = [f"{n} {what}" for n, what in ((c.new, "new"), (c.updated, "updated"), (c.deleted, "deleted"),
                                                  (c.conflicts, "in conflict"), (c.skipped, "skipped")) if n]
         if parts:
@@ -172,7 +172,9 @@ def last_sync() -> str:
             newest[a.device] = a.applied_at
     if not last and not newest:
         return "Not synced yet."
-    line = f"Last synced {_when(last['at'])} ({last['where']})." if last.get("at") else ""
+    where = str(last.get("where", ""))
+    where = where.rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1] or where  # the folder's or file's name
+    line = f"Last synced {_when(last['at'])} ({where})." if last.get("at") else ""
     if newest:
         who = sorted(newest.items(), key=lambda kv: kv[1], reverse=True)
         shown = ", ".join(f"{laptop(d)} {_when(at)}" for d, at in who[:3])

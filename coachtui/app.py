@@ -304,6 +304,8 @@ class CoachApp(App):
         from coachtui.sync.changes import reading
 
         for screen in (s for stack in self._screen_stacks.values() for s in stack):
+            if not screen.is_mounted:
+                continue  # not composed yet (a place opening): it reads the data when it mounts
             refresh = getattr(screen, "refresh_data", None)
             if refresh:
                 try:

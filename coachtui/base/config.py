@@ -43,6 +43,9 @@ class Config:
     # theirs, their roster opens on their teachers), "none" for someone who
     # is not a coach, "" not asked yet (the app asks at start).
     me: str = ""
+    # The sync screen's (F5) folder or file and site, as last used there.
+    sync_path: str = ""
+    sync_site: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,8 @@ TEMPLATE = """\
 # suppress_below = 3                    # reports and patterns show smaller counts as "fewer than 3"
 # symbols = "auto"                      # "ascii" if ✓ ✗ ★ show as boxes; auto: ASCII in Windows' old console
 # me = ""                               # who uses this laptop: a coach's staff id, or "none" (F9 sets it)
+# sync_path = ""                        # the sync screen's (F5) folder or file, as last used there
+# sync_site = ""                        # the site F5 exports (empty: every site)
 #
 # The trust's bundle passphrase. Better kept in the OS keyring, where there is
 # one: `coachtui passphrase set`. Empty: asked for when needed.

@@ -6,11 +6,13 @@ import argparse
 import getpass
 import os
 import sys
+from pathlib import Path
 
 from coachtui.base.errors import UserError
 from coachtui.base.text import plural
-from coachtui.base.user_files import read_text
+from coachtui.base.user_files import read_text, typed_path
 from coachtui.cli.common import PASSPHRASE_FILE_LIMIT, open_for
+from coachtui.cli.progress import bars
 
 
 def passphrase(args, cfg, *, needed: bool) -> str | None:
@@ -43,14 +45,14 @@ def passphrase(args, cfg, *, needed: bool) -> str | None:
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="write a bundle of this laptop's data for another laptop")
-    p.add_argument("--out", required=True, metavar="PATH")
+    p.add_argument("--out", required=True, metavar="PATH", type=typed_path)
     p.add_argument("--site", metavar="NAME", help="only this site's staff and their records")
     p.add_argument("--no-encrypt", action="store_true", help="write a plain (readable) bundle")
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_export)
 
     p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=typed_path)
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     p.add_argument("--allow-plain", action="store_true",
                    help="apply plain (unencrypted) bundles too: nothing proves who wrote them")
@@ -58,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_import)
 
     p = sub.add_parser("sync", help="swap bundles through a shared folder or USB stick")
-    p.add_argument("folder")
+    p.add_argument("folder", type=typed_path)
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_sync)
 
@@ -78,38 +80,62 @@ def _open(args):
 
 def _export(args) -> int:
     from coachtui.sync import bundle
+    from coachtui.sync.suffix import SUFFIX, with_suffix
+    from coachtui.sync.trouble import one_line
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    counts = bundle.export(args.out, secret, site=args.site, device_name=cfg.device_name)
+    out, added = with_suffix(args.out)
+    with one_line(out), bars() as new:
+        counts = bundle.export(out, secret, site=args.site, device_name=cfg.device_name,
+                               progress=new and new(f"writing {Path(out).name}", "rows"))
     kind = "plain" if secret is None else "encrypted"
-    _say(f"wrote {args.out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
+    _say(f"wrote {out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
+    if added:
+        _say(f"({SUFFIX} added to the name: folder sync reads only {SUFFIX} files)")
     return 0
 
 
 def _import(args) -> int:
-    from coachtui.sync import merge
+    from coachtui.sync.trouble import one_line
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
-        _say(preview.headline())
-        for line in preview.lines():
-            _say(f"  {line}")
-        if preview.already_applied or args.dry_run:
-            continue
-        done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
-        _say(done.headline())
+        with one_line(path), bars() as new:
+            _import_one(path, secret, paths, args, new)
     return 0
+
+
+def _import_one(path: str, secret: str | None, paths, args, new) -> None:
+    from coachtui.sync import merge
+    from coachtui.sync.words import remember
+
+    name = Path(path).name
+    preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain,
+                          progress=new and new(f"checking {name}", "bytes"))
+    _say(preview.headline())
+    for line in preview.lines():
+        _say(f"  {line}")
+    if preview.already_applied or args.dry_run:
+        return
+    done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain,
+                       progress=new and new(f"importing {name}", "bytes"))
+    remember([done], path)
+    _say(done.headline())
 
 
 def _sync(args) -> int:
     from coachtui.sync import folder
+    from coachtui.sync.trouble import one_line
+    from coachtui.sync.words import remember
 
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=True)
-    report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name)
+    with one_line(args.folder), bars() as new:
+        steps = new and (lambda what: new(what, "bytes" if what.startswith("reading") else "rows"))
+        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name, progress=steps)
+        remember(report.imported, args.folder)
     for s in report.imported:
         _say(s.headline())
     for name, why in report.skipped:

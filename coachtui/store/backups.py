@@ -50,18 +50,23 @@ def take(folder: Path) -> Path:
     (DamagedDatabase) before anything is written: no import goes into it, and
     no damaged copy pushes a good backup out."""
     store_db.check()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     target = _new_path(folder)
     try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         database.execute_sql("VACUUM INTO ?", (str(target),))
-    except (PeeweeDatabaseError, sqlite3.Error) as exc:
-        _remove(target)
-        if store_db.is_damage(exc):
+        target.chmod(0o600)
+        for old in sorted(folder.glob(PATTERN))[:-KEEP]:
+            _remove(old)
+    except (PeeweeDatabaseError, sqlite3.Error, OSError) as exc:
+        # An unwritable backups folder, a full disk: one line, and the import does not start.
+        try:
+            _remove(target)
+        except OSError:
+            pass
+        if not isinstance(exc, OSError) and store_db.is_damage(exc):
             raise store_db.damaged(reason=str(exc)) from exc
-        raise StoreError(f"could not take a backup into {folder}: {exc}; nothing was changed") from exc
-    target.chmod(0o600)
-    for old in sorted(folder.glob(PATTERN))[:-KEEP]:
-        _remove(old)
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise StoreError(f"could not take a backup into {folder}: {why}; nothing was changed") from exc
     return target
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import uuid
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from coachtui.store.models import REPLICATED_MODELS, Purged, Site, database
 from coachtui.sync import trust
 from coachtui.sync.cleaning import TextError, clean_text, is_id
 from coachtui.sync.envelope import Encryptor, EnvelopeError, decrypt_stream, is_encrypted, passphrase_bytes
+from coachtui.sync.progress import Metered, Progress, Throttle, reading
 
 FORMAT = "coachtui-bundle"
 FORMAT_VERSION = 2  # 2: incremental (the manifest's since/upto); version 1 bundles are still read
@@ -173,17 +175,24 @@ def _rows_for_export(site: str | None, since: int = 0, known: dict[str, int] | N
 
 
 def write_body(out, site: str | None = None, device_name: str = "", since: int = 0,
-               known: dict[str, int] | None = None, bundle_id: str | None = None) -> dict[str, int]:
+               known: dict[str, int] | None = None, bundle_id: str | None = None,
+               progress: Progress | None = None) -> dict[str, int]:
     """Write the body lines to `out` (has .write(bytes)): every row changed
     here after `since` (0: all), less what `known` says the destination holds.
     Returns counts and `upto`, the seq the bundle is complete to. Read in one
-    transaction, so rows and `upto` are one consistent moment."""
+    transaction, so rows and `upto` are one consistent moment.
+    `progress(rows written, rows in all tables)` as it goes (an estimate:
+    private rows and other sites' are counted)."""
     with database.atomic("DEFERRED"):
-        return _write_body(out, site, device_name, since, known, bundle_id or new_bundle_id())
+        return _write_body(out, site, device_name, since, known, bundle_id or new_bundle_id(), progress)
 
 
-def _write_body(out, site, device_name, since, known, bundle_id) -> dict[str, int]:
+def _write_body(out, site, device_name, since, known, bundle_id, progress) -> dict[str, int]:
     digest = hashlib.sha256()
+    if progress is not None:
+        progress = Throttle(progress)
+        total = sum((model.select().where(model.seq > since) if since else model.select()).count()
+                    for model in REPLICATED_MODELS) or 1
 
     def emit(obj: dict) -> None:
         line = (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
@@ -208,6 +217,10 @@ def _write_body(out, site, device_name, since, known, bundle_id) -> dict[str, in
         digest.update(line)
         out.write(line)
         rows += 1
+        if progress is not None:
+            progress(min(rows, total - 1), total)
+    if progress is not None:
+        progress(total, total)
     for p in Purged.select().where(Purged.seq > since) if since else Purged.select():
         if known is not None and _known({"stamp": p.stamp}, known):
             continue
@@ -223,10 +236,12 @@ def new_bundle_id() -> str:
     return uuid.uuid4().hex
 
 
-def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "",
-           since: int = 0, known: dict[str, int] | None = None, bundle_id: str | None = None) -> dict:
+def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "", *,
+           since: int = 0, known: dict[str, int] | None = None, bundle_id: str | None = None,
+           progress: Progress | None = None) -> dict:
     """Write a bundle to `path` safely: NAME.partial, fsync, rename. An
-    encrypted one only under the trust's passphrase, once this laptop knows it."""
+    encrypted one only under the trust's passphrase, once this laptop knows it.
+    `progress(rows written, rows in all)` as it goes."""
     if passphrase is not None:
         trust.refuse_other(passphrase)
     path = target(path, BundleError)
@@ -238,10 +253,10 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
     try:
         with atomic(path, binary=True) as f:
             if passphrase is None:
-                counts = write_body(f, site, device_name, since, known, bundle_id)
+                counts = write_body(f, site, device_name, since, known, bundle_id, progress)
             else:
                 enc = Encryptor(f, passphrase)
-                counts = write_body(enc, site, device_name, since, known, bundle_id)
+                counts = write_body(enc, site, device_name, since, known, bundle_id, progress)
                 enc.close()
     except OSError as exc:
         raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -253,6 +268,8 @@ def _lines(path: Path, passphrase: str | None, allow_plain: bool) -> Iterator[by
     `allow_plain`: AES-GCM under the trust's key is what proves a bundle came
     from the trust, and a plain file proves nothing."""
     with open_regular(path, what="a bundle (.ctb)", limit=MAX_BYTES, error=BundleError) as f:
+        if (progress := reading.get()) is not None:  # set by a merge that shows its progress
+            f = Metered(f, os.fstat(f.fileno()).st_size, progress)
         yield from _split(f, path, passphrase, allow_plain)
 
 

@@ -14,6 +14,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
@@ -23,6 +24,7 @@ from coachtui.store.models import Applied
 from coachtui.sync import bundle, merge, trust
 from coachtui.sync.bundle import BundleError
 from coachtui.sync.envelope import is_encrypted
+from coachtui.sync.progress import Progress
 from coachtui.sync.suffix import SUFFIX
 
 # Copies that file-sync tools make when two writers collide: not ours to read.
@@ -110,20 +112,21 @@ def _applied(bid: str) -> bool:
     return Applied.select().where((Applied.bundle_id >= bid) & (Applied.bundle_id < bid + "g")).exists()
 
 
-def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "") -> FolderReport:
+def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "",
+         progress: Callable[[str], Progress] | None = None) -> FolderReport:
     """Import every other laptop's encrypted bundles in `folder` that are new
     here, then write ours there (encrypted). A plain bundle is never applied
-    here: it is skipped, with why; anyone can drop a file into a shared folder."""
+    here: it is skipped, with why; anyone can drop a file into a shared folder.
+    `progress("reading NAME")` gives the callback for each step (merge.merge's
+    and bundle.export's)."""
     if not passphrase:
         raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
     folder = Path(folder).expanduser()
     if not folder.is_dir():
-        raise BundleError(f"{folder} is not a folder")
+        raise BundleError(f"{folder} is a file, not a folder" if folder.exists() else
+                          f"{folder} is not there: is the USB stick plugged in, or the shared folder connected?")
     trust.refuse_other(passphrase)
-    try:
-        entries, others = _scan(folder)
-    except OSError as exc:
-        raise BundleError(f"cannot read {folder}: {exc.strerror or exc}") from None
+    entries, others = _scan(folder)  # an OSError (a stick pulled) is the caller's one line (sync/trouble.py)
     me = device_id()
     key = folder_key(folder)
     report = FolderReport()
@@ -142,7 +145,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         try:
             _backup_if_due(backups)
             report.imported.append(merge.merge(path, passphrase, commit=True, backups=backups, take_backup=False,
-                                               expect=expect))
+                                               expect=expect, progress=progress and progress(f"reading {path.name}")))
         except BundleError as exc:
             report.skipped.append((path.name, str(exc)))
             return False
@@ -190,7 +193,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
                           f"nothing was written. {report.skipped[0][0]}: {report.skipped[0][1]}")
     if opened:
         trust.remember(passphrase)
-    _write_ours(folder, [e for e in entries if e.device == me], coverage, passphrase, device_name, report)
+    _write_ours(folder, [e for e in entries if e.device == me], coverage, passphrase, device_name, report, progress)
     return report
 
 
@@ -209,7 +212,7 @@ def _backup_if_due(backups: Path) -> None:
 
 
 def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passphrase: str, device_name: str,
-                report: FolderReport) -> None:
+                report: FolderReport, progress: Callable[[str], Progress] | None = None) -> None:
     """Write what the folder does not hold from this laptop: a small bundle of
     what changed here since our newest file there (less what the folder holds
     from other laptops), or a whole one when the folder has none of ours, or
@@ -235,7 +238,8 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
     tmp = folder / f".coachtui-{me}-{bundle_id[:12]}{SUFFIX}"
     _check_room(folder, whole, since)
     counts = bundle.export(tmp, passphrase, device_name=device_name, since=since,
-                           known=known if since else None, bundle_id=bundle_id)
+                           known=known if since else None, bundle_id=bundle_id,
+                           progress=progress and progress("writing this laptop's bundle"))
     if since and not counts["rows"] and not counts["purged"]:
         tmp.unlink(missing_ok=True)  # nothing new: the folder has all we hold
         return

@@ -33,6 +33,7 @@ from coachtui.sync.bundle import (
     refuse_other_world,
 )
 from coachtui.sync.cleaning import TextError, clean_values, is_id
+from coachtui.sync.progress import Progress, reading_with
 
 BATCH = 1000
 
@@ -165,12 +166,14 @@ def _as_expected(m: Manifest, expect: dict) -> bool:
 
 
 def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Path | None = None,
-          allow_plain: bool = False, take_backup: bool = True, expect: dict | None = None) -> Summary:
+          allow_plain: bool = False, take_backup: bool = True, expect: dict | None = None,
+          progress: Progress | None = None) -> Summary:
     """Merge the bundle in one transaction, checking every line as it goes
     (decryption, JSON, tables, fields, stamps, counts, digest). Any problem,
     or commit=False (a preview), rolls it all back: nothing changes.
     A plain (unencrypted, so unauthenticated) bundle is refused unless
-    `allow_plain` (`coachtui import --allow-plain`, asked for on purpose)."""
+    `allow_plain` (`coachtui import --allow-plain`, asked for on purpose).
+    `progress(bytes read, file size)` as the bundle is read."""
     summary = Summary(str(path))
     manifest = manifest_of(path, passphrase, allow_plain)
     summary.manifest = manifest
@@ -187,7 +190,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
     erased_here = 0
     # Merged rows (and what the after-merge steps write) are not undoable here.
     try:
-        with write.unrecorded(), store_db.transaction() as txn:
+        with write.unrecorded(), store_db.transaction() as txn, reading_with(progress):
             # One place in this laptop's history for everything this import changes.
             seq = hlc.seq_of(store_db.tick())
             tombstones = Tombstones(seq)

@@ -17,7 +17,7 @@ from coachtui.roster import staff
 from coachtui.store import write
 from coachtui.store.db import close_store
 from coachtui.store.models import REPLICATED_MODELS, Staff, database
-from coachtui.sync import bundle, folder
+from coachtui.sync import bundle, folder, merge
 from coachtui.sync.bundle import BundleError
 
 PASS = "correct horse battery staple"
@@ -337,3 +337,49 @@ def test_a_new_trust_passphrase_is_taken_once_set_on_purpose(tmp_path, usb, caps
     assert "not the trust's passphrase" in capsys.readouterr().err
     assert main(["passphrase", "set", "--config", "--from-file", str(new), "--data-dir", str(data)]) == 0
     assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 0
+
+
+def test_a_bundle_too_big_for_a_fat32_stick_goes_in_parts(laptops, usb, monkeypatch, tmp_path):
+    """No file over the part size (FAT32 takes none of 4 GiB): a whole bundle
+    is written as parts, each a bundle of its own; a reader passes the parts
+    over only once it has them all."""
+    monkeypatch.setattr(bundle, "PART_BYTES", 4000)
+    laptops.use("a")
+    for i in range(40):
+        staff.save(name=f"Teacher {i}")
+    report = laptops.sync("a", usb)
+    parts = report.written.split(", ")
+    assert len(parts) > 3
+    for p in parts:
+        m = folder.NAME.fullmatch(p.rsplit("/", 1)[-1])
+        assert m and m[6] == str(len(parts))
+        assert (usb / p.rsplit("/", 1)[-1]).stat().st_size < 4000 + 2000  # one line over at most
+    # One part is still on its way: the others are read, and read again when it comes.
+    aside = tmp_path / "aside"
+    shutil.move(parts[1], aside)
+    laptops.sync("b", usb)
+    shutil.move(aside, parts[1])
+    second = laptops.sync("b", usb)
+    assert len(second.imported) == 1
+    assert laptops.state("a")[0] == laptops.state("b")[0]
+    # The same from the command line's export: NAME-KofN.ctb, imported together.
+    laptops.use("a")
+    counts = bundle.export(tmp_path / "trust.ctb", PASS)
+    assert [p.name for p in counts["files"]] == [f"trust-{k}of{len(counts['files'])}.ctb"
+                                                for k in range(1, len(counts["files"]) + 1)]
+    laptops.use("c")
+    for p in counts["files"]:
+        merge.merge(p, PASS, commit=True)
+    assert laptops.state("c")[0] == laptops.state("a")[0]
+
+
+def test_a_full_stick_is_one_line_before_anything_is_written(laptops, usb, monkeypatch):
+    from collections import namedtuple
+
+    laptops.use("a")
+    staff.save(name="Ann")
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(folder.shutil, "disk_usage", lambda p: usage(10 ** 9, 10 ** 9 - 1000, 1000))
+    with pytest.raises(BundleError, match="MB free.*nothing was written"):
+        laptops.sync("a", usb)
+    assert list(usb.iterdir()) == []

@@ -90,7 +90,10 @@ def _export(args) -> int:
         counts = bundle.export(out, secret, site=args.site, device_name=cfg.device_name,
                                progress=new and new(f"writing {Path(out).name}", "rows"))
     kind = "plain" if secret is None else "encrypted"
-    _say(f"wrote {out}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
+    where = out if len(counts["files"]) == 1 else (
+        f"{len(counts['files'])} parts (each under FAT32's 4 GiB; import them all): "
+        + ", ".join(str(p) for p in counts["files"]))
+    _say(f"wrote {where}: {plural(counts['rows'], 'record')}, {plural(counts['purged'], 'erasure')} ({kind})")
     if added:
         _say(f"({SUFFIX} added to the name: folder sync reads only {SUFFIX} files)")
     return 0

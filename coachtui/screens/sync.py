@@ -224,6 +224,8 @@ The line under the list says which laptop wrote each version, and when.
                                    progress=self._progress(f"writing {Path(path).name}"))
             scope = f" of {site}" if site else ""
             note = f"\n{SUFFIX} was added to the name: folder sync reads only {SUFFIX} files." if added else ""
+            if len(counts["files"]) > 1:  # too big for one file on a FAT32 stick
+                path = f"{len(counts['files'])} parts (import them all): " + ", ".join(map(str, counts["files"]))
             return (f"{glyph('ok')} Wrote {path}: {plural(counts['rows'], 'record')}{scope}, encrypted.{note}",
                     [])
         if what == "preview":

@@ -4,6 +4,7 @@ See docs/bundle-format.md."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -174,74 +175,120 @@ def _rows_for_export(site: str | None, since: int = 0, known: dict[str, int] | N
                 yield model._meta.table_name, r[0], values, r[1]
 
 
+# FAT32, the file system of most USB sticks, takes no file of 4 GiB or more:
+# a bundle that outgrows this is written as parts, each a bundle of its own.
+PART_BYTES = 3 * 2 ** 30
+
+
 def write_body(out, site: str | None = None, device_name: str = "", since: int = 0,
                known: dict[str, int] | None = None, bundle_id: str | None = None,
-               progress: Progress | None = None) -> dict[str, int]:
+               progress: Progress | None = None, next_part=None, part_bytes: int = PART_BYTES) -> dict:
     """Write the body lines to `out` (has .write(bytes)): every row changed
     here after `since` (0: all), less what `known` says the destination holds.
-    Returns counts and `upto`, the seq the bundle is complete to. Read in one
-    transaction, so rows and `upto` are one consistent moment.
+    Returns counts, `upto` (the seq the bundle is complete to) and `ids`, the
+    bundle id of each part. Read in one transaction, so rows and `upto` are
+    one consistent moment. With `next_part` (a function giving the next
+    part's writer), a part that reaches `part_bytes` is ended (its trailer)
+    and the rest goes into a new one, with its own manifest and bundle id.
     `progress(rows written, rows in all tables)` as it goes (an estimate:
     private rows and other sites' are counted)."""
     with database.atomic("DEFERRED"):
-        return _write_body(out, site, device_name, since, known, bundle_id or new_bundle_id(), progress)
+        return _Body(out, site, device_name, since, known, bundle_id or new_bundle_id(), progress, next_part,
+                     part_bytes).write()
 
 
-def _write_body(out, site, device_name, since, known, bundle_id, progress) -> dict[str, int]:
-    digest = hashlib.sha256()
-    if progress is not None:
-        progress = Throttle(progress)
-        total = sum((model.select().where(model.seq > since) if since else model.select()).count()
-                    for model in REPLICATED_MODELS) or 1
+class _Body:
+    def __init__(self, out, site, device_name, since, known, bundle_id, progress, next_part, part_bytes):
+        self.out, self.site, self.since, self.known = out, site, since, known
+        self.progress, self.next_part, self.part_bytes = progress, next_part, part_bytes
+        last = get_meta("hlc_last")
+        self.upto = seq_of(last) if last else 0
+        self.manifest = {"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": bundle_id,
+                         "device": device_id(), "device_name": device_name, "site": site,
+                         "schema": schema.SCHEMA_VERSION,
+                         "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                         "scope": f"site:{site}" if site else "all", "since": since, "upto": self.upto}
+        if is_demo():
+            self.manifest["demo"] = True  # only then: real bundles are byte for byte what older readers know
+        self.ids: list[str] = []
+        self.rows = self.purged = 0
 
-    def emit(obj: dict) -> None:
-        line = (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-        digest.update(line)
-        out.write(line)
+    def _line(self, line: bytes) -> None:
+        self.digest.update(line)
+        self.out.write(line)
+        self.size += len(line)
 
-    last = get_meta("hlc_last")
-    upto = seq_of(last) if last else 0
-    manifest = {"type": "manifest", "format": FORMAT, "version": FORMAT_VERSION, "bundle_id": bundle_id,
-                "device": device_id(), "device_name": device_name, "site": site, "schema": schema.SCHEMA_VERSION,
-                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "scope": f"site:{site}" if site else "all", "since": since, "upto": upto}
-    if is_demo():
-        manifest["demo"] = True  # only then: real bundles are byte for byte what older readers know
-    emit(manifest)
-    rows = purged = 0
-    dumps = json.dumps
-    for table, rid, values, clocks in _rows_for_export(site, since, known):
-        line = ('{"type":"row","table":%s,"id":%s,"values":%s,"clocks":%s}\n' % (
-            dumps(table), dumps(rid), dumps(values, ensure_ascii=False, separators=(",", ":")), clocks)
-        ).encode("utf-8")
-        digest.update(line)
-        out.write(line)
-        rows += 1
+    def _emit(self, obj: dict) -> None:
+        self._line((json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+
+    def _begin(self) -> None:
+        self.digest = hashlib.sha256()
+        self.size = self.part_rows = self.part_purged = 0
+        if self.ids:
+            self.manifest["bundle_id"] = new_bundle_id()
+        self.ids.append(self.manifest["bundle_id"])
+        self._emit(self.manifest)
+
+    def _end(self) -> None:
+        trailer = {"type": "trailer", "rows": self.part_rows, "purged": self.part_purged,
+                   "sha256": self.digest.hexdigest()}
+        self.out.write((json.dumps(trailer, separators=(",", ":")) + "\n").encode("utf-8"))
+
+    def _room(self) -> None:
+        """Start a new part if this one is full."""
+        if self.next_part is not None and self.size >= self.part_bytes:
+            self._end()
+            self.out = self.next_part()
+            self._begin()
+
+    def write(self) -> dict:
+        progress, since, known = self.progress, self.since, self.known
         if progress is not None:
-            progress(min(rows, total - 1), total)
-    if progress is not None:
-        progress(total, total)
-    for p in Purged.select().where(Purged.seq > since) if since else Purged.select():
-        if known is not None and _known({"stamp": p.stamp}, known):
-            continue
-        # The erased row's purge key (a hash of its id), never the id itself.
-        emit({"type": "purged", "table": p.table, "key": p.id, "stamp": p.stamp})
-        purged += 1
-    trailer = {"type": "trailer", "rows": rows, "purged": purged, "sha256": digest.hexdigest()}
-    out.write((json.dumps(trailer, separators=(",", ":")) + "\n").encode("utf-8"))
-    return {"rows": rows, "purged": purged, "upto": upto}
+            progress = Throttle(progress)
+            total = sum((model.select().where(model.seq > since) if since else model.select()).count()
+                        for model in REPLICATED_MODELS) or 1
+        self._begin()
+        dumps = json.dumps
+        for table, rid, values, clocks in _rows_for_export(self.site, since, known):
+            self._line(('{"type":"row","table":%s,"id":%s,"values":%s,"clocks":%s}\n' % (
+                dumps(table), dumps(rid), dumps(values, ensure_ascii=False, separators=(",", ":")), clocks)
+            ).encode("utf-8"))
+            self.rows += 1
+            self.part_rows += 1
+            if progress is not None:
+                progress(min(self.rows, total - 1), total)
+            self._room()
+        if progress is not None:
+            progress(total, total)
+        for p in Purged.select().where(Purged.seq > since) if since else Purged.select():
+            if known is not None and _known({"stamp": p.stamp}, known):
+                continue
+            # The erased row's purge key (a hash of its id), never the id itself.
+            self._emit({"type": "purged", "table": p.table, "key": p.id, "stamp": p.stamp})
+            self.purged += 1
+            self.part_purged += 1
+            self._room()
+        self._end()
+        return {"rows": self.rows, "purged": self.purged, "upto": self.upto, "ids": self.ids}
 
 
 def new_bundle_id() -> str:
     return uuid.uuid4().hex
 
 
+def part_path(path: Path, k: int, n: int, bundle_id: str, upto: int) -> Path:
+    """Where part k of n of a bundle written to `path` goes: NAME-KofN.ctb."""
+    return path.with_name(f"{path.stem}-{k}of{n}{path.suffix}")
+
+
 def export(path: str | Path, passphrase: str | None, site: str | None = None, device_name: str = "", *,
            since: int = 0, known: dict[str, int] | None = None, bundle_id: str | None = None,
-           progress: Progress | None = None) -> dict:
+           progress: Progress | None = None, part_name=part_path) -> dict:
     """Write a bundle to `path` safely: NAME.partial, fsync, rename. An
     encrypted one only under the trust's passphrase, once this laptop knows it.
-    `progress(rows written, rows in all)` as it goes."""
+    A bundle of more than PART_BYTES is written as parts, each renamed by
+    `part_name(path, k, n, its bundle id, upto)` once all are written; `files` in
+    what it returns lists the files. `progress(rows written, rows in all)` as it goes."""
     if passphrase is not None:
         trust.refuse_other(passphrase)
     path = target(path, BundleError)
@@ -250,16 +297,37 @@ def export(path: str | Path, passphrase: str | None, site: str | None = None, de
             passphrase_bytes(passphrase)  # a blank one is refused before the file is made
         except EnvelopeError as exc:
             raise BundleError(str(exc)) from None
+    temps: list[Path] = []
     try:
-        with atomic(path, binary=True) as f:
-            if passphrase is None:
-                counts = write_body(f, site, device_name, since, known, bundle_id, progress)
-            else:
-                enc = Encryptor(f, passphrase)
-                counts = write_body(enc, site, device_name, since, known, bundle_id, progress)
-                enc.close()
+        with contextlib.ExitStack() as stack:
+            encryptors: list[Encryptor] = []
+
+            def open_part():
+                if encryptors:
+                    encryptors[-1].close()  # the part before is whole: its final frame
+                tmp = path if not temps else path.with_name(f".{path.name}.{len(temps) + 1}")
+                temps.append(tmp)
+                f = stack.enter_context(atomic(tmp, binary=True))
+                if passphrase is None:
+                    return f
+                encryptors.append(Encryptor(f, passphrase))
+                return encryptors[-1]
+
+            counts = write_body(open_part(), site, device_name, since, known, bundle_id, progress,
+                                next_part=open_part, part_bytes=PART_BYTES)
+            if encryptors:
+                encryptors[-1].close()
+        files = [path]
+        if len(temps) > 1:
+            n = len(temps)
+            files = [part_name(path, k, n, bid, counts["upto"]) for k, bid in enumerate(counts["ids"], 1)]
+            for tmp, final in zip(temps, files, strict=True):
+                tmp.replace(final)
     except OSError as exc:
+        for tmp in temps:
+            tmp.unlink(missing_ok=True)
         raise BundleError(f"cannot write {path}: {exc.strerror or exc}") from None
+    counts["files"] = files
     return counts
 
 

@@ -31,7 +31,9 @@ from coachtui.sync.suffix import SUFFIX
 CONFLICT_COPY = re.compile(r"(sync-conflict|conflicted copy|conflict|\(\d+\)|~$)", re.I)
 # coachtui-DEVICE-SINCE-UPTO-BUNDLEID12.ctb: the laptop, the part of its
 # history the file holds (seqs after SINCE, complete to UPTO) and its bundle.
-NAME = re.compile(r"coachtui-([0-9A-Za-z_]{1,64})-(\d{1,20})-(\d{1,20})-([0-9a-f]{12})" + re.escape(SUFFIX))
+# A bundle too big for a FAT32 stick is in parts: ...-BUNDLEID12-KofN.ctb.
+NAME = re.compile(r"coachtui-([0-9A-Za-z_]{1,64})-(\d{1,20})-(\d{1,20})-([0-9a-f]{12})(?:-(\d{1,4})of(\d{1,4}))?"
+                  + re.escape(SUFFIX))
 # A laptop's whole bundle is written again (and its older files deleted) once
 # its small ones add up to more than it, so a folder holds at most about two
 # copies of each laptop's data, and a newcomer reads few files.
@@ -58,10 +60,13 @@ class Entry:
     upto: int
     bid: str  # the first 12 hex digits of its bundle id
     size: int
+    part: int = 1  # part `part` of `parts` (a bundle too big for a FAT32 stick)
+    parts: int = 1
 
 
-def file_name(device: str, since: int, upto: int, bundle_id: str) -> str:
-    return f"coachtui-{device}-{since}-{upto}-{bundle_id[:12]}{SUFFIX}"
+def file_name(device: str, since: int, upto: int, bundle_id: str, part: int = 1, parts: int = 1) -> str:
+    of = f"-{part}of{parts}" if parts > 1 else ""
+    return f"coachtui-{device}-{since}-{upto}-{bundle_id[:12]}{of}{SUFFIX}"
 
 
 def own_name() -> str:
@@ -81,7 +86,8 @@ def _scan(folder: Path) -> tuple[list[Entry], list[Path]]:
         if m is None:
             others.append(p)
         else:
-            entries.append(Entry(p, m[1], int(m[2]), int(m[3]), m[4], p.stat().st_size))
+            entries.append(Entry(p, m[1], int(m[2]), int(m[3]), m[4], p.stat().st_size, int(m[5] or 1),
+                                 int(m[6] or 1)))
     return entries, others
 
 
@@ -158,13 +164,23 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         if device == me:
             continue
         have = coverage.get(device, 0)
-        for e in sorted(files, key=lambda e: (e.since, e.upto)):
-            if e.upto <= have or _applied(e.bid):
-                report.known += 1
-            elif not apply(e.path, {"device": device, "since": e.since, "upto": e.upto, "bundle_id": e.bid}):
+        # The parts of one bundle share SINCE and UPTO: `have` moves past them once all are in.
+        groups: dict[tuple[int, int], list[Entry]] = {}
+        for e in files:
+            groups.setdefault((e.since, e.upto), []).append(e)
+        for (since, upto), group in sorted(groups.items()):
+            if upto <= have:
+                report.known += len(group)
                 continue
-            if e.since <= have:
-                have = max(have, e.upto)
+            whole = {e.part for e in group} == set(range(1, group[0].parts + 1)) and \
+                all(e.parts == group[0].parts for e in group)
+            for e in group:
+                if _applied(e.bid):
+                    report.known += 1
+                elif not apply(e.path, {"device": device, "since": e.since, "upto": e.upto, "bundle_id": e.bid}):
+                    whole = False
+            if whole and since <= have:
+                have = upto
         coverage[device] = have
     for p in others:  # version-1 bundles, and files named otherwise: opened to read their manifest
         if p.name == own_name():
@@ -226,9 +242,10 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
         with store_db.transaction():
             store_db.observe(f"{since // 100000:013d}-{since % 100000:05d}-{me}")
         since = 0
-    whole = [e for e in mine if e.since == 0]
-    parts = [e for e in mine if e.since > 0]
-    if since and whole and (sum(e.size for e in parts) > max(e.size for e in whole) or len(mine) > COMPACT_FILES):
+    newest = max((e.upto for e in mine if e.since == 0), default=None)
+    whole = sum(e.size for e in mine if e.since == 0 and e.upto == newest)  # all its parts
+    small = sum(e.size for e in mine if e.since > 0)
+    if since and newest is not None and (small > whole or len(mine) > COMPACT_FILES):
         since = 0  # compact: one whole bundle instead of ours so far
     known = dict(coverage)
     known[me] = since
@@ -237,15 +254,21 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
         left.unlink(missing_ok=True)  # a write of ours cut short before (a stick pulled)
     tmp = folder / f".coachtui-{me}-{bundle_id[:12]}{SUFFIX}"
     _check_room(folder, whole, since)
+
+    def part_name(path: Path, k: int, n: int, bid: str, upto: int) -> Path:
+        return folder / file_name(me, since, upto, bid, k, n)
+
     counts = bundle.export(tmp, passphrase, device_name=device_name, since=since,
-                           known=known if since else None, bundle_id=bundle_id,
+                           known=known if since else None, bundle_id=bundle_id, part_name=part_name,
                            progress=progress and progress("writing this laptop's bundle"))
     if since and not counts["rows"] and not counts["purged"]:
         tmp.unlink(missing_ok=True)  # nothing new: the folder has all we hold
         return
-    final = folder / file_name(me, since, counts["upto"], bundle_id)
-    tmp.replace(final)
-    report.written = str(final)
+    if counts["files"] == [tmp]:
+        final = folder / file_name(me, since, counts["upto"], bundle_id)
+        tmp.replace(final)
+        counts["files"] = [final]
+    report.written = ", ".join(str(p) for p in counts["files"])
     if since == 0:
         # The whole bundle holds everything our older files did (and a
         # version-1 bundle of ours, from before incremental bundles).
@@ -255,10 +278,10 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
                 report.removed.append(old.name)
 
 
-def _check_room(folder: Path, whole: list[Entry], since: int) -> None:
+def _check_room(folder: Path, whole: int, since: int) -> None:
     """One clear line before anything is written when the stick is full (or
     nearly): a whole bundle needs about the room of our last whole one."""
-    need = (max((e.size for e in whole), default=0) if since == 0 else 0) + (1 << 20)
+    need = (whole if since == 0 else 0) + (1 << 20)
     try:
         free = shutil.disk_usage(folder).free
     except OSError:

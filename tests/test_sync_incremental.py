@@ -279,6 +279,15 @@ def test_a_version_1_bundle_in_the_folder_is_still_read(laptops, usb):
     assert len(report.imported) == 1
     laptops.use("b")
     assert Staff.select().where(Staff.name == "From an older coachtui").exists()
+    # Read once: passed over by its name, size and time from then on, unopened.
+    opened = []
+    real = bundle._lines
+    bundle._lines = lambda path, *a: opened.append(path.name) or real(path, *a)
+    try:
+        again = laptops.sync("b", usb)
+    finally:
+        bundle._lines = real
+    assert opened == [] and again.known == 1
 
 
 op = st.one_of(

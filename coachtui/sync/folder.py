@@ -113,6 +113,15 @@ def _save_coverage(key: str, coverage: dict[str, int]) -> None:
         store_db.set_meta(f"folder:{key}", json.dumps(coverage, sort_keys=True))
 
 
+def _seen(key: str) -> dict[str, list[int]]:
+    """Other files of this folder read here before: name -> [size, mtime]."""
+    try:
+        value = json.loads(store_db.get_meta(f"seen:{key}") or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _applied(bid: str) -> bool:
     """Was a bundle whose id starts with `bid` imported here?"""
     return Applied.select().where((Applied.bundle_id >= bid) & (Applied.bundle_id < bid + "g")).exists()
@@ -182,11 +191,19 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             if whole and since <= have:
                 have = upto
         coverage[device] = have
-    for p in others:  # version-1 bundles, and files named otherwise: opened to read their manifest
+    # Version-1 bundles, and files named otherwise: their manifest says whose
+    # they are. One read before is known by its name, size and time.
+    seen = _seen(key)
+    for p in others:
         if p.name == own_name():
             continue
         if p.name.startswith(".") or CONFLICT_COPY.search(p.stem):
             report.skipped.append((p.name, "a sync tool's copy or a hidden file"))
+            continue
+        stat = p.stat()
+        mark = [stat.st_size, stat.st_mtime_ns]
+        if seen.get(p.name) == mark:
+            report.known += 1
             continue
         try:
             m = bundle.manifest_of(p, passphrase)
@@ -199,8 +216,11 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             report.skipped.append((p.name, "written by this laptop"))
         elif Applied.get_or_none(Applied.bundle_id == m.bundle_id):
             report.known += 1
-        else:
-            apply(p)
+            seen[p.name] = mark
+        elif apply(p):
+            seen[p.name] = mark
+    with store_db.transaction():
+        store_db.set_meta(f"seen:{key}", json.dumps({n: seen[n] for n in seen if n in {p.name for p in others}}))
     _save_coverage(key, coverage)
     if tried and not opened and not trust.known():
         # Not one bundle opens, and none ever did here: the passphrase is

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from peewee import BooleanField, IntegerField
 
 from coachtui.base.errors import UserError
-from coachtui.store.models import ERASED, Conflict, Purged, database, derived_id, purge_key
+from coachtui.store import versions
+from coachtui.store.models import ERASED, Conflict, Purged, database, model_for_table, purge_key
 
 # Columns that say whose record a row is (or whose child): when that one was
 # erased, the row goes too. Columns that point at someone else: an erased
@@ -37,27 +38,6 @@ class Counts:
     deleted: int = 0
     conflicts: int = 0
     skipped: int = 0
-
-
-def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
-    """Was `newer` made on top of the version stamped `older_stamp`?"""
-    if not older_stamp:
-        return True
-    if newer_stamp.rsplit("-", 1)[-1] == older_stamp.rsplit("-", 1)[-1]:
-        return True  # one laptop's edits are made one after another
-    return newer.get("_base", {}).get(f) == older_stamp
-
-
-def _conflict(seq: int, table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
-    """Record the losing version. Every laptop that meets this loser makes the
-    very same row, whoever beat it there: the id and every field's clock come
-    from the losing version alone. So conflict rows converge like the rest."""
-    cid = derived_id("conflict", table, row_id, f, stamp)
-    if Conflict.get_or_none(Conflict.id == cid) is None:
-        fields = Conflict.content_fields()
-        Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, stamp), sort_keys=True), hlc=stamp,
-                        seq=seq, deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
-                        stamp=stamp, winner_stamp="", resolved=False).execute()
 
 
 _KINDS: dict = {}
@@ -119,6 +99,11 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     dropped: list[dict] = []
     refs = [f for f in fields if f in REFERENCE_COLUMNS]
     keys: dict[str, str] = {}
+    free = frozenset(model.FREE_TEXT)
+    settled: list[tuple[str, dict]] = []
+    # Records whose losing versions arrived before them (rare): a new row may settle some.
+    disputed = {r[0] for r in database.execute_sql(
+        "SELECT DISTINCT record_id FROM conflict WHERE table_name = ?", (table,))} if free else set()
 
     def erased(value) -> bool:
         if not purged or not isinstance(value, str) or not value:
@@ -145,6 +130,13 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
             if erased(inc_vals.get(f)):
                 inc_vals[f] = ERASED
         if rid not in local:
+            if model is Conflict and not _admit_conflict(inc_vals, inc_clocks):
+                counts.unchanged += 1  # a version this laptop has, or has gone past
+                continue
+            if rid in disputed:
+                for f in free:
+                    if f in inc_clocks:
+                        versions.drop_descended(table, rid, f, versions.vector(inc_clocks, f))
             row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
             inserts.append([rid, json.dumps(inc_clocks), r["_newest"], seq, *row_values])
             # A row repeated in one bundle merges with the copy inserted above.
@@ -166,33 +158,32 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
             if si is None or f not in inc_vals:
                 continue
             sl = loc_clocks.get(f, "")
+            if si == sl:
+                continue  # the same write
             vi = _db_value(kind_of[f], inc_vals[f])
-            vl = loc_vals[f]
-            if f in bool_fields:
-                vl = int(bool(vl))
             if si > sl:
-                if f in model.FREE_TEXT and vi != vl and sl and not _descends(inc_clocks, sl, f, si):
-                    losers.append((table, rid, f, vl, sl, si))
-                loc_vals[f] = vi
+                if f in free:
+                    # The incoming version wins; the one here lost unless the winner descends from it.
+                    vv = versions.vector(inc_clocks, f)
+                    if not versions.descends(vv, sl):
+                        losers.append((f, loc_vals[f], sl, versions.vector(loc_clocks, f)))
+                    settled.append((f, vv))
+                    versions.take(loc_clocks, inc_clocks, f)
+                loc_vals[f] = int(vi) if f in bool_fields else vi
                 loc_clocks[f] = si
-                if f in model.FREE_TEXT:
-                    base = inc_clocks.get("_base", {}).get(f)
-                    if base is not None:
-                        loc_clocks.setdefault("_base", {})[f] = base
-                    else:
-                        loc_clocks.get("_base", {}).pop(f, None)
                 changed = True
-            elif si < sl and f in model.FREE_TEXT and vi != vl and not _descends(loc_clocks, si, f, sl):
-                losers.append((table, rid, f, vi, si, sl))
+            elif f in free and not versions.descends(versions.vector(loc_clocks, f), si):
+                losers.append((f, vi, si, versions.vector(inc_clocks, f)))
+        for f, vv in settled:
+            versions.drop_descended(table, rid, f, vv)
+        settled.clear()
         # A row its writer retired (deleted: e.g. its words made private) keeps
         # no losing versions: a conflict would carry the words on.
         if not loc_vals.get("deleted"):
-            for loser in losers:
-                _conflict(seq, *loser)
-            counts.conflicts += len(losers)
+            for f, value, stamp, vv in losers:
+                counts.conflicts += versions.keep_loser(seq, table, rid, f, value, stamp, vv)
         if changed:
-            stamps = [s for k, s in loc_clocks.items() if k != "_base"]
-            updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps), seq]
+            updates.append([json.dumps(loc_clocks, sort_keys=True), versions.newest(loc_clocks), seq]
                            + [int(loc_vals[f]) if f in bool_fields else loc_vals[f] for f in fields] + [rid])
             if loc_vals.get("deleted") and not was_deleted:
                 counts.deleted += 1
@@ -209,6 +200,22 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     if updates:
         conn.executemany('UPDATE "{}" SET clocks = ?, hlc = ?, seq = ?, {} WHERE id = ?'.format(
             table, ", ".join(f'"{c}" = ?' for c in cols)), updates)
+
+
+def _admit_conflict(values: dict, clocks: dict) -> bool:
+    """A conflict row from another laptop is one more losing version here,
+    unless a version here descends from it. Conflicts it is newer than go."""
+    table, rec, f, stamp = (values.get(k) for k in ("table_name", "record_id", "field_name", "stamp"))
+    target = model_for_table(table) if isinstance(table, str) else None
+    if target is None or f not in target.FREE_TEXT or not isinstance(rec, str) or not isinstance(stamp, str):
+        return True  # nothing it could be compared with
+    here = database.execute_sql(f'SELECT clocks FROM "{table}" WHERE id = ?', (rec,)).fetchone()
+    if here and versions.descends(versions.vector(json.loads(here[0]), f), stamp):
+        return False
+    if versions.known_or_older(table, rec, f, stamp):
+        return False
+    versions.drop_descended(table, rec, f, versions.conflict_vector(clocks, stamp))
+    return True
 
 
 class Tombstones:

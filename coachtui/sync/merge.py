@@ -19,7 +19,8 @@ from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store import hlc, write
 from coachtui.store.apply import ApplyError, Counts, Tombstones, apply_rows
-from coachtui.store.models import Applied, Staff, model_for_table, purge_key
+from coachtui.store.models import Applied, Conflict, Staff, model_for_table, purge_key
+from coachtui.store.versions import versioned
 from coachtui.sync import after_merge
 from coachtui.sync.bundle import (
     FUTURE_SLACK_MS,
@@ -28,6 +29,7 @@ from coachtui.sync.bundle import (
     check_stamp,
     manifest_of,
     newest_base,
+    newest_in_vectors,
     newest_stamp,
     read,
     refuse_other_world,
@@ -104,7 +106,8 @@ class _Checker:
             if row_newest[:13] > self.future:
                 check_stamp(row_newest, self.name)  # raises, with the reason
             self.newest = row_newest
-        base = newest_base(obj["clocks"], allowed, self.name)
+        base = max(newest_base(obj["clocks"], allowed, self.name),
+                   newest_in_vectors(obj["clocks"], versioned(model), self.name))
         if base > self.newest_base:
             self.newest_base = check_stamp(base, self.name)
         try:
@@ -159,6 +162,10 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                 kind = obj["type"]
                 if kind == "row":
                     model = check.row(obj)
+                    if model is Conflict and len(pending) > 1:
+                        # A losing version is compared with its record's current one: merge those first.
+                        for other in [m for m in pending if m is not Conflict]:
+                            apply_rows(other, pending.pop(other), purged, summary.tables[other._meta.table_name], seq)
                     pending[model].append(obj)
                     if len(pending[model]) >= BATCH:
                         apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]], seq)

@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_export)
 
-    p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
+    p = sub.add_parser("import", help="merge bundles from other laptops and show what changed")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     p.add_argument("--allow-plain", action="store_true",
@@ -93,14 +93,12 @@ def _import(args) -> int:
     paths, cfg = _open(args)
     secret = passphrase(args, cfg, needed=False)
     for path in args.paths:
-        preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain)
-        _say(preview.headline())
-        for line in preview.lines():
-            _say(f"  {line}")
-        if preview.already_applied or args.dry_run:
-            continue
-        done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain)
+        # One pass: applied as it is read (a preview only with --dry-run), then what it did.
+        done = merge.merge(path, secret, commit=not args.dry_run, backups=None if args.dry_run else paths.backups,
+                           allow_plain=args.allow_plain)
         _say(done.headline())
+        for line in done.lines():
+            _say(f"  {line}")
     return 0
 
 

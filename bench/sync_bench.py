@@ -133,7 +133,7 @@ def main() -> int:
 
         # Whole processes, as a user runs them: `coachtui import` against the raw floor in its own process.
         def run(*argv):
-            subprocess.run([sys.executable, *argv], check=True, capture_output=True)
+            subprocess.run([sys.executable, *argv], check=True, capture_output=True, stdin=subprocess.DEVNULL)
 
         t_raw_proc, _ = timed(lambda: run("-c", CHILD_RAW, str(plain), str(tmp / "raw-proc.db")))
         cli_dir = tmp / "cli"

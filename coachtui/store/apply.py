@@ -41,6 +41,9 @@ class Counts:
 
 
 _KINDS: dict = {}
+_SAME = object()  # a row here whose clocks are the incoming ones
+_dumps = json.JSONEncoder().encode
+_SHAPES: dict = {}  # per model, the tuples of value types already checked against its columns
 
 
 def _kinds(model) -> list[tuple[str, str, object]]:
@@ -85,11 +88,20 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     cols = [model._meta.fields[f].column_name for f in fields]
     table = model._meta.table_name
     ids = [r["id"] for r in rows]
-    local = {}
-    select = 'SELECT id, clocks, {} FROM "{}" WHERE id IN ({})'.format(
-        ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(ids)))
-    for rec in database.execute_sql(select, ids).fetchall():
-        local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:], strict=True)))
+    local: dict = {}
+    here = dict(database.execute_sql('SELECT id, clocks FROM "{}" WHERE id IN ({})'.format(
+        table, ", ".join("?" * len(ids))), ids).fetchall())
+    if here:
+        # A row whose clocks are the ones here is unchanged; only the others
+        # are compared field by field, so only their values are read.
+        parsed = {rid: json.loads(text) for rid, text in here.items()}
+        differ = list({r["id"] for r in rows if r["id"] in parsed and r["clocks"] != parsed[r["id"]]})
+        local = dict.fromkeys(parsed, _SAME)
+        if differ:
+            select = 'SELECT id, {} FROM "{}" WHERE id IN ({})'.format(
+                ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(differ)))
+            for rec in database.execute_sql(select, differ).fetchall():
+                local[rec[0]] = [parsed[rec[0]], dict(zip(fields, rec[1:], strict=True))]
     inserts, updates = [], []
     has_private = "private" in fields
     kinds = _kinds(model)
@@ -100,6 +112,8 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     refs = [f for f in fields if f in REFERENCE_COLUMNS]
     keys: dict[str, str] = {}
     free = frozenset(model.FREE_TEXT)
+    defaults = [default for _, _, default in kinds]
+    shapes = _SHAPES.setdefault(model, set())
     settled: list[tuple[str, dict]] = []
     # Records whose losing versions arrived before them (rare): a new row may settle some.
     disputed = {r[0] for r in database.execute_sql(
@@ -137,13 +151,25 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
                 for f in free:
                     if f in inc_clocks:
                         versions.drop_descended(table, rid, f, versions.vector(inc_clocks, f))
-            row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
-            inserts.append([rid, json.dumps(inc_clocks), r["_newest"], seq, *row_values])
+            row_values = list(map(inc_vals.get, fields, defaults))
+            shape = tuple(map(type, row_values))
+            if shape not in shapes:  # the types of a row's values, checked once per combination
+                for (_, kind, _), value in zip(kinds, row_values, strict=True):
+                    _db_value(kind, value)
+                shapes.add(shape)
+            clocks_text = _dumps(inc_clocks)
+            inserts.append((rid, clocks_text, r["_newest"], seq, *row_values))
             # A row repeated in one bundle merges with the copy inserted above.
-            local[rid] = (inc_clocks, dict(zip(fields, row_values, strict=True)))
+            local[rid] = (rid, clocks_text, *row_values)
             counts.new += 1
             continue
-        loc_clocks, loc_vals = local[rid]
+        rec = local[rid]
+        if rec is _SAME:
+            counts.unchanged += 1  # the same version: nothing to compare field by field
+            continue
+        if type(rec) is tuple:  # inserted above, met again in this batch
+            rec = local[rid] = [json.loads(rec[1]), dict(zip(fields, rec[2:], strict=True))]
+        loc_clocks, loc_vals = rec
         if has_private and loc_vals.get("private"):
             counts.skipped += 1  # a private row here is never overwritten from outside
             continue

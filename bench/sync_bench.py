@@ -6,6 +6,8 @@
 - import N new records into an empty database vs json.loads of each line +
   sqlite3.executemany of the same rows in one transaction: target <= 2x
 - re-import the same bundle (nothing changes): target <= 1x that baseline
+- `coachtui import --allow-plain` of the bundle as a whole process (`python -m coachtui`), new
+  rows and then the same rows again, vs the raw import above run as a whole process too
 - peak memory (max RSS of a child process) importing the bundle: target < 200 MB
 Encryption is measured too (the default), but the targets are on plain bundles:
 the cost under test is the write path (plain bundles are imported with allow_plain=True,
@@ -22,6 +24,26 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+CHILD_RAW = """
+import json, sqlite3, sys
+con = sqlite3.connect(sys.argv[2])
+con.execute("CREATE TABLE staff (id TEXT PRIMARY KEY, clocks TEXT, hlc TEXT, deleted INT, name TEXT, "
+            "email TEXT, roles TEXT, site_id TEXT, team TEXT, support TEXT, coach_id TEXT, "
+            "archived INT, external_id TEXT)")
+rows = []
+with open(sys.argv[1], "rb") as f:
+    for line in f:
+        obj = json.loads(line)
+        if obj.get("type") == "row" and obj["table"] == "staff":
+            v = obj["values"]
+            rows.append((obj["id"], json.dumps(obj["clocks"]), "", v["deleted"], v["name"], v["email"],
+                         v["roles"], v["site_id"], v["team"], v["support"], v["coach_id"],
+                         v["archived"], v["external_id"]))
+with con:
+    con.executemany("INSERT INTO staff VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+con.close()
+"""
 
 CHILD_IMPORT = """
 import resource, sys
@@ -109,6 +131,21 @@ def main() -> int:
         close_store()
         assert summary.tables["staff"].new == n and again.tables["staff"].unchanged == n
 
+        # Whole processes, as a user runs them: `coachtui import` against the raw floor in its own process.
+        def run(*argv):
+            subprocess.run([sys.executable, *argv], check=True, capture_output=True, stdin=subprocess.DEVNULL)
+
+        t_raw_proc, _ = timed(lambda: run("-c", CHILD_RAW, str(plain), str(tmp / "raw-proc.db")))
+        cli_dir = tmp / "cli"
+        t_cli, _ = timed(lambda: run("-m", "coachtui", "import", "--allow-plain", "--data-dir", str(cli_dir),
+                                     str(plain)))
+        con = sqlite3.connect(cli_dir / "coachtui.db")
+        with con:
+            con.execute("DELETE FROM applied")  # the same rows again, every row compared
+        con.close()
+        t_cli_again, _ = timed(lambda: run("-m", "coachtui", "import", "--allow-plain", "--data-dir", str(cli_dir),
+                                           str(plain)))
+
         mem_db = tmp / "mem.db"
         out = subprocess.run([sys.executable, "-c", CHILD_IMPORT, str(mem_db), str(secret), "bench passphrase"],
                              capture_output=True, text=True, check=True)
@@ -124,6 +161,10 @@ def main() -> int:
           f"(target <= 1x): the same file again, known by its bundle id")
     print(f"re-merge   {t_reimport:6.2f} s  raw {t_raw_import:6.2f} s  ratio {t_reimport / t_raw_import:4.2f}x "
           f"(target <= 1x): the same rows merged again, every row compared")
+    print(f"coachtui import, whole process   {t_cli:6.2f} s  raw process {t_raw_proc:6.2f} s  "
+          f"ratio {t_cli / t_raw_proc:4.2f}x (target <= 2x)")
+    print(f"coachtui import, same rows again {t_cli_again:6.2f} s  raw process {t_raw_proc:6.2f} s  "
+          f"ratio {t_cli_again / t_raw_proc:4.2f}x (target <= 1x)")
     print(f"peak memory importing (encrypted, child process): {peak_mb} MB (target < 200 MB)")
     return 0
 

@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_export)
 
-    p = sub.add_parser("import", help="merge bundles from other laptops (shows what changes, then applies)")
+    p = sub.add_parser("import", help="merge bundles from other laptops and show what changed")
     p.add_argument("paths", nargs="+", metavar="PATH", type=typed_path)
     p.add_argument("--dry-run", action="store_true", help="only show what would change")
     p.add_argument("--allow-plain", action="store_true",
@@ -114,18 +114,16 @@ def _import_one(path: str, secret: str | None, paths, args, new) -> None:
     from coachtui.sync import merge
     from coachtui.sync.words import remember
 
-    name = Path(path).name
-    preview = merge.merge(path, secret, commit=False, allow_plain=args.allow_plain,
-                          progress=new and new(f"checking {name}", "bytes"))
-    _say(preview.headline())
-    for line in preview.lines():
-        _say(f"  {line}")
-    if preview.already_applied or args.dry_run:
-        return
-    done = merge.merge(path, secret, commit=True, backups=paths.backups, allow_plain=args.allow_plain,
-                       progress=new and new(f"importing {name}", "bytes"))
-    remember([done], path)
+    # One pass: applied as it is read (a preview only with --dry-run), then what it did.
+    done = merge.merge(path, secret, commit=not args.dry_run, backups=None if args.dry_run else paths.backups,
+                       allow_plain=args.allow_plain,
+                       progress=new and new(f"{'checking' if args.dry_run else 'importing'} {Path(path).name}",
+                                            "bytes"))
+    if done.applied:
+        remember([done], path)
     _say(done.headline())
+    for line in done.lines():
+        _say(f"  {line}")
 
 
 def _sync(args) -> int:

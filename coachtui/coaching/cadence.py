@@ -126,8 +126,8 @@ def _plus(day: str, days: int) -> str:
 
 _TEACHERS = "WHERE s.deleted = 0 AND s.archived = 0 AND (',' || s.roles || ',') LIKE '%,teacher,%'"
 # The earliest field stamp of a row (all its fields are stamped when it is
-# made): when it came onto this trust's roster. "_base" holds an object, not a stamp.
-_MADE = "(SELECT MIN(value) FROM json_each({0}.clocks) WHERE key != '_base')"
+# made): when it came onto this trust's roster. "_base" and "_vv" hold objects, not stamps.
+_MADE = "(SELECT MIN(value) FROM json_each({0}.clocks) WHERE key NOT IN ('_base', '_vv'))"
 
 
 def _end_of(on: dt.date) -> int:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from peewee import BooleanField, IntegerField
 
 from coachtui.base.errors import UserError
-from coachtui.store.models import ERASED, Conflict, Purged, database, derived_id, purge_key
+from coachtui.store import versions
+from coachtui.store.models import ERASED, Conflict, Purged, database, model_for_table, purge_key
 
 # Columns that say whose record a row is (or whose child): when that one was
 # erased, the row goes too. Columns that point at someone else: an erased
@@ -39,28 +40,10 @@ class Counts:
     skipped: int = 0
 
 
-def _descends(newer: dict, older_stamp: str, f: str, newer_stamp: str) -> bool:
-    """Was `newer` made on top of the version stamped `older_stamp`?"""
-    if not older_stamp:
-        return True
-    if newer_stamp.rsplit("-", 1)[-1] == older_stamp.rsplit("-", 1)[-1]:
-        return True  # one laptop's edits are made one after another
-    return newer.get("_base", {}).get(f) == older_stamp
-
-
-def _conflict(seq: int, table: str, row_id: str, f: str, value, stamp: str, winner: str) -> None:
-    """Record the losing version. Every laptop that meets this loser makes the
-    very same row, whoever beat it there: the id and every field's clock come
-    from the losing version alone. So conflict rows converge like the rest."""
-    cid = derived_id("conflict", table, row_id, f, stamp)
-    if Conflict.get_or_none(Conflict.id == cid) is None:
-        fields = Conflict.content_fields()
-        Conflict.insert(id=cid, clocks=json.dumps(dict.fromkeys(fields, stamp), sort_keys=True), hlc=stamp,
-                        seq=seq, deleted=False, table_name=table, record_id=row_id, field_name=f, value=str(value or ""),
-                        stamp=stamp, winner_stamp="", resolved=False).execute()
-
-
 _KINDS: dict = {}
+_SAME = object()  # a row here whose clocks are the incoming ones
+_dumps = json.JSONEncoder().encode
+_SHAPES: dict = {}  # per model, the tuples of value types already checked against its columns
 
 
 def _kinds(model) -> list[tuple[str, str, object]]:
@@ -105,11 +88,20 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     cols = [model._meta.fields[f].column_name for f in fields]
     table = model._meta.table_name
     ids = [r["id"] for r in rows]
-    local = {}
-    select = 'SELECT id, clocks, {} FROM "{}" WHERE id IN ({})'.format(
-        ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(ids)))
-    for rec in database.execute_sql(select, ids).fetchall():
-        local[rec[0]] = (json.loads(rec[1]), dict(zip(fields, rec[2:], strict=True)))
+    local: dict = {}
+    here = dict(database.execute_sql('SELECT id, clocks FROM "{}" WHERE id IN ({})'.format(
+        table, ", ".join("?" * len(ids))), ids).fetchall())
+    if here:
+        # A row whose clocks are the ones here is unchanged; only the others
+        # are compared field by field, so only their values are read.
+        parsed = {rid: json.loads(text) for rid, text in here.items()}
+        differ = list({r["id"] for r in rows if r["id"] in parsed and r["clocks"] != parsed[r["id"]]})
+        local = dict.fromkeys(parsed, _SAME)
+        if differ:
+            select = 'SELECT id, {} FROM "{}" WHERE id IN ({})'.format(
+                ", ".join(f'"{c}"' for c in cols), table, ", ".join("?" * len(differ)))
+            for rec in database.execute_sql(select, differ).fetchall():
+                local[rec[0]] = [parsed[rec[0]], dict(zip(fields, rec[1:], strict=True))]
     inserts, updates = [], []
     has_private = "private" in fields
     kinds = _kinds(model)
@@ -119,6 +111,13 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     dropped: list[dict] = []
     refs = [f for f in fields if f in REFERENCE_COLUMNS]
     keys: dict[str, str] = {}
+    free = frozenset(model.FREE_TEXT)
+    defaults = [default for _, _, default in kinds]
+    shapes = _SHAPES.setdefault(model, set())
+    settled: list[tuple[str, dict]] = []
+    # Records whose losing versions arrived before them (rare): a new row may settle some.
+    disputed = {r[0] for r in database.execute_sql(
+        "SELECT DISTINCT record_id FROM conflict WHERE table_name = ?", (table,))} if free else set()
 
     def erased(value) -> bool:
         if not purged or not isinstance(value, str) or not value:
@@ -145,13 +144,32 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
             if erased(inc_vals.get(f)):
                 inc_vals[f] = ERASED
         if rid not in local:
-            row_values = [_db_value(kind, inc_vals[f]) if f in inc_vals else default for f, kind, default in kinds]
-            inserts.append([rid, json.dumps(inc_clocks), r["_newest"], seq, *row_values])
+            if model is Conflict and not _admit_conflict(inc_vals, inc_clocks):
+                counts.unchanged += 1  # a version this laptop has, or has gone past
+                continue
+            if rid in disputed:
+                for f in free:
+                    if f in inc_clocks:
+                        versions.drop_descended(table, rid, f, versions.vector(inc_clocks, f))
+            row_values = list(map(inc_vals.get, fields, defaults))
+            shape = tuple(map(type, row_values))
+            if shape not in shapes:  # the types of a row's values, checked once per combination
+                for (_, kind, _), value in zip(kinds, row_values, strict=True):
+                    _db_value(kind, value)
+                shapes.add(shape)
+            clocks_text = _dumps(inc_clocks)
+            inserts.append((rid, clocks_text, r["_newest"], seq, *row_values))
             # A row repeated in one bundle merges with the copy inserted above.
-            local[rid] = (inc_clocks, dict(zip(fields, row_values, strict=True)))
+            local[rid] = (rid, clocks_text, *row_values)
             counts.new += 1
             continue
-        loc_clocks, loc_vals = local[rid]
+        rec = local[rid]
+        if rec is _SAME:
+            counts.unchanged += 1  # the same version: nothing to compare field by field
+            continue
+        if type(rec) is tuple:  # inserted above, met again in this batch
+            rec = local[rid] = [json.loads(rec[1]), dict(zip(fields, rec[2:], strict=True))]
+        loc_clocks, loc_vals = rec
         if has_private and loc_vals.get("private"):
             counts.skipped += 1  # a private row here is never overwritten from outside
             continue
@@ -166,33 +184,32 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
             if si is None or f not in inc_vals:
                 continue
             sl = loc_clocks.get(f, "")
+            if si == sl:
+                continue  # the same write
             vi = _db_value(kind_of[f], inc_vals[f])
-            vl = loc_vals[f]
-            if f in bool_fields:
-                vl = int(bool(vl))
             if si > sl:
-                if f in model.FREE_TEXT and vi != vl and sl and not _descends(inc_clocks, sl, f, si):
-                    losers.append((table, rid, f, vl, sl, si))
-                loc_vals[f] = vi
+                if f in free:
+                    # The incoming version wins; the one here lost unless the winner descends from it.
+                    vv = versions.vector(inc_clocks, f)
+                    if not versions.descends(vv, sl):
+                        losers.append((f, loc_vals[f], sl, versions.vector(loc_clocks, f)))
+                    settled.append((f, vv))
+                    versions.take(loc_clocks, inc_clocks, f)
+                loc_vals[f] = int(vi) if f in bool_fields else vi
                 loc_clocks[f] = si
-                if f in model.FREE_TEXT:
-                    base = inc_clocks.get("_base", {}).get(f)
-                    if base is not None:
-                        loc_clocks.setdefault("_base", {})[f] = base
-                    else:
-                        loc_clocks.get("_base", {}).pop(f, None)
                 changed = True
-            elif si < sl and f in model.FREE_TEXT and vi != vl and not _descends(loc_clocks, si, f, sl):
-                losers.append((table, rid, f, vi, si, sl))
+            elif f in free and not versions.descends(versions.vector(loc_clocks, f), si):
+                losers.append((f, vi, si, versions.vector(inc_clocks, f)))
+        for f, vv in settled:
+            versions.drop_descended(table, rid, f, vv)
+        settled.clear()
         # A row its writer retired (deleted: e.g. its words made private) keeps
         # no losing versions: a conflict would carry the words on.
         if not loc_vals.get("deleted"):
-            for loser in losers:
-                _conflict(seq, *loser)
-            counts.conflicts += len(losers)
+            for f, value, stamp, vv in losers:
+                counts.conflicts += versions.keep_loser(seq, table, rid, f, value, stamp, vv)
         if changed:
-            stamps = [s for k, s in loc_clocks.items() if k != "_base"]
-            updates.append([json.dumps(loc_clocks, sort_keys=True), max(stamps), seq]
+            updates.append([json.dumps(loc_clocks, sort_keys=True), versions.newest(loc_clocks), seq]
                            + [int(loc_vals[f]) if f in bool_fields else loc_vals[f] for f in fields] + [rid])
             if loc_vals.get("deleted") and not was_deleted:
                 counts.deleted += 1
@@ -209,6 +226,22 @@ def apply_rows(model, rows: list[dict], purged: set[str], counts: Counts, seq: i
     if updates:
         conn.executemany('UPDATE "{}" SET clocks = ?, hlc = ?, seq = ?, {} WHERE id = ?'.format(
             table, ", ".join(f'"{c}" = ?' for c in cols)), updates)
+
+
+def _admit_conflict(values: dict, clocks: dict) -> bool:
+    """A conflict row from another laptop is one more losing version here,
+    unless a version here descends from it. Conflicts it is newer than go."""
+    table, rec, f, stamp = (values.get(k) for k in ("table_name", "record_id", "field_name", "stamp"))
+    target = model_for_table(table) if isinstance(table, str) else None
+    if target is None or f not in target.FREE_TEXT or not isinstance(rec, str) or not isinstance(stamp, str):
+        return True  # nothing it could be compared with
+    here = database.execute_sql(f'SELECT clocks FROM "{table}" WHERE id = ?', (rec,)).fetchone()
+    if here and versions.descends(versions.vector(json.loads(here[0]), f), stamp):
+        return False
+    if versions.known_or_older(table, rec, f, stamp):
+        return False
+    versions.drop_descended(table, rec, f, versions.conflict_vector(clocks, stamp))
+    return True
 
 
 class Tombstones:

@@ -19,7 +19,7 @@ from typing import Any, Iterator
 
 from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
-from coachtui.store import hlc
+from coachtui.store import hlc, versions
 from coachtui.store.models import Purged, Replicated, database, new_id, purge_key
 
 
@@ -125,8 +125,9 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
             return row_id
         stamp = store_db.tick()
         clocks = json.loads(row.clocks)
-        _note_bases(model, clocks, changed, store_db.device_id())
         for k in changed:
+            if k in model.FREE_TEXT:
+                _edit_on_top(model, row_id, clocks, k, stamp)
             clocks[k] = stamp
         model.update(clocks=json.dumps(clocks, sort_keys=True), hlc=stamp, seq=hlc.seq_of(stamp), **changed).where(
             model.id == row_id
@@ -135,19 +136,13 @@ def write(model: type[Replicated], row_id: str | None = None, **values: Any) -> 
         return row_id
 
 
-def _note_bases(model: type[Replicated], clocks: dict, changed: dict, device: str) -> None:
-    """For free-text fields, remember which version an edit was made on top of
-    (clocks["_base"][field]), so sync can tell a later edit from a concurrent
-    one. Several edits here in a row keep the base they started from."""
-    free = [k for k in changed if k in model.FREE_TEXT]
-    if not free:
-        return
-    bases = clocks.setdefault("_base", {})
-    for k in free:
-        old = clocks.get(k, "")
-        if old and old.rsplit("-", 1)[-1] == device and k in bases:
-            continue  # our own unsynced edit: keep the version it started from
-        bases[k] = old
+def _edit_on_top(model: type[Replicated], row_id: str, clocks: dict, k: str, stamp: str) -> None:
+    """A free-text field's new version is written on top of the current one:
+    its version vector says so (clocks["_vv"][k]), so sync can tell a later
+    edit from a concurrent one. Conflicts it descends from are settled by it,
+    here as on every laptop it reaches."""
+    versions.after_edit(clocks, k, stamp)
+    versions.drop_descended(model._meta.table_name, row_id, k, clocks["_vv"][k])
 
 
 def set_local(key: str, value: str) -> None:
@@ -216,7 +211,8 @@ def _put_back(act: _Action) -> _Action:
             for change in reversed(act.changes):
                 if change.model is None:
                     set_local(change.row_id, (change.before or {}).get("value") or "")
-                else:
+                elif change.before is None or change.model.get_or_none(change.model.id == change.row_id):
+                    # (a conflict that a later version settled is gone: nothing to put back)
                     write(change.model, change.row_id,
                           **({"deleted": True} if change.before is None else change.before))
     finally:

@@ -493,7 +493,7 @@ def newest_stamp(clocks: dict, name: str) -> str:
     """Check every stamp of a row's clocks is well formed; return the newest.
     (One regex over the row's stamps, not a parse each: this runs a million
     times on a big bundle.)"""
-    stamps = [stamp for k, stamp in clocks.items() if k != "_base"]
+    stamps = [stamp for k, stamp in clocks.items() if k != "_base" and k != "_vv"]
     try:
         if stamps and _STAMPS_RE.fullmatch("\n".join(stamps)):
             return max(stamps)
@@ -519,6 +519,27 @@ def newest_base(clocks: dict, fields: frozenset[str], name: str) -> str:
             raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
         if stamp > newest:
             newest = stamp
+    return newest
+
+
+def newest_in_vectors(clocks: dict, fields: frozenset[str], name: str) -> str:
+    """Check a row's version vectors (`_vv`: for each free-text field, the
+    newest stamp of each device in its current version's history) are well
+    formed: known fields, each device's own stamps. Return the newest ("" if none)."""
+    vectors = clocks.get("_vv")
+    if vectors is None:
+        return ""
+    if not isinstance(vectors, dict) or not fields.issuperset(vectors):
+        raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+    newest = ""
+    for vv in vectors.values():
+        if not isinstance(vv, dict) or not vv:
+            raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+        for device, stamp in vv.items():
+            if not isinstance(stamp, str) or not STAMP_RE.fullmatch(stamp) or stamp.rsplit("-", 1)[1] != device:
+                raise BundleError(f"{name} is damaged (a clock stamp is malformed)")
+            if stamp > newest:
+                newest = stamp
     return newest
 
 

@@ -29,9 +29,10 @@ def resolve(conflict_id: str, value: str | None) -> None:
     if value is not None:
         value = _cleaned(c.table_name, c.field_name, value)
     with w.action("resolve conflict"):
+        # Settled first: the new version may go past this one, and then its row goes.
+        w.write(Conflict, c.id, resolved=True)
         if value is not None and model is not None and model.get_or_none(model.id == c.record_id):
             w.write(model, c.record_id, **{c.field_name: value})
-        w.write(Conflict, c.id, resolved=True)
 
 
 def _cleaned(table: str, field: str, value: str) -> str:

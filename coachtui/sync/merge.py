@@ -19,7 +19,8 @@ from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store import hlc, write
 from coachtui.store.apply import ApplyError, Counts, Tombstones, apply_rows
-from coachtui.store.models import Applied, Staff, model_for_table, purge_key
+from coachtui.store.models import Applied, Conflict, Staff, model_for_table, purge_key
+from coachtui.store.versions import versioned
 from coachtui.sync import after_merge
 from coachtui.sync.bundle import (
     FUTURE_SLACK_MS,
@@ -28,6 +29,7 @@ from coachtui.sync.bundle import (
     check_stamp,
     manifest_of,
     newest_base,
+    newest_in_vectors,
     newest_stamp,
     read,
     refuse_other_world,
@@ -106,9 +108,9 @@ class _Checker:
         allowed, free, defaults = self._fields(model)
         if not allowed.issuperset(values):
             raise BundleError(f"{self.name} has fields this coachtui does not know in {obj['table']}")
-        # One clock per value, no more (and maybe `_base`): a value without one
+        # One clock per value, no more (and maybe `_base`, `_vv`): a value without one
         # could never be compared with this laptop's.
-        if len(clocks) - ("_base" in clocks) != len(values) or not values.keys() <= clocks.keys():
+        if len(clocks) - ("_base" in clocks) - ("_vv" in clocks) != len(values) or not values.keys() <= clocks.keys():
             raise BundleError(f"{self.name} is damaged (a row's clocks do not match its values)")
         if values.get("private") is True:
             # Writers never send a private row (private notes and feedback stay on their laptop).
@@ -122,7 +124,8 @@ class _Checker:
             self.newest = row_newest
         if len(values) != len(allowed):
             self._older(obj, allowed, defaults)
-        base = newest_base(clocks, free, self.name)
+        base = max(newest_base(clocks, free, self.name),
+                   newest_in_vectors(clocks, versioned(model), self.name))
         if base > self.newest_base:
             self.newest_base = check_stamp(base, self.name)
         try:
@@ -200,6 +203,10 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                 kind = obj["type"]
                 if kind == "row":
                     model = check.row(obj)
+                    if model is Conflict and len(pending) > 1:
+                        # A losing version is compared with its record's current one: merge those first.
+                        for other in [m for m in pending if m is not Conflict]:
+                            apply_rows(other, pending.pop(other), purged, summary.tables[other._meta.table_name], seq)
                     pending[model].append(obj)
                     if len(pending[model]) >= BATCH:
                         apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]], seq)

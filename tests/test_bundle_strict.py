@@ -227,3 +227,36 @@ def test_a_blank_passphrase_is_one_line_when_writing_too(victim, tmp_path):
     with pytest.raises(BundleError, match="empty"):
         bundle.export(tmp_path / "blank.ctb", " \u3000\n")
     assert not list(tmp_path.glob("blank.ctb*"))
+
+
+# --- the merge's fast paths read facts off the raw line: they must not be fooled ----------
+
+
+def raw_bundle(path, lines: list[bytes]):
+    """A plain bundle of these exact row lines (no reformatting)."""
+    head = json.dumps({"type": "manifest", "format": "coachtui-bundle", "version": 1, "bundle_id": uuid.uuid4().hex,
+                       "device": "handmade", "device_name": "", "site": None, "schema": schema.SCHEMA_VERSION,
+                       "created_at": "2026-01-01T00:00:00+00:00", "scope": "all"}).encode() + b"\n"
+    body = head + b"".join(line + b"\n" for line in lines)
+    trailer = {"type": "trailer", "rows": len(lines), "purged": 0, "sha256": hashlib.sha256(body).hexdigest()}
+    path.write_bytes(body + json.dumps(trailer).encode() + b"\n")
+    return path
+
+
+def test_a_compact_line_with_its_clocks_first_is_still_cleaned(victim, tmp_path):
+    values = {**{f: getattr(Staff.get_by_id(victim), f) for f in Staff.content_fields()}, "name": " Padded Name "}
+    s = stamp()
+    clocks = json.dumps(dict.fromkeys(values, s), separators=(",", ":"))
+    line = ('{"type":"row","table":"staff","id":"%s","clocks":%s,"values":%s}' % (
+        uuid.uuid4().hex, clocks, json.dumps(values, separators=(",", ":")))).encode()
+    merge.merge(raw_bundle(tmp_path / "b.ctb", [line]), None, commit=True, allow_plain=True)
+    assert Staff.select().where(Staff.name == "Padded Name").exists()
+
+
+def test_a_row_with_the_clocks_stored_here_changes_nothing_whatever_its_values(victim, tmp_path):
+    here = Staff.get_by_id(victim)
+    values = {**{f: getattr(here, f) for f in Staff.content_fields()}, "name": "Someone Else"}
+    line = ('{"type":"row","table":"staff","id":"%s","values":%s,"clocks":%s}' % (
+        victim, json.dumps(values, separators=(",", ":")), here.clocks)).encode()
+    summary = merge.merge(raw_bundle(tmp_path / "b.ctb", [line]), None, commit=True, allow_plain=True)
+    assert Staff.get_by_id(victim).name == "Vic Teacher" and summary.tables["staff"].unchanged == 1

@@ -116,6 +116,15 @@ class _Checker:
             # Writers never send a private row (private notes and feedback stay on their laptop).
             raise BundleError(f"{self.name} carries a private {obj['table']} record, which coachtui never sends; "
                               f"not applied")
+        obj["_model"] = model
+        return model
+
+    def content(self, obj: dict) -> None:
+        """The costly checks of a row (stamps, vectors, text), made only where
+        the row is new here or differs from the one here (apply_rows calls it):
+        a row whose clocks are the very ones stored here changes nothing."""
+        model, values, clocks = obj["_model"], obj["values"], obj["clocks"]
+        allowed, free, defaults = self._fields(model)
         row_newest = obj["_newest"] = newest_stamp(clocks, self.name)
         if row_newest > self.newest:
             # Only a new maximum can be too far ahead; its 13 wall digits say how far.
@@ -128,11 +137,12 @@ class _Checker:
                    newest_in_vectors(clocks, versioned(model), self.name))
         if base > self.newest_base:
             self.newest_base = check_stamp(base, self.name)
+        if obj.get("_plain"):
+            return  # read() saw nothing in the line that cleaning would change
         try:
             clean_values(model, values)  # like typed text: no ESC, BEL, NUL... reaches the store
         except TextError as exc:
             raise BundleError(f"{self.name}: {exc}; not applied") from None
-        return model
 
     def _older(self, obj: dict, allowed: frozenset, defaults: dict) -> None:
         """A row from an older schema, without the fields added since: each takes
@@ -206,10 +216,11 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                     if model is Conflict and len(pending) > 1:
                         # A losing version is compared with its record's current one: merge those first.
                         for other in [m for m in pending if m is not Conflict]:
-                            apply_rows(other, pending.pop(other), purged, summary.tables[other._meta.table_name], seq)
+                            apply_rows(other, pending.pop(other), purged, summary.tables[other._meta.table_name], seq,
+                                       check.content)
                     pending[model].append(obj)
                     if len(pending[model]) >= BATCH:
-                        apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]], seq)
+                        apply_rows(model, pending.pop(model), purged, summary.tables[obj["table"]], seq, check.content)
                 elif kind == "purged":
                     check.stamp(obj.get("stamp"))
                     key = _tombstone_key(obj, check.name)
@@ -219,7 +230,7 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                         raise BundleError(f"{check.name} erases records of an unknown table "
                                           f"{str(table)[:40]!r}")
                     if model in pending:
-                        apply_rows(model, pending.pop(model), purged, summary.tables[table], seq)
+                        apply_rows(model, pending.pop(model), purged, summary.tables[table], seq, check.content)
                     # A person is erased with everything about them, by the roster's step below.
                     found = tombstones.apply(model, key, table, obj["stamp"], keep=model is Staff)
                     if found is not None:
@@ -230,7 +241,8 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
                 elif kind == "trailer":
                     # read() has checked the digest and counts: flush what is left.
                     for model, rows in pending.items():
-                        apply_rows(model, rows, purged, summary.tables[model._meta.table_name], seq)
+                        apply_rows(model, rows, purged, summary.tables[model._meta.table_name], seq,
+                                   check.content)
                     pending.clear()
             if check.newest:
                 store_db.observe(check.newest)

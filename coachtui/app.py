@@ -79,6 +79,7 @@ class CoachApp(App):
         self._releasing = False
         self._until_handled = False
         self._in_flight: events.Key | None = None
+        self._typing: Input | TextArea | None = None  # a box text was just typed into, until it has taken it
         if ctx.demo:
             self.sub_title = "demo data"
 
@@ -465,9 +466,11 @@ class CoachApp(App):
         self._releasing = False
         self._hold_timer.stop()
         while held:
-            await self._route_key(held.pop(0))
-            if self._held_keys is not None:  # that key holds the rest in turn
-                self._held_keys[:0] = held
+            key = held.pop(0)
+            await self._route_key(key)
+            if self._held_keys is not None:  # that key holds the rest in turn (or itself waits: first)
+                first = int(bool(self._held_keys) and self._held_keys[0] is key)
+                self._held_keys[first:first] = held
                 return
 
     async def on_event(self, event: events.Event) -> None:
@@ -501,8 +504,21 @@ class CoachApp(App):
         it has been handled (stopped by a widget, or back at the app after the
         bindings) and the screen has caught up; then they go where the focus is."""
         target = self.focused
+        typing = isinstance(target, (Input, TextArea)) and (event.is_printable or event.key in _EDITING_KEYS)
+        if not typing and self._typing is not None:
+            # Text typed just before is still on its way into its box: a key
+            # such as Ctrl+F (a priority binding, acted on at once) waits until
+            # the box holds all of it, or it would sync a half-typed folder.
+            box, self._typing = self._typing, None
+            self._held_keys = [event]
+            self._until_handled = False
+            self._hold_timer = self.set_timer(1.0, self.release_keys)
+            box.call_later(self.release_keys)
+            return
         await super().on_event(event)
-        if isinstance(target, (Input, TextArea)) and (event.is_printable or event.key in _EDITING_KEYS):
+        if typing:
+            self._typing = target
+            target.call_later(self._typed, target)
             return
         if self._held_keys is None:
             self._held_keys = []
@@ -513,6 +529,11 @@ class CoachApp(App):
             self._key_done()
         else:
             self._follow(event, target or self.screen)
+
+    def _typed(self, box) -> None:
+        """The box has taken the text typed so far."""
+        if self._typing is box:
+            self._typing = None
 
     def _follow(self, event: events.Key, node) -> None:
         """Behind the key in each queue it bubbles through: done where a widget stopped it."""

@@ -260,3 +260,17 @@ def test_a_row_with_the_clocks_stored_here_changes_nothing_whatever_its_values(v
         victim, json.dumps(values, separators=(",", ":")), here.clocks)).encode()
     summary = merge.merge(raw_bundle(tmp_path / "b.ctb", [line]), None, commit=True, allow_plain=True)
     assert Staff.get_by_id(victim).name == "Vic Teacher" and summary.tables["staff"].unchanged == 1
+
+
+@pytest.mark.parametrize("manifest", [
+    b'{"type":"manifest","format":"coachtui-bundle","version":1,"bundle_id":"b1","device":"dev1",'
+    b'"device_name":"Maths office","device_name":"","site":null,"schema":1,"created_at":"","scope":"all"}',
+    b'{"type":"manifest","format":"coachtui-bundle","version":1,"bundle_id":"b1","device":"a-b",'
+    b'"device_name":"","site":null,"schema":1,"created_at":"","scope":"all"}',
+])
+def test_a_manifest_with_a_key_twice_or_a_device_no_stamp_can_end_with_is_refused(victim, tmp_path, manifest):
+    body = manifest + b"\n"
+    trailer = {"type": "trailer", "rows": 0, "purged": 0, "sha256": hashlib.sha256(body).hexdigest()}
+    path = tmp_path / "b.ctb"
+    path.write_bytes(body + json.dumps(trailer).encode() + b"\n")
+    refused(path, "damaged|not a coachtui bundle")

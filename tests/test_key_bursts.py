@@ -80,3 +80,21 @@ async def test_a_name_typed_and_enter_take_the_best_match(app, until):
         await until(pilot, lambda: app.focused is app.screen.table, what="the list")
         assert app.screen.table.rows[0].name == "Pádraig Vaughan"
         assert app.screen.table.current_row.name == "Pádraig Vaughan"
+
+
+async def test_a_ctrl_key_typed_straight_after_text_acts_on_the_whole_text(app, until, monkeypatch, tmp_path):
+    """Typing a folder and Ctrl+F at once synced with the half-typed folder
+    (/tmp/ instead of /tmp/fe-it/usb): a priority binding ran before the
+    letters ahead of it had reached the box."""
+    from coachtui.screens.sync import SyncScreen
+
+    seen = []
+    monkeypatch.setattr(SyncScreen, "_run", lambda self, what, path, *a: seen.append(path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(SyncScreen())
+        await until(pilot, lambda: isinstance(app.focused, Input), what="the Path box")
+        app.screen.query_one("#sync-pass", Input).value = "a passphrase"
+        target = str(tmp_path / "a" / "long" / "folder" / "name")
+        burst(app, list(target) + ["ctrl+f"])
+        await until(pilot, lambda: seen, what="a sync")
+        assert seen == [target]

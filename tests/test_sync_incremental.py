@@ -5,6 +5,7 @@ laptop's files are compacted, and relays through a second folder carry
 everything on."""
 
 import json
+import os
 import shutil
 
 import pytest
@@ -345,7 +346,15 @@ def test_a_new_trust_passphrase_is_taken_once_set_on_purpose(tmp_path, usb, caps
     assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 1
     assert "not the trust's passphrase" in capsys.readouterr().err
     assert main(["passphrase", "set", "--config", "--from-file", str(new), "--data-dir", str(data)]) == 0
-    assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 0
+    # A new passphrase set by mistake (or the trust's new one, before any laptop writes under it): nothing
+    # in the folder opens with it, so nothing is written, until it is said to be the trust's new one.
+    before = sorted(p.name for p in usb.iterdir())
+    assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(data)]) == 1
+    assert "mistyped" in capsys.readouterr().err and sorted(p.name for p in usb.iterdir()) == before
+    assert main(["sync", str(usb), "--new-passphrase", "--passphrase-file", str(new), "--data-dir", str(data)]) == 0
+    # This laptop's bundles are written again under the new one: the other laptop, moved to it, reads them.
+    assert main(["passphrase", "set", "--config", "--from-file", str(new), "--data-dir", str(other)]) == 0
+    assert main(["sync", str(usb), "--passphrase-file", str(new), "--data-dir", str(other)]) == 0
 
 
 def test_a_bundle_too_big_for_a_fat32_stick_goes_in_parts(laptops, usb, monkeypatch, tmp_path):
@@ -392,3 +401,129 @@ def test_a_full_stick_is_one_line_before_anything_is_written(laptops, usb, monke
     with pytest.raises(BundleError, match="MB free.*nothing was written"):
         laptops.sync("a", usb)
     assert list(usb.iterdir()) == []
+
+
+# --- what anyone who can write to the folder (no passphrase) tries -------------------------
+
+
+def _names(usb):
+    return [p.name for p in usb.iterdir()]
+
+
+def test_a_forged_name_does_not_stop_a_laptops_changes_reaching_others(laptops, usb):
+    laptops.use("b")
+    staff.save(name="Before")
+    laptops.sync("b", usb)
+    laptops.sync("c", usb)
+    real = next(folder.NAME.fullmatch(n) for n in _names(usb) if folder.NAME.fullmatch(n))
+    # An empty file: b's device, b's real bundle id, a range reaching far beyond b's history.
+    (usb / folder.file_name(real[1], 0, 999999999999999999, real[4])).write_bytes(b"")
+    (usb / folder.file_name(real[1], 5, int(real[3]) + 10 ** 9, real[4])).write_bytes(b"")
+    laptops.sync("c", usb)
+    laptops.use("b")
+    staff.save(name="After")
+    laptops.sync("b", usb)
+    laptops.sync("c", usb)
+    laptops.use("c")
+    assert Staff.select().where(Staff.name == "After").exists()
+
+
+def test_a_forged_file_named_as_a_laptops_own_changes_nothing_it_writes(laptops, usb):
+    from coachtui.store.db import device_id, get_meta
+    from coachtui.store.hlc import now_ms
+
+    laptops.use("b")
+    staff.save(name="First")
+    laptops.sync("b", usb)
+    laptops.sync("c", usb)
+    laptops.use("b")
+    staff.save(name="Second")
+    me, clock = device_id(), get_meta("hlc_last")
+    (usb / folder.file_name(me, 0, (now_ms() + 30 * 86400000) * 100000, "abcdefabcdef")).write_bytes(b"")
+    (usb / folder.file_name(me, 0, 999999999999999999, "abcdefabcdee")).write_bytes(b"")
+    report = laptops.sync("b", usb)
+    assert any("not written by it" in why for _, why in report.skipped)
+    laptops.use("b")
+    assert get_meta("hlc_last")[:13] < str(now_ms() + 86400000)  # its clock was not moved by a name
+    assert clock
+    laptops.sync("c", usb)
+    laptops.use("c")
+    assert Staff.select().where(Staff.name == "Second").exists()
+
+
+def test_an_erased_person_leaves_the_folder_once_each_laptop_has_synced(laptops, usb):
+    from coachtui.roster import erase
+
+    laptops.use("a")
+    ann = staff.save(name="Annabel Leaver", email="annabel@school.example")
+    staff.save(name="Bo Stays")
+    for n in "abc":
+        laptops.sync(n, usb)
+    laptops.use("a")
+    erase.erase(ann)
+    for n in "abcabc":
+        laptops.sync(n, usb)
+    for p in usb.iterdir():
+        for obj in bundle.read(p, PASS):
+            assert "Annabel" not in json.dumps(obj) and ann not in json.dumps(obj), p.name
+
+
+def test_a_bundle_with_text_no_utf8_can_hold_is_one_line(laptops, usb, tmp_path):
+    """A lone surrogate ("\\ud800" in JSON) stopped every sync with a traceback."""
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    import hashlib
+
+    from coachtui.sync.envelope import Encryptor
+    from tests.test_sync_trust import row, write_bundle
+
+    values = {f: getattr(Staff.select().first(), f) for f in Staff.content_fields()}
+    plain = write_bundle(tmp_path / "plain.ctb", [row("staff", {**values, "name": "Bad SURROGATE name"})])
+    lines = plain.read_bytes().replace(b"SURROGATE", b"\\ud800").splitlines(keepends=True)[:-1]
+    body = b"".join(lines)
+    trailer = {"type": "trailer", "rows": 1, "purged": 0, "sha256": hashlib.sha256(body).hexdigest()}
+    with open(usb / "handmade.ctb", "wb") as f:
+        enc = Encryptor(f, PASS)
+        enc.write(body + json.dumps(trailer).encode() + b"\n")
+        enc.close()
+    report = laptops.sync("b", usb)
+    laptops.use("b")
+    assert not Staff.select().where(Staff.name.contains("Bad")).exists() or \
+        Staff.select().where(Staff.name == "Bad  name").exists()
+    assert all("\n" not in why for _, why in report.skipped)
+
+
+def test_a_file_that_could_not_be_read_is_not_read_again_until_it_changes(laptops, usb, monkeypatch):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    junk = usb / folder.file_name("junk", 0, 5, "0" * 12)
+    junk.write_bytes(b"CTBNDL01" + os.urandom(60))
+    opened = []
+    real = bundle._lines
+    monkeypatch.setattr(bundle, "_lines", lambda path, *a: opened.append(path.name) or real(path, *a))
+    laptops.sync("b", usb)
+    laptops.sync("b", usb)
+    assert opened.count(junk.name) == 1
+    junk.write_bytes(b"CTBNDL01" + os.urandom(80))  # it changed (a copy still arriving): read again
+    laptops.sync("b", usb)
+    assert opened.count(junk.name) == 2
+
+
+def test_hiding_the_others_files_does_not_get_a_mistyped_passphrase_written(laptops, usb):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)  # first into the folder: a has never opened another laptop's bundle
+    laptops.sync("b", usb)
+    for p in usb.iterdir():
+        if folder.NAME.fullmatch(p.name) and folder.NAME.fullmatch(p.name)[1] != _device("a", laptops):
+            p.rename(p.with_name(p.stem + " (1).ctb"))  # looks like a sync tool's copy: never read
+    laptops.use("a")
+    staff.save(name="Typed today")
+    before = sorted(_names(usb))
+    with pytest.raises(BundleError, match="mistyped"):
+        laptops.sync("a", usb, passphrase="correct horse battery stapel")
+    assert sorted(_names(usb)) == before

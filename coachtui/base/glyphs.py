@@ -12,6 +12,7 @@ UNICODE = {
     "ok": "✓",
     "bullet": "•",  # a list's point: says nothing of met or not
     "error": "✗",
+    "warning": "⚠",
     "leader": "★",
     "flag": "⚑",
     "private": "🔒 ",
@@ -24,6 +25,7 @@ ASCII = {
     "ok": "+",
     "bullet": "-",
     "error": "x",
+    "warning": "!",
     "leader": "*",
     "flag": "!",
     "private": "",

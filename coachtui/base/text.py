@@ -28,13 +28,16 @@ def strip_bidi(text: str) -> str:
 def _keep(ch: str, allowed: str) -> bool:
     # Control characters would garble a terminal (or drive it: ESC, BEL, and
     # the C1 controls U+0080-U+009F, which some terminals obey as CSI and OSC);
-    # bidi controls would make a name read as something else.
+    # bidi controls would make a name read as something else; a lone surrogate
+    # cannot be stored or printed at all.
     code = ord(ch)
-    return ch in allowed or (code >= 32 and not 127 <= code <= 159 and ch not in BIDI_CONTROLS)
+    return ch in allowed or (code >= 32 and not 127 <= code <= 159 and ch not in BIDI_CONTROLS
+                             and not 0xD800 <= code <= 0xDFFF)
 
 
-# What must not reach a terminal as it is: C0 and C1 controls, DEL, bidi controls.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What must not reach a terminal as it is: C0 and C1 controls, DEL, bidi
+# controls, and lone surrogates (no UTF-8 can hold one: a JSON "\\ud800").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def for_terminal(text: object, lines: bool = False) -> str:
@@ -49,8 +52,8 @@ def for_terminal(text: object, lines: bool = False) -> str:
 
 # What `clean` and `clean_block` drop, as `_keep` says (at C speed: a bundle
 # of a million rows is cleaned through these).
-_DROP_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_DROP_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_DROP_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_DROP_BLOCK = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def clean(value: str | None, what: str, limit: int = MAX_FIELD) -> str:

@@ -83,7 +83,9 @@ def _main(argv: list[str] | None) -> int:
             return _fail(line)
         if isinstance(exc, OSError):
             return _fail(f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else exc)
-        raise
+        # Never a traceback: one line, and what changed is what the command's
+        # transaction had committed (each write is its own transaction).
+        return _fail(f"stopped by an unexpected error ({type(exc).__name__}: {exc}); please report it")
 
 
 def _fail(message: object) -> int:

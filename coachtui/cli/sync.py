@@ -60,6 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_import)
 
     p = sub.add_parser("sync", help="swap bundles through a shared folder or USB stick")
+    p.add_argument("--new-passphrase", action="store_true",
+                   help="the trust has a new passphrase and this laptop is the first to use it: write even though "
+                        "no bundle in the folder opens with it")
     p.add_argument("folder", type=typed_path)
     p.add_argument("--passphrase-file", metavar="FILE")
     p.set_defaults(func=_sync)
@@ -135,12 +138,13 @@ def _sync(args) -> int:
     secret = passphrase(args, cfg, needed=True)
     with one_line(args.folder), bars() as new:
         steps = new and (lambda what: new(what, "bytes" if what.startswith("reading") else "rows"))
-        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name, progress=steps)
+        report = folder.sync(args.folder, secret, paths.backups, device_name=cfg.device_name, progress=steps,
+                             new_passphrase=args.new_passphrase)
         remember(report.imported, args.folder)
     for s in report.imported:
         _say(s.headline())
     for name, why in report.skipped:
-        _say(f"skipped {name}: {why}")
+        _say(folder.skip_line(name, why))
     if report.known:
         _say(f"{plural(report.known, 'file')} read before, passed over")
     _say(f"wrote {report.written}" if report.written else "nothing new to write: the folder holds all this laptop has")

@@ -244,11 +244,14 @@ The line under the list says which laptop wrote each version, and when.
         r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name,
                         progress=self._progress)
         words.remember(r.imported, path)
-        lines = [s.headline() for s in r.imported] + [f"skipped {for_terminal(n)}: {why}" for n, why in r.skipped]
+        lines = [s.headline() for s in r.imported] + [for_terminal(folder.skip_line(n, why)) for n, why in r.skipped]
         if r.known:
             lines.append(f"{plural(r.known, 'file')} read before, passed over")
         wrote = f"Wrote {r.written}" if r.written else "Nothing new to write: the folder holds all this laptop has."
-        text = f"{glyph('ok')} Synced. " + (" · ".join(lines) if lines else "Nothing new there.") + f"\n{wrote}"
+        # A file that could not be read is worth a look: not a plain tick.
+        mark = f"{glyph('warning')} Synced, but {plural(len(r.skipped), 'file')} could not be read:" if r.skipped \
+            else f"{glyph('ok')} Synced."
+        text = f"{mark} " + (" · ".join(lines) if lines else "Nothing new there.") + f"\n{wrote}"
         return text, r.imported
 
     def _failed(self, text: str) -> None:

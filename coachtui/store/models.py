@@ -325,6 +325,10 @@ class Applied(BaseModel):
     device = TextField(default="")
     applied_at = TextField(default="")
     summary = TextField(default="")
+    # Version 2: the part of its writer's history it held, from its manifest.
+    # A folder's file is passed over by name only if its name says the same.
+    since = IntegerField(null=True)
+    upto = IntegerField(null=True)
 
 
 LOCAL_MODELS.append(Applied)

@@ -119,6 +119,10 @@ def _v9(db: SqliteDatabase) -> None:
         if "seq" not in columns:
             db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN seq INTEGER NOT NULL DEFAULT 0')
         db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{table}_seq" ON "{table}" (seq)')
+    columns = {r[1] for r in db.execute_sql("PRAGMA table_info(applied)")}
+    for column in ("since", "upto"):
+        if column not in columns:
+            db.execute_sql(f"ALTER TABLE applied ADD COLUMN {column} INTEGER")
     _complete_clocks(db)
 
 

@@ -402,7 +402,8 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
                 raise BundleError(f"{path.name} is damaged (data after its trailer)")
             continue
         try:
-            obj = json.loads(raw)
+            # The manifest is read strictly: a key twice would mean two readers see two manifests.
+            obj = json.loads(raw, object_pairs_hook=_one_each) if first else json.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[... a line deep
             raise BundleError(f"{path.name} is not a coachtui bundle (or is damaged)") from None
         if not isinstance(obj, dict):
@@ -411,7 +412,8 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
         if first:
             if kind != "manifest" or obj.get("format") != FORMAT:
                 raise BundleError(f"{path.name} is not a coachtui bundle")
-            if not is_id(obj.get("bundle_id")) or not is_id(obj.get("device")) \
+            if not is_id(obj.get("bundle_id")) or not isinstance(obj.get("device"), str) \
+                    or not DEVICE_RE.fullmatch(obj["device"]) \
                     or type(obj.get("schema")) is not int or type(obj.get("version")) is not int:
                 raise BundleError(f"{path.name} is damaged (its manifest is incomplete)")
             if obj["schema"] > schema.SCHEMA_VERSION:
@@ -462,6 +464,13 @@ def read(path: str | Path, passphrase: str | None, allow_plain: bool = False) ->
         raise BundleError(f"{path.name} is cut short (no trailer: incomplete copy?)")
 
 
+def _one_each(pairs: list) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise ValueError("a key given twice")
+    return obj
+
+
 def _clean_manifest(obj: dict, name: str) -> None:
     """The manifest's text (device name, site, ...) cleaned like typed text, in
     place; its keys, types and scope checked."""
@@ -497,6 +506,8 @@ def manifest_of(path: str | Path, passphrase: str | None, allow_plain: bool = Fa
 STAMP_RE = re.compile(r"[0-9]{13}-[0-9]{5}-[\x21-\x2c\x2e-\x7e]{1,64}")
 
 
+# A device id as it ends a clock stamp (and names the laptop's files in a folder).
+DEVICE_RE = re.compile(r"[\x21-\x2c\x2e-\x7e]{1,64}")
 _STAMPS_RE = re.compile(rf"(?:{STAMP_RE.pattern}\n)*{STAMP_RE.pattern}")
 
 

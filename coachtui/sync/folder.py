@@ -19,10 +19,10 @@ from typing import Callable
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store.db import device_id
-from coachtui.store.hlc import seq_of
-from coachtui.store.models import Applied
+from coachtui.store.hlc import now_ms, seq_of
+from coachtui.store.models import Applied, Purged
 from coachtui.sync import bundle, merge, trust
-from coachtui.sync.bundle import BundleError
+from coachtui.sync.bundle import FUTURE_SLACK_MS, BundleError
 from coachtui.sync.envelope import is_encrypted
 from coachtui.sync.progress import Progress
 from coachtui.sync.suffix import SUFFIX
@@ -50,6 +50,11 @@ class FolderReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     known: int = 0  # files read before: passed over by name, unopened
     removed: list[str] = field(default_factory=list)  # our own older files, replaced by a whole bundle
+
+
+def skip_line(name: str, why: str) -> str:
+    """"skipped NAME: why", said once (a reason often starts with the name)."""
+    return f"skipped {why}" if why.startswith(name) else f"skipped {name}: {why}"
 
 
 @dataclass(frozen=True)
@@ -98,42 +103,41 @@ def folder_key(folder: Path) -> str:
     return hashlib.sha256(str(folder.resolve()).encode("utf-8")).hexdigest()[:16]
 
 
-def _coverage(key: str) -> dict[str, int]:
-    """For each laptop, the seq up to which this laptop has read its files in
-    this folder without a gap (a file is passed over once that covers it)."""
+def _applied(e: Entry) -> str:
+    """Was the bundle this file names imported here? "same": yes, and its
+    manifest said what the name says (then the name may move `have` on);
+    "copy": a bundle of that id was, but the name says otherwise (a renamed
+    or forged name: passed over, proves nothing); "": no."""
+    found = Applied.select().where((Applied.bundle_id >= e.bid) & (Applied.bundle_id < e.bid + "g")).first()
+    if found is None:
+        return ""
+    return "same" if (found.device, found.since, found.upto) == (e.device, e.since, e.upto) else "copy"
+
+
+def _memo(key: str, kind: str) -> dict:
+    """A per-folder note kept here (Meta), as a dict."""
     try:
-        value = json.loads(store_db.get_meta(f"folder:{key}") or "{}")
-    except ValueError:
-        return {}
-    return {d: n for d, n in value.items() if isinstance(n, int)} if isinstance(value, dict) else {}
-
-
-def _save_coverage(key: str, coverage: dict[str, int]) -> None:
-    with store_db.transaction():
-        store_db.set_meta(f"folder:{key}", json.dumps(coverage, sort_keys=True))
-
-
-def _seen(key: str) -> dict[str, list[int]]:
-    """Other files of this folder read here before: name -> [size, mtime]."""
-    try:
-        value = json.loads(store_db.get_meta(f"seen:{key}") or "{}")
+        value = json.loads(store_db.get_meta(f"{kind}:{key}") or "{}")
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
 
 
-def _applied(bid: str) -> bool:
-    """Was a bundle whose id starts with `bid` imported here?"""
-    return Applied.select().where((Applied.bundle_id >= bid) & (Applied.bundle_id < bid + "g")).exists()
+def _keep_memo(key: str, kind: str, value: dict) -> None:
+    with store_db.transaction():
+        store_db.set_meta(f"{kind}:{key}", json.dumps(value, sort_keys=True))
 
 
 def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name: str = "",
-         progress: Callable[[str], Progress] | None = None) -> FolderReport:
+         progress: Callable[[str], Progress] | None = None, new_passphrase: bool = False) -> FolderReport:
     """Import every other laptop's encrypted bundles in `folder` that are new
     here, then write ours there (encrypted). A plain bundle is never applied
     here: it is skipped, with why; anyone can drop a file into a shared folder.
     `progress("reading NAME")` gives the callback for each step (merge.merge's
-    and bundle.export's)."""
+    and bundle.export's). A sync in which no other laptop's bundle opens
+    writes nothing (the passphrase is surely mistyped), unless
+    `new_passphrase`: the trust has a new one and this laptop is the first
+    to use it (`coachtui sync --new-passphrase`)."""
     if not passphrase:
         raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
     folder = Path(folder).expanduser()
@@ -145,24 +149,55 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
     me = device_id()
     key = folder_key(folder)
     report = FolderReport()
-    coverage = _coverage(key)
+    # For each laptop, the seq up to which this laptop has read its files here
+    # without a gap, as their manifests said (a file it covers is passed over).
+    coverage = {d: n for d, n in _memo(key, "folder").items() if isinstance(n, int)}
     tried = opened = 0
+    # Files that could not be read are tried again only once they change (a
+    # copy still arriving grows): a folder of junk costs one look, not one a sync.
+    failed, failed_now = _memo(key, "failed"), {}
+
+    def refused(path: Path, why: str, encrypted: bool) -> None:
+        nonlocal tried
+        tried += encrypted
+        report.skipped.append((path.name, why))
+        try:
+            stat = path.stat()
+            failed_now[path.name] = [stat.st_size, stat.st_mtime_ns, why, encrypted]
+        except OSError:
+            pass
+
+    def unchanged_failure(path: Path) -> bool:
+        nonlocal tried
+        before = failed.get(path.name)
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        if not isinstance(before, list) or len(before) != 4 or before[:2] != [stat.st_size, stat.st_mtime_ns]:
+            return False
+        failed_now[path.name] = before
+        tried += bool(before[3])
+        report.skipped.append((path.name, f"{before[2]} (as at the last sync: unchanged since)"))
+        return True
 
     def apply(path: Path, expect: dict | None = None) -> bool:
-        nonlocal tried, opened
+        nonlocal opened
+        if unchanged_failure(path):
+            return False
         try:
             bundle.manifest_of(path, passphrase)  # does it open? (its key is kept for the merge)
         except BundleError as exc:
-            tried += _encrypted(path)
-            report.skipped.append((path.name, str(exc)))
+            refused(path, str(exc), _encrypted(path))
             return False
         opened += 1
+        trust.remember(passphrase)  # another laptop's bundle opened: this is the trust's passphrase
         try:
             _backup_if_due(backups)
             report.imported.append(merge.merge(path, passphrase, commit=True, backups=backups, take_backup=False,
                                                expect=expect, progress=progress and progress(f"reading {path.name}")))
         except BundleError as exc:
-            report.skipped.append((path.name, str(exc)))
+            refused(path, str(exc), False)
             return False
         return True
 
@@ -184,8 +219,10 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             whole = {e.part for e in group} == set(range(1, group[0].parts + 1)) and \
                 all(e.parts == group[0].parts for e in group)
             for e in group:
-                if _applied(e.bid):
+                seen_before = _applied(e)
+                if seen_before:
                     report.known += 1
+                    whole = whole and seen_before == "same"
                 elif not apply(e.path, {"device": device, "since": e.since, "upto": e.upto, "bundle_id": e.bid}):
                     whole = False
             if whole and since <= have:
@@ -193,7 +230,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         coverage[device] = have
     # Version-1 bundles, and files named otherwise: their manifest says whose
     # they are. One read before is known by its name, size and time.
-    seen = _seen(key)
+    seen = _memo(key, "seen")
     for p in others:
         if p.name == own_name():
             continue
@@ -205,13 +242,15 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         if seen.get(p.name) == mark:
             report.known += 1
             continue
+        if unchanged_failure(p):
+            continue
         try:
             m = bundle.manifest_of(p, passphrase)
         except BundleError as exc:
-            tried += _encrypted(p)
-            report.skipped.append((p.name, str(exc)))
+            refused(p, str(exc), _encrypted(p))
             continue
         opened += 1
+        trust.remember(passphrase)
         if m.device == me:
             report.skipped.append((p.name, "written by this laptop"))
         elif Applied.get_or_none(Applied.bundle_id == m.bundle_id):
@@ -219,17 +258,19 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             seen[p.name] = mark
         elif apply(p):
             seen[p.name] = mark
-    with store_db.transaction():
-        store_db.set_meta(f"seen:{key}", json.dumps({n: seen[n] for n in seen if n in {p.name for p in others}}))
-    _save_coverage(key, coverage)
-    if tried and not opened and not trust.known():
+    _keep_memo(key, "seen", {n: seen[n] for n in seen if n in {p.name for p in others}})
+    _keep_memo(key, "folder", coverage)
+    _keep_memo(key, "failed", failed_now)
+    if new_passphrase:
+        trust.remember(passphrase)
+    elif tried and not opened and not trust.known():
         # Not one bundle opens, and none ever did here: the passphrase is
         # surely wrong, and a bundle written under it would open nowhere.
-        raise BundleError(f"none of the {tried} bundles in {folder} could be read (wrong passphrase?): "
-                          f"nothing was written. {report.skipped[0][0]}: {report.skipped[0][1]}")
-    if opened:
-        trust.remember(passphrase)
-    _write_ours(folder, [e for e in entries if e.device == me], coverage, passphrase, device_name, report, progress)
+        raise BundleError(f"none of the {tried} bundles in {folder} opens with this passphrase (mistyped?): "
+                          f"nothing was written. If the trust has a new passphrase and this is the first laptop "
+                          f"to use it: coachtui sync --new-passphrase")
+    mine = _own_files(folder, key, [e for e in entries if e.device == me], passphrase, report)
+    _write_ours(folder, key, mine, coverage, passphrase, device_name, report, progress)
     return report
 
 
@@ -247,13 +288,54 @@ def _backup_if_due(backups: Path) -> None:
         store_backups.take(backups)
 
 
-def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passphrase: str, device_name: str,
-                report: FolderReport, progress: Callable[[str], Progress] | None = None) -> None:
+def _own_files(folder: Path, key: str, named: list[Entry], passphrase: str,
+               report: FolderReport) -> tuple[list[Entry], bool]:
+    """This laptop's files in the folder: those it wrote there (noted when
+    written), and those that open under the trust's key with its device and
+    the part of its history their name says (written before this database was
+    restored from a backup). A file merely named as ours proves nothing: it is
+    left alone and counts for nothing. Also: must ours be written again? (the
+    newest was written under a key other than the trust's, now known)."""
+    wrote = _memo(key, "wrote")
+    future = (now_ms() + FUTURE_SLACK_MS) * 100000
+    mine, keys = [], set()
+    for e in named:
+        noted = wrote.get(e.bid)
+        if isinstance(noted, list) and noted[:2] == [e.since, e.upto]:
+            mine.append(e)
+            keys.add(noted[2] if len(noted) > 2 else "")
+            continue
+        try:
+            m = bundle.manifest_of(e.path, passphrase)
+            ours = (m.device, m.since, m.upto) == (e.device, e.since, e.upto) and m.bundle_id.startswith(e.bid) \
+                and e.upto <= future
+        except BundleError:
+            ours = False
+        if ours:
+            mine.append(e)
+            keys.add(trust.check_value(passphrase))  # it opened under this one
+        else:
+            report.skipped.append((e.path.name, "named as this laptop's, but not written by it: left alone"))
+    if not mine or keys == {trust.check_value(passphrase)}:
+        return mine, False
+    # Some of ours were written under another passphrase.
+    if not trust.known():
+        raise BundleError(f"this laptop's own bundles in {folder} were written under another passphrase, and "
+                          f"no other laptop's opens with this one (mistyped?): nothing was written")
+    return mine, True  # this one opens other laptops' bundles: ours are written again under it
+
+
+def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage: dict[str, int],
+                passphrase: str, device_name: str, report: FolderReport,
+                progress: Callable[[str], Progress] | None = None) -> None:
     """Write what the folder does not hold from this laptop: a small bundle of
     what changed here since our newest file there (less what the folder holds
-    from other laptops), or a whole one when the folder has none of ours, or
-    when our small ones outweigh our whole one (then the older files go)."""
+    from other laptops), or a whole one when the folder has none of ours, when
+    our small ones outweigh our whole one, when a person was erased since our
+    whole one (no copy of them may stay in the folder), or when ours were
+    written under another key (then our older files go)."""
     me = device_id()
+    mine, rewrite = own
     since = max((e.upto for e in mine), default=0)
     last = store_db.get_meta("hlc_last")
     if last and since > seq_of(last):
@@ -265,7 +347,8 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
     newest = max((e.upto for e in mine if e.since == 0), default=None)
     whole = sum(e.size for e in mine if e.since == 0 and e.upto == newest)  # all its parts
     small = sum(e.size for e in mine if e.since > 0)
-    if since and newest is not None and (small > whole or len(mine) > COMPACT_FILES):
+    if since and (rewrite or newest is None or small > whole or len(mine) > COMPACT_FILES
+                  or Purged.select().where(Purged.seq > newest).exists()):
         since = 0  # compact: one whole bundle instead of ours so far
     known = dict(coverage)
     known[me] = since
@@ -289,6 +372,10 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
         tmp.replace(final)
         counts["files"] = [final]
     report.written = ", ".join(str(p) for p in counts["files"])
+    wrote = _memo(key, "wrote")
+    for p in counts["files"]:
+        m = NAME.fullmatch(p.name)
+        wrote[m[4]] = [int(m[2]), int(m[3]), trust.check_value(passphrase)]
     if since == 0:
         # The whole bundle holds everything our older files did (and a
         # version-1 bundle of ours, from before incremental bundles).
@@ -296,6 +383,9 @@ def _write_ours(folder: Path, mine: list[Entry], coverage: dict[str, int], passp
             if old.exists():
                 old.unlink(missing_ok=True)
                 report.removed.append(old.name)
+        for e in mine:
+            wrote.pop(e.bid, None)
+    _keep_memo(key, "wrote", wrote)
 
 
 def _check_room(folder: Path, whole: int, since: int) -> None:

@@ -71,7 +71,8 @@ class Summary:
             return f"{name}{who}: already imported here; nothing to do"
         return (f"{name}{who}: {verb} {self.total('new')} new, {self.total('updated')} updated, "
                 f"{self.total('unchanged')} unchanged, {self.total('deleted')} deleted, "
-                f"{plural(self.total('conflicts'), 'conflict')}")
+                f"{plural(self.total('conflicts'), 'conflict')}"
+                + (f", {plural(self.purged, 'erasure')} (records erased for good)" if self.purged else ""))
 
 
 class _Checker:
@@ -252,7 +253,8 @@ def merge(path: str | Path, passphrase: str | None, *, commit: bool, backups: Pa
             after_merge.run_all()
             Applied.insert(bundle_id=manifest.bundle_id, device=manifest.device,
                            applied_at=dt.datetime.now().isoformat(timespec="seconds"),
-                           summary=summary.headline()).on_conflict_ignore().execute()
+                           summary=summary.headline(), since=manifest.since,
+                           upto=manifest.upto).on_conflict_ignore().execute()
             if not commit:
                 txn.rollback()
     except ApplyError as exc:

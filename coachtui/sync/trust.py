@@ -5,6 +5,7 @@ under the wrong key opens on no other laptop, and names no one."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import unicodedata
@@ -19,6 +20,7 @@ KEY = "trust_check"
 _SALT = b"coachtui trust passphrase check v1"
 
 
+@functools.lru_cache(maxsize=4)  # asked several times a sync
 def check_value(passphrase: str) -> str:
     secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
     return hashlib.scrypt(secret, salt=_SALT, n=2 ** 14, r=8, p=1, dklen=16).hex()
@@ -45,8 +47,9 @@ def remember(passphrase: str) -> None:
 
 
 def forget() -> None:
-    """The trust's passphrase was set anew (`coachtui passphrase set`): the
-    next bundle that opens teaches this laptop its check value again."""
+    """The passphrase was set anew (`coachtui passphrase set`): the next bundle
+    that opens teaches this laptop its check value again. (Not the new one's
+    check at once: a mistyped one would then be written under.)"""
     if store_db.get_meta(KEY) is not None:
         with store_db.transaction():
             Meta.delete().where(Meta.key == KEY).execute()

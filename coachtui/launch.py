@@ -27,7 +27,7 @@ class AppContext:
 def open_database(path: Path) -> None:
     """Open the database at `path` (creating it) with everything it needs:
     the store, the shipped framework, and sync's after-merge steps."""
-    from coachtui.roster import erase, staff
+    from coachtui.roster import duplicates, erase, staff
     from coachtui.store.db import open_store
     from coachtui.sync import after_merge
     from coachtui.teaching import framework
@@ -36,6 +36,7 @@ def open_database(path: Path) -> None:
     framework.ensure_loaded()
     # The same school typed in on two laptops is one site, after every import.
     after_merge.register(staff.merge_same_name_sites)
+    after_merge.register(duplicates.merge_same_mis_people)
     # A person erased on another laptop: everything about them goes here too.
     after_merge.on_erasure(erase.erase_arrived)
 

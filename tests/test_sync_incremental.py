@@ -527,3 +527,30 @@ def test_hiding_the_others_files_does_not_get_a_mistyped_passphrase_written(lapt
     with pytest.raises(BundleError, match="mistyped"):
         laptops.sync("a", usb, passphrase="correct horse battery stapel")
     assert sorted(_names(usb)) == before
+
+
+def test_the_same_mis_export_imported_on_two_laptops_makes_one_person_each(laptops, usb, tmp_path):
+    """A trust's IT imported one school's staff CSV on two laptops: after a
+    sync each person was there twice (sites of one name became one; people of
+    one MIS id did not)."""
+    from coachtui.roster import csv_import
+
+    csv = tmp_path / "mis.csv"
+    csv.write_text("Name,MIS id,Team\nHarriet Mills,HS001,Maths\nIfan Roberts,HS002,Science\n")
+    for name in "ab":
+        laptops.use(name)
+        csv_import.import_file(csv)
+    # And one typed by hand on each before either synced (same MIS id, same name): merged too.
+    laptops.use("a")
+    staff.save(name="Jo Kaur", external_id="HS003")
+    laptops.use("b")
+    staff.save(name="Jo Kaur", external_id="HS003")
+    staff.save(name="Jo Kaur", external_id="HS003X")  # another school's Jo: not the same person
+    for name in "abab":
+        laptops.sync(name, usb)
+    for name in "ab":
+        laptops.use(name)
+        live = [(s.name, s.external_id) for s in Staff.select().where(Staff.live()).order_by(Staff.external_id)]
+        assert live == [("Harriet Mills", "HS001"), ("Ifan Roberts", "HS002"), ("Jo Kaur", "HS003"),
+                        ("Jo Kaur", "HS003X")], name
+    assert laptops.state("a") == laptops.state("b")

@@ -21,7 +21,7 @@ from coachtui.base.text import plural
 from coachtui.base.user_files import read_bytes
 from coachtui.roster import staff
 from coachtui.store import write as w
-from coachtui.store.models import Staff
+from coachtui.store.models import Staff, derived_id
 
 MAX_BYTES = 20_000_000
 MAX_ROWS = 50_000
@@ -153,6 +153,17 @@ def import_file(path: str | Path, *, dry_run: bool = False) -> Report:
     return report
 
 
+def _new_id(ext: str, name: str) -> str | None:
+    """A person new here with an MIS id gets the id every laptop gives them
+    from the same MIS export, so one school's CSV imported on two laptops
+    makes one person, not two, once they sync. (Not if that id was erased:
+    erasure is final for an id, and a returning person starts afresh.)"""
+    if not ext.strip():
+        return None
+    rid = derived_id("staff-mis", ext.strip().casefold(), name.strip().casefold())
+    return None if w.is_purged(rid) else rid
+
+
 def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
     everyone = list(Staff.select().where(Staff.live()))
     by_ext = {s.external_id.lower(): s for s in everyone if s.external_id}
@@ -199,7 +210,8 @@ def _apply(rows: list[tuple[int, dict[str, str]]], report: Report) -> None:
         )
         try:
             before = {k: getattr(current, k) for k in values} if match else None
-            sid = staff.save(match.id if match else None, support_reason="roster CSV import", **values)
+            sid = staff.save(match.id if match else _new_id(ext, name), support_reason="roster CSV import",
+                             **values)
         except UserError as exc:
             report.skipped.append((line, str(exc)))
             continue

@@ -97,3 +97,22 @@ def merge(keep_id: str, other_id: str) -> int:
                 moved += 1
         w.write(Staff, other_id, deleted=True)
     return moved
+
+
+def merge_same_mis_people() -> int:
+    """One person made on two laptops from the same MIS export before they
+    synced (same MIS id, same name): two rows. Keep the one with the smallest
+    id (every laptop picks the same, so they converge) and merge the other into
+    it. The name must match too: two schools' MIS systems may both have an
+    "HS001". Runs inside every import. Returns people merged."""
+    groups: dict[tuple[str, str], list[Staff]] = defaultdict(list)
+    for p in Staff.select().where(Staff.live() & (Staff.external_id != "") & Staff.external_id.is_null(False)):
+        groups[(p.external_id.strip().casefold(), p.name.strip().casefold())].append(p)
+    merged = 0
+    for group in groups.values():
+        if len(group) > 1:
+            keep, *others = sorted(group, key=lambda p: p.id)
+            for other in others:
+                merge(keep.id, other.id)
+                merged += 1
+    return merged

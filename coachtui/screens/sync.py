@@ -79,8 +79,10 @@ The line under the list says which laptop wrote each version, and when.
         with Vertical(id="sync-form"):
             with Grid(classes="form-grid"):
                 yield Label("Path")
+                # Nothing selected on the way in: a passphrase typed after a Tab too many
+                # would replace the path (and show in clear), not go after it.
                 yield Input(self.app.config.sync_path, placeholder="bundle file (.ctb) or shared folder",
-                            id="sync-path", compact=True)
+                            id="sync-path", compact=True, select_on_focus=False)
                 yield Label("Site")
                 yield Select(self._site_options(), value=self._site_value(), allow_blank=False, id="sync-site",
                              compact=True)
@@ -249,9 +251,10 @@ The line under the list says which laptop wrote each version, and when.
             lines.append(f"{plural(r.known, 'file')} read before, passed over")
         wrote = f"Wrote {r.written}" if r.written else "Nothing new to write: the folder holds all this laptop has."
         # A file that could not be read is worth a look: not a plain tick.
-        mark = f"{glyph('warning')} Synced, but {plural(len(r.skipped), 'file')} could not be read:" if r.skipped \
-            else f"{glyph('ok')} Synced."
-        text = f"{mark} " + (" · ".join(lines) if lines else "Nothing new there.") + f"\n{wrote}"
+        mark = f"{glyph('warning')} Synced, but {plural(len(r.skipped), 'file')} could not be read (below)." \
+            if r.skipped else f"{glyph('ok')} Synced."
+        # What matters first; then one line per file (the box scrolls).
+        text = "\n".join([mark, wrote, *(lines or ["Nothing new there."])])
         return text, r.imported
 
     def _failed(self, text: str) -> None:

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from coachtui.base.text import plural
 from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store.db import device_id
@@ -354,16 +356,27 @@ def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage:
     known[me] = since
     bundle_id = bundle.new_bundle_id()
     for left in folder.glob(f".coachtui-{me}-*{SUFFIX}*"):
-        left.unlink(missing_ok=True)  # a write of ours cut short before (a stick pulled)
+        # A write of ours cut short (a stick pulled): not one still being written by a sync running beside this one.
+        try:
+            if time.time() - left.stat().st_mtime > 3600:
+                left.unlink(missing_ok=True)
+        except OSError:
+            pass
     tmp = folder / f".coachtui-{me}-{bundle_id[:12]}{SUFFIX}"
     _check_room(folder, whole, since)
 
     def part_name(path: Path, k: int, n: int, bid: str, upto: int) -> Path:
         return folder / file_name(me, since, upto, bid, k, n)
 
-    counts = bundle.export(tmp, passphrase, device_name=device_name, since=since,
-                           known=known if since else None, bundle_id=bundle_id, part_name=part_name,
-                           progress=progress and progress("writing this laptop's bundle"))
+    try:
+        counts = bundle.export(tmp, passphrase, device_name=device_name, since=since,
+                               known=known if since else None, bundle_id=bundle_id, part_name=part_name,
+                               progress=progress and progress("writing this laptop's bundle"))
+    except BundleError as exc:
+        read = f"{plural(len(report.imported), 'bundle')} from other laptops imported first; " if report.imported \
+            else ""
+        raise BundleError(f"this laptop's bundle could not be written into {folder} (read-only, or full?): "
+                          f"{read}{exc}") from None
     if since and not counts["rows"] and not counts["purged"]:
         tmp.unlink(missing_ok=True)  # nothing new: the folder has all we hold
         return

@@ -54,9 +54,11 @@ class Summary:
 
     def lines(self) -> list[str]:
         out = []
+        from coachtui.sync.words import table_words  # (words reads the store: not at import time)
+
         for table, c in sorted(self.tables.items()):
             if c.new or c.updated or c.deleted or c.conflicts or c.skipped:
-                out.append(f"{table:14} {c.new:6} new {c.updated:6} updated {c.unchanged:6} unchanged "
+                out.append(f"{table_words(table):18} {c.new:6} new {c.updated:6} updated {c.unchanged:6} unchanged "
                            f"{c.deleted:4} deleted {c.conflicts:3} conflicts")
         if self.purged:
             out.append(f"erased records: {self.purged}")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -33,18 +32,27 @@ from pathlib import Path
 PASS = "bench passphrase for a trust"
 
 
+# `coachtui ARGS`, then its own peak RSS (kB) as the last line on stderr.
+MEASURED = """
+import resource, runpy, sys
+sys.argv = ["coachtui", *sys.argv[1:]]
+try:
+    runpy.run_module("coachtui", run_name="__main__")
+finally:
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+
 def coachtui(data: Path, *args: str) -> tuple[float, int]:
     """Run `coachtui` as a user does; return the seconds it took and its peak RSS in MB."""
     env = dict(os.environ, COACHTUI_PASSPHRASE=PASS)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "coachtui", *args, "--data-dir", str(data)], env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", MEASURED, *args, "--data-dir", str(data)], env=env,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
     took = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"coachtui {' '.join(args)} failed: {done.stderr or done.stdout}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return took, (peak if peak > before else 0) // 1024
+    return took, int(done.stderr.strip().splitlines()[-1]) // 1024
 
 
 def raw_floor(plain: Path, db: Path) -> float:
@@ -78,7 +86,8 @@ def a_day(data: Path, joins: int) -> None:
 
     open_data(str(data))
     site = database.execute_sql("SELECT site_id FROM staff WHERE site_id IS NOT NULL LIMIT 1").fetchone()[0]
-    teachers = [s.id for s in Staff.select().where((Staff.site_id == site) & (Staff.coach_id.is_null(False)))]
+    teachers = [s.id for s in Staff.select().where((Staff.site_id == site) & Staff.coach_id.is_null(False)
+                                                   & Staff.live() & (Staff.archived == False))]  # noqa: E712
     for i in range(joins):
         jid = lesson_joins.start(teachers[i % len(teachers)], focus_item_id=None, focus_text="Questioning")
         join = Join.get_by_id(jid)

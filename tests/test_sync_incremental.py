@@ -554,3 +554,30 @@ def test_the_same_mis_export_imported_on_two_laptops_makes_one_person_each(lapto
         assert live == [("Harriet Mills", "HS001"), ("Ifan Roberts", "HS002"), ("Jo Kaur", "HS003"),
                         ("Jo Kaur", "HS003X")], name
     assert laptops.state("a") == laptops.state("b")
+
+
+def test_a_whole_bundle_leaves_out_what_the_folder_holds_from_others(laptops, usb):
+    """A newcomer's first whole bundle is not a second copy of the trust: the
+    rows are in the files of the laptops that wrote them. If those files are
+    deleted by hand, the next whole bundle carries them again."""
+    laptops.use("a")
+    for i in range(30):
+        staff.save(name=f"Teacher {i}")
+    laptops.sync("a", usb)
+    report = laptops.sync("b", usb)
+    assert _rows_in(report.written) == 0
+    # A newcomer still gets everything, from a's files.
+    laptops.sync("c", usb)
+    assert laptops.state("c")[0] == laptops.state("a")[0]
+    for p in list(usb.iterdir()):
+        if p.name.startswith(f"coachtui-{_device('a', laptops)}-"):
+            p.unlink()  # someone tidied the stick
+    laptops.use("b")
+    staff.save(name="On b")
+    laptops.sync("b", usb)  # a's rows are no longer there: b's compaction carries them
+    laptops.paths["d"] = laptops.tmp / "d" / "coachtui.db"
+    laptops.sync("d", usb)
+    names = {s.name for s in Staff.select()}
+    laptops.use("d")
+    assert {s.name for s in Staff.select()} >= {"Teacher 0", "Teacher 29", "On b"}
+    assert names

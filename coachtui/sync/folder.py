@@ -272,7 +272,10 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
                           f"nothing was written. If the trust has a new passphrase and this is the first laptop "
                           f"to use it: coachtui sync --new-passphrase")
     mine = _own_files(folder, key, [e for e in entries if e.device == me], passphrase, report)
-    _write_ours(folder, key, mine, coverage, passphrase, device_name, report, progress)
+    present: dict[str, int] = {}
+    for e in entries:
+        present[e.device] = max(present.get(e.device, 0), e.upto)
+    _write_ours(folder, key, mine, coverage, present, passphrase, device_name, report, progress)
     return report
 
 
@@ -328,11 +331,12 @@ def _own_files(folder: Path, key: str, named: list[Entry], passphrase: str,
 
 
 def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage: dict[str, int],
-                passphrase: str, device_name: str, report: FolderReport,
+                present: dict[str, int], passphrase: str, device_name: str, report: FolderReport,
                 progress: Callable[[str], Progress] | None = None) -> None:
     """Write what the folder does not hold from this laptop: a small bundle of
-    what changed here since our newest file there (less what the folder holds
-    from other laptops), or a whole one when the folder has none of ours, when
+    what changed here since our newest file there, or a whole one (both less
+    what the folder holds from other laptops: a row lives in the files of the
+    laptops that wrote it, not in every laptop's) when the folder has none of ours, when
     our small ones outweigh our whole one, when a person was erased since our
     whole one (no copy of them may stay in the folder), or when ours were
     written under another key (then our older files go)."""
@@ -349,10 +353,17 @@ def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage:
     newest = max((e.upto for e in mine if e.since == 0), default=None)
     whole = sum(e.size for e in mine if e.since == 0 and e.upto == newest)  # all its parts
     small = sum(e.size for e in mine if e.since > 0)
-    if since and (rewrite or newest is None or small > whole or len(mine) > COMPACT_FILES
-                  or Purged.select().where(Purged.seq > newest).exists()):
-        since = 0  # compact: one whole bundle instead of ours so far
-    known = dict(coverage)
+    if since and (rewrite or newest is None or small > max(whole, 1 << 20) or len(mine) > COMPACT_FILES
+                  or Purged.select().where(Purged.seq > newest).exists()
+                  or any(present.get(d, 0) < n for d, n in coverage.items() if d != me)):
+        # Compact: one whole bundle instead of ours so far. (The last reason:
+        # a laptop's files we had read are gone from the folder, deleted by
+        # hand; ours then carry its rows, so no newcomer misses them.)
+        since = 0
+    # What the folder holds from each laptop: what we read of its files there,
+    # and no more than its files still there reach (if someone deleted a
+    # laptop's files, ours carry its rows again).
+    known = {d: min(n, present.get(d, 0)) for d, n in coverage.items()}
     known[me] = since
     bundle_id = bundle.new_bundle_id()
     for left in folder.glob(f".coachtui-{me}-*{SUFFIX}*"):
@@ -370,7 +381,7 @@ def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage:
 
     try:
         counts = bundle.export(tmp, passphrase, device_name=device_name, since=since,
-                               known=known if since else None, bundle_id=bundle_id, part_name=part_name,
+                               known=known, bundle_id=bundle_id, part_name=part_name,
                                progress=progress and progress("writing this laptop's bundle"))
     except BundleError as exc:
         read = f"{plural(len(report.imported), 'bundle')} from other laptops imported first; " if report.imported \

@@ -581,3 +581,25 @@ def test_a_whole_bundle_leaves_out_what_the_folder_holds_from_others(laptops, us
     laptops.use("d")
     assert {s.name for s in Staff.select()} >= {"Teacher 0", "Teacher 29", "On b"}
     assert names
+
+
+def test_a_folder_sync_backs_up_before_a_whole_bundle_not_before_each_days_small_one(laptops, usb, tmp_path):
+    laptops.use("a")
+    for i in range(200):
+        staff.save(name=f"Teacher {i}")
+    laptops.sync("a", usb)
+    laptops.use("b")
+    staff.save(name="Bea")
+    laptops.sync("b", usb)  # a's whole bundle: a backup first
+    backups = tmp_path / "b" / "backups"
+    assert len(list(backups.glob("*.db"))) == 1
+    for day in range(3):
+        for old in backups.glob("*.db"):  # the backup was taken days ago
+            os.utime(old, (old.stat().st_atime - 2 * 86400, old.stat().st_mtime - 2 * 86400))
+        laptops.use("a")
+        staff.save(name=f"Day {day}")
+        laptops.sync("a", usb)
+        laptops.sync("b", usb)  # a day's small bundle: the week's backup will do
+    assert len(list(backups.glob("*.db"))) == 1
+    laptops.use("b")
+    assert Staff.select().where(Staff.name == "Day 2").exists()

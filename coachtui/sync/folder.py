@@ -22,7 +22,7 @@ from coachtui.store import backups as store_backups
 from coachtui.store import db as store_db
 from coachtui.store.db import device_id
 from coachtui.store.hlc import now_ms, seq_of
-from coachtui.store.models import Applied, Purged
+from coachtui.store.models import Applied, Purged, database
 from coachtui.sync import bundle, merge, trust
 from coachtui.sync.bundle import FUTURE_SLACK_MS, BundleError
 from coachtui.sync.envelope import is_encrypted
@@ -37,12 +37,16 @@ CONFLICT_COPY = re.compile(r"(sync-conflict|conflicted copy|conflict|\(\d+\)|~$)
 NAME = re.compile(r"coachtui-([0-9A-Za-z_]{1,64})-(\d{1,20})-(\d{1,20})-([0-9a-f]{12})(?:-(\d{1,4})of(\d{1,4}))?"
                   + re.escape(SUFFIX))
 # A laptop's whole bundle is written again (and its older files deleted) once
-# its small ones add up to more than it, so a folder holds at most about two
-# copies of each laptop's data, and a newcomer reads few files.
+# its small ones outweigh it (and 1 MiB) or number more than this, so a
+# newcomer reads few files (see _write_ours for the other reasons).
 COMPACT_FILES = 30
-# A folder sync takes a backup before importing, unless one is this recent:
-# a day's small bundles are not worth a copy of a trust's database each.
-BACKUP_EVERY_HOURS = 12
+# A folder sync takes a backup before importing a bundle that is big for this
+# database (a laptop's whole bundle: more than BACKUP_SHARE of its size), and
+# otherwise at least every BACKUP_EVERY_HOURS: a day's small bundles are not
+# worth a copy of a trust's database each (VACUUM INTO of 1.5 GB takes longer
+# than the day's sync). `coachtui import` takes one before every bundle.
+BACKUP_EVERY_HOURS = 24 * 7
+BACKUP_SHARE = 0.05
 
 
 @dataclass
@@ -195,7 +199,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         opened += 1
         trust.remember(passphrase)  # another laptop's bundle opened: this is the trust's passphrase
         try:
-            _backup_if_due(backups)
+            _backup_if_due(backups, path)
             report.imported.append(merge.merge(path, passphrase, commit=True, backups=backups, take_backup=False,
                                                expect=expect, progress=progress and progress(f"reading {path.name}")))
         except BundleError as exc:
@@ -288,8 +292,12 @@ def _encrypted(path: Path) -> bool:
         return False
 
 
-def _backup_if_due(backups: Path) -> None:
-    if not store_backups.taken_within(backups, hours=BACKUP_EVERY_HOURS):
+def _backup_if_due(backups: Path, incoming: Path) -> None:
+    try:
+        big = incoming.stat().st_size > BACKUP_SHARE * Path(database.database).stat().st_size
+    except OSError:
+        big = True
+    if not store_backups.taken_within(backups, hours=0.5 if big else BACKUP_EVERY_HOURS):
         store_backups.take(backups)
 
 

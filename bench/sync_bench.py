@@ -45,14 +45,16 @@ with con:
 con.close()
 """
 
+# Peak memory from /proc (VmHWM): Linux carries the forking parent's peak
+# into a child's getrusage ru_maxrss across exec.
 CHILD_IMPORT = """
-import resource, sys
+import sys
 from pathlib import Path
 from coachtui.launch import open_database
 from coachtui.sync import merge
 open_database(Path(sys.argv[1]))
 merge.merge(sys.argv[2], sys.argv[3] or None, commit=True, allow_plain=True)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+print(int([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0]) // 1024)
 """
 
 

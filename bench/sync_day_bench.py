@@ -32,14 +32,17 @@ from pathlib import Path
 PASS = "bench passphrase for a trust"
 
 
-# `coachtui ARGS`, then its own peak RSS (kB) as the last line on stderr.
+# `coachtui ARGS`, then its own peak RSS (kB) as the last line on stderr. From
+# /proc (VmHWM), not getrusage: Linux carries the forking parent's peak into a
+# child's ru_maxrss across exec, and this parent has just built a trust.
 MEASURED = """
-import resource, runpy, sys
+import runpy, sys
 sys.argv = ["coachtui", *sys.argv[1:]]
 try:
     runpy.run_module("coachtui", run_name="__main__")
 finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+    hwm = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")]
+    print(hwm[0] if hwm else 0, file=sys.stderr)
 """
 
 

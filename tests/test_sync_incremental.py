@@ -603,3 +603,79 @@ def test_a_folder_sync_backs_up_before_a_whole_bundle_not_before_each_days_small
     assert len(list(backups.glob("*.db"))) == 1
     laptops.use("b")
     assert Staff.select().where(Staff.name == "Day 2").exists()
+
+
+# --- the re-check: the right passphrase is never locked out; a typo never written -----------
+
+
+def test_the_right_passphrase_is_not_locked_out_by_junk_after_it_was_set_again(laptops, usb):
+    from coachtui.sync import trust
+
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    (usb / folder.file_name("junk", 0, 5, "c" * 12)).write_bytes(b"CTBNDL01" + os.urandom(60))
+    laptops.use("b")
+    trust.forget()  # `coachtui passphrase set`, with the right one
+    staff.save(name="Typed after")
+    assert laptops.sync("b", usb).written  # a's bundle, read before, still opens with it: not a typo
+
+
+def test_a_trusts_new_passphrase_reaches_a_laptop_that_failed_under_the_old_one(laptops, usb):
+    from coachtui.sync import trust
+
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    laptops.sync("b", usb)
+    laptops.use("b")
+    staff.save(name="Under the new one")
+    laptops.use("b")
+    trust.forget()
+    folder.sync(usb, "the trust's new passphrase", laptops.tmp / "b" / "backups", new_passphrase=True)
+    laptops.sync("a", usb)  # still on the old one: b's new file does not open (mid-change)
+    laptops.use("a")
+    trust.forget()
+    report = laptops.sync("a", usb, passphrase="the trust's new passphrase")
+    laptops.use("a")
+    assert Staff.select().where(Staff.name == "Under the new one").exists(), report.skipped
+
+
+def test_a_typo_is_not_written_where_this_laptop_wrote_under_the_trusts_passphrase_before(laptops, usb):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)  # alone in the folder: it has never opened another laptop's bundle
+    for p in usb.iterdir():
+        p.rename(p.with_name(p.stem + " (1).ctb"))  # its own file hidden as a sync tool's copy
+    laptops.use("a")
+    staff.save(name="Typed today")
+    with pytest.raises(BundleError, match="mistyped"):
+        laptops.sync("a", usb, passphrase="correct horse battery stapel")
+    assert all(" (1)" in p.name for p in usb.iterdir())
+
+
+def test_a_laptop_does_not_sync_into_its_own_data_folder_or_an_empty_path(laptops, usb, tmp_path):
+    laptops.use("a")
+    with pytest.raises(BundleError, match="data folder"):
+        laptops.sync("a", tmp_path / "a")
+    with pytest.raises(BundleError, match="type the shared folder"):
+        laptops.sync("a", "")
+    assert not list((tmp_path / "a").glob("*.ctb"))
+
+
+def test_a_file_named_as_this_laptops_old_bundle_is_deleted_only_if_it_is(laptops, usb):
+    laptops.use("a")
+    staff.save(name="Ann")
+    laptops.sync("a", usb)
+    planted = usb / folder.own_name()
+    planted.write_bytes(b"not a bundle of a")
+    laptops.use("a")
+    for i in range(3):
+        staff.save(name=f"x{i}")
+    from coachtui.store.models import Purged
+
+    # An erasure newer than a's whole bundle: a writes its whole bundle again, and removes its older files.
+    Purged.insert(id="0" * 64, table="staff", stamp="1795000000000-00000-zz", seq=10 ** 18 - 1).execute()
+    laptops.sync("a", usb)
+    assert planted.exists()

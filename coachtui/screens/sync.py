@@ -246,7 +246,7 @@ The line under the list says which laptop wrote each version, and when.
         r = folder.sync(path, secret, paths.backups, device_name=self.app.config.device_name,
                         progress=self._progress)
         words.remember(r.imported, path)
-        lines = [s.headline() for s in r.imported] + [for_terminal(folder.skip_line(n, why)) for n, why in r.skipped]
+        lines = [s.headline() for s in r.imported] + [_skipped(n, why) for n, why in r.skipped]
         if r.known:
             lines.append(f"{plural(r.known, 'file')} read before, passed over")
         wrote = f"Wrote {r.written}" if r.written else "Nothing new to write: the folder holds all this laptop has."
@@ -286,6 +286,14 @@ The line under the list says which laptop wrote each version, and when.
         if how:
             self.app.notify(f"Conflict settled: {how}.", timeout=4, markup=False)
             self.app.refresh_screens()
+
+
+def _skipped(name: str, why: str) -> str:
+    """A skipped file in a line the box can show: the reason whole, the file's
+    long name cut to its end (its id), said once."""
+    reason = why[len(name):].lstrip(": ") if why.startswith(name) else why
+    short = name if len(name) <= 24 else "…" + name[-17:]
+    return for_terminal(f"skipped {short}: {reason}")
 
 
 class ResolveConflict(ModalScreen[str | None]):

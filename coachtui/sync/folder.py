@@ -146,7 +146,12 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
     to use it (`coachtui sync --new-passphrase`)."""
     if not passphrase:
         raise BundleError("a passphrase is needed to sync (bundles in a shared folder are encrypted)")
+    if not str(folder).strip():
+        raise BundleError("type the shared folder or USB stick to sync with")
     folder = Path(folder).expanduser()
+    if folder.is_dir() and backups.parent.exists() and folder.resolve() == backups.parent.resolve():
+        raise BundleError(f"{folder} is this laptop's data folder: sync with a shared folder or USB stick, "
+                          f"not with the database's own folder")
     if not folder.is_dir():
         raise BundleError(f"{folder} is a file, not a folder" if folder.exists() else
                           f"{folder} is not there: is the USB stick plugged in, or the shared folder connected?")
@@ -162,6 +167,8 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
     # Files that could not be read are tried again only once they change (a
     # copy still arriving grows): a folder of junk costs one look, not one a sync.
     failed, failed_now = _memo(key, "failed"), {}
+    key_check = trust.check_value(passphrase)
+    passed_over: list[Path] = []  # other laptops' files read before: one may vouch for the passphrase
 
     def refused(path: Path, why: str, encrypted: bool) -> None:
         nonlocal tried
@@ -169,7 +176,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         report.skipped.append((path.name, why))
         try:
             stat = path.stat()
-            failed_now[path.name] = [stat.st_size, stat.st_mtime_ns, why, encrypted]
+            failed_now[path.name] = [stat.st_size, stat.st_mtime_ns, why, encrypted, key_check]
         except OSError:
             pass
 
@@ -180,7 +187,9 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
             stat = path.stat()
         except OSError:
             return False
-        if not isinstance(before, list) or len(before) != 4 or before[:2] != [stat.st_size, stat.st_mtime_ns]:
+        # The same file, tried under the same passphrase (a new passphrase tries everything again).
+        if not isinstance(before, list) or len(before) != 5 or before[:2] != [stat.st_size, stat.st_mtime_ns] \
+                or before[4] != key_check:
             return False
         failed_now[path.name] = before
         tried += bool(before[3])
@@ -221,6 +230,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
         for (since, upto), group in sorted(groups.items()):
             if upto <= have:
                 report.known += len(group)
+                passed_over.extend(e.path for e in group)
                 continue
             whole = {e.part for e in group} == set(range(1, group[0].parts + 1)) and \
                 all(e.parts == group[0].parts for e in group)
@@ -228,6 +238,7 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
                 seen_before = _applied(e)
                 if seen_before:
                     report.known += 1
+                    passed_over.append(e.path)
                     whole = whole and seen_before == "same"
                 elif not apply(e.path, {"device": device, "since": e.since, "upto": e.upto, "bundle_id": e.bid}):
                     whole = False
@@ -269,18 +280,42 @@ def sync(folder: str | Path, passphrase: str | None, backups: Path, device_name:
     _keep_memo(key, "failed", failed_now)
     if new_passphrase:
         trust.remember(passphrase)
-    elif tried and not opened and not trust.known():
+    elif tried and not opened and not trust.known() and not _opens_one(passed_over, passphrase):
         # Not one bundle opens, and none ever did here: the passphrase is
         # surely wrong, and a bundle written under it would open nowhere.
-        raise BundleError(f"none of the {tried} bundles in {folder} opens with this passphrase (mistyped?): "
-                          f"nothing was written. If the trust has a new passphrase and this is the first laptop "
-                          f"to use it: coachtui sync --new-passphrase")
+        raise BundleError(f"{'the one bundle' if tried == 1 else f'none of the {tried} bundles'} in {folder} "
+                          f"{'does not open' if tried == 1 else 'opens'} with this passphrase (mistyped?): nothing "
+                          f"was written. Only if the trust has changed its passphrase, this laptop is the first to "
+                          f"use the new one, and you have checked it with whoever changed it: "
+                          f"coachtui sync --new-passphrase")
     mine = _own_files(folder, key, [e for e in entries if e.device == me], passphrase, report)
     present: dict[str, int] = {}
     for e in entries:
         present[e.device] = max(present.get(e.device, 0), e.upto)
     _write_ours(folder, key, mine, coverage, present, passphrase, device_name, report, progress)
     return report
+
+
+def _is_ours(path: Path, passphrase: str) -> bool:
+    """A version-1 bundle of this laptop (named so, and saying so)?"""
+    try:
+        return path.exists() and bundle.manifest_of(path, passphrase).device == device_id()
+    except BundleError:
+        return False
+
+
+def _opens_one(paths: list[Path], passphrase: str) -> bool:
+    """Does one of these files (read here before) open with this passphrase?
+    Then it is the trust's (remembered), whatever the unread files are: junk,
+    or a copy still arriving. At most three are tried."""
+    for path in paths[-3:]:
+        try:
+            bundle.manifest_of(path, passphrase)
+        except BundleError:
+            continue
+        trust.remember(passphrase)
+        return True
+    return False
 
 
 def _encrypted(path: Path) -> bool:
@@ -311,12 +346,11 @@ def _own_files(folder: Path, key: str, named: list[Entry], passphrase: str,
     newest was written under a key other than the trust's, now known)."""
     wrote = _memo(key, "wrote")
     future = (now_ms() + FUTURE_SLACK_MS) * 100000
-    mine, keys = [], set()
+    mine = []
     for e in named:
         noted = wrote.get(e.bid)
         if isinstance(noted, list) and noted[:2] == [e.since, e.upto]:
             mine.append(e)
-            keys.add(noted[2] if len(noted) > 2 else "")
             continue
         try:
             m = bundle.manifest_of(e.path, passphrase)
@@ -326,16 +360,18 @@ def _own_files(folder: Path, key: str, named: list[Entry], passphrase: str,
             ours = False
         if ours:
             mine.append(e)
-            keys.add(trust.check_value(passphrase))  # it opened under this one
+            wrote[e.bid] = [e.since, e.upto, trust.check_value(passphrase)]  # it opened under this one
         else:
             report.skipped.append((e.path.name, "named as this laptop's, but not written by it: left alone"))
-    if not mine or keys == {trust.check_value(passphrase)}:
-        return mine, False
-    # Some of ours were written under another passphrase.
-    if not trust.known():
-        raise BundleError(f"this laptop's own bundles in {folder} were written under another passphrase, and "
-                          f"no other laptop's opens with this one (mistyped?): nothing was written")
-    return mine, True  # this one opens other laptops' bundles: ours are written again under it
+    current = trust.check_value(passphrase)
+    newest = max(mine, key=lambda e: e.upto) if mine else None
+    newest_key = (wrote.get(newest.bid) or [0, 0, current])[2:3] if newest else []
+    # What this laptop wrote here before, even if its files are hidden now (renamed as a sync tool's copies).
+    before = {v[2] for v in wrote.values() if isinstance(v, list) and len(v) > 2}
+    if (newest_key in ([current], []) and (not before or current in before)) or trust.known():
+        return mine, bool(newest_key) and newest_key != [current]  # known: ours are written again under it
+    raise BundleError(f"this laptop wrote its bundles in {folder} under another passphrase, and no other "
+                      f"laptop's opens with this one (mistyped?): nothing was written")
 
 
 def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage: dict[str, int],
@@ -411,11 +447,15 @@ def _write_ours(folder: Path, key: str, own: tuple[list[Entry], bool], coverage:
     if since == 0:
         # The whole bundle holds everything our older files did (and a
         # version-1 bundle of ours, from before incremental bundles).
-        for old in [e.path for e in mine] + [folder / own_name()]:
-            if old.exists():
-                old.unlink(missing_ok=True)
-                report.removed.append(old.name)
-        for e in mine:
+        current = trust.check_value(passphrase)
+        # Files under the trust's old passphrase stay while laptops still on it
+        # read them: they go at this laptop's next compaction.
+        gone = [e for e in mine if not rewrite or (wrote.get(e.bid) or [0, 0, current])[2:3] == [current]]
+        old_style = folder / own_name()
+        for path in [e.path for e in gone] + ([old_style] if _is_ours(old_style, passphrase) else []):
+            path.unlink(missing_ok=True)
+            report.removed.append(path.name)
+        for e in gone:
             wrote.pop(e.bid, None)
     _keep_memo(key, "wrote", wrote)
 

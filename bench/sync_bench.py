@@ -25,24 +25,33 @@ import tempfile
 import time
 from pathlib import Path
 
-CHILD_RAW = """
-import json, sqlite3, sys
-con = sqlite3.connect(sys.argv[2])
-con.execute("CREATE TABLE staff (id TEXT PRIMARY KEY, clocks TEXT, hlc TEXT, deleted INT, name TEXT, "
-            "email TEXT, roles TEXT, site_id TEXT, team TEXT, support TEXT, coach_id TEXT, "
-            "archived INT, external_id TEXT)")
-rows = []
-with open(sys.argv[1], "rb") as f:
-    for line in f:
-        obj = json.loads(line)
-        if obj.get("type") == "row" and obj["table"] == "staff":
-            v = obj["values"]
-            rows.append((obj["id"], json.dumps(obj["clocks"]), "", v["deleted"], v["name"], v["email"],
-                         v["roles"], v["site_id"], v["team"], v["support"], v["coach_id"],
-                         v["archived"], v["external_id"]))
-with con:
-    con.executemany("INSERT INTO staff VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-con.close()
+
+def raw_import(plain: str | Path, db: str | Path) -> None:
+    """The floor: json.loads of each line + one executemany of the same rows, in one transaction."""
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE staff (id TEXT PRIMARY KEY, clocks TEXT, hlc TEXT, deleted INT, name TEXT, "
+                "email TEXT, roles TEXT, site_id TEXT, team TEXT, support TEXT, coach_id TEXT, "
+                "archived INT, external_id TEXT)")
+    rows = []
+    with open(plain, "rb") as f:
+        for line in f:
+            obj = json.loads(line)
+            if obj.get("type") == "row" and obj["table"] == "staff":
+                v = obj["values"]
+                rows.append((obj["id"], json.dumps(obj["clocks"]), "", v["deleted"], v["name"], v["email"],
+                             v["roles"], v["site_id"], v["team"], v["support"], v["coach_id"],
+                             v["archived"], v["external_id"]))
+    with con:
+        con.executemany("INSERT INTO staff VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    con.close()
+
+
+# The same floor as a whole process (against `coachtui import` as a whole process).
+CHILD_RAW = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parent)!r})
+from sync_bench import raw_import
+raw_import(sys.argv[1], sys.argv[2])
 """
 
 # Peak memory from /proc (VmHWM): Linux carries the forking parent's peak
@@ -102,25 +111,7 @@ def main() -> int:
         close_store()
 
         # Import: baseline is json.loads of each line + one executemany.
-        def raw_import():
-            con = sqlite3.connect(tmp / "raw.db")
-            con.execute("CREATE TABLE staff (id TEXT PRIMARY KEY, clocks TEXT, hlc TEXT, deleted INT, name TEXT, "
-                        "email TEXT, roles TEXT, site_id TEXT, team TEXT, support TEXT, coach_id TEXT, "
-                        "archived INT, external_id TEXT)")
-            rows = []
-            with open(plain, "rb") as f:
-                for line in f:
-                    obj = json.loads(line)
-                    if obj.get("type") == "row" and obj["table"] == "staff":
-                        v = obj["values"]
-                        rows.append((obj["id"], json.dumps(obj["clocks"]), "", v["deleted"], v["name"], v["email"],
-                                     v["roles"], v["site_id"], v["team"], v["support"], v["coach_id"],
-                                     v["archived"], v["external_id"]))
-            with con:
-                con.executemany("INSERT INTO staff VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-            con.close()
-
-        t_raw_import, _ = timed(raw_import)
+        t_raw_import, _ = timed(lambda: raw_import(plain, tmp / "raw.db"))
         dst = tmp / "dst.db"
         open_database(dst)
         t_import, summary = timed(lambda: merge.merge(plain, None, commit=True, allow_plain=True))

@@ -12,24 +12,15 @@ history); every day each makes `--joins` joins with notes and feedback
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-PASS = "bench passphrase for a trust"
 
 
 def run(data: Path, *args: str) -> float:
-    env = dict(os.environ, COACHTUI_PASSPHRASE=PASS)
-    start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "coachtui", *args, "--data-dir", str(data)], env=env,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL)
-    if done.returncode:
-        raise SystemExit(f"coachtui {' '.join(args)} failed: {done.stderr or done.stdout}")
-    return time.perf_counter() - start
+    from sync_day_bench import coachtui
+
+    return coachtui(data, *args)[0]
 
 
 def contents(data: Path) -> dict[str, int]:

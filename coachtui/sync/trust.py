@@ -8,11 +8,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
-import unicodedata
 
 from coachtui.base.errors import UserError
 from coachtui.store import db as store_db
 from coachtui.store.models import Meta
+from coachtui.sync.envelope import passphrase_bytes
 
 KEY = "trust_check"
 # A fixed salt: the value only has to tell one passphrase from another on
@@ -22,7 +22,7 @@ _SALT = b"coachtui trust passphrase check v1"
 
 @functools.lru_cache(maxsize=4)  # asked several times a sync
 def check_value(passphrase: str) -> str:
-    secret = unicodedata.normalize("NFC", passphrase).encode("utf-8")
+    secret = passphrase_bytes(passphrase)  # the bytes a bundle's key is made from: NFC, trimmed
     return hashlib.scrypt(secret, salt=_SALT, n=2 ** 14, r=8, p=1, dklen=16).hex()
 
 
